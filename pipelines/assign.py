@@ -1,0 +1,54 @@
+"""Assign stage: group articles into stories and give each article its ``story_id``.
+
+The grouping itself is ``dedupe`` (pure, text in → clusters out); this stage turns articles into
+the inputs it needs and its clusters into ``Story`` records.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dedupe import StoryConfig, StoryDoc, choose_representative, group_stories
+from pipelines.normalise import normalise_for_matching
+from pipelines.records import Article, Story
+
+
+def story_doc(article: Article) -> StoryDoc:
+    """What dedupe sees of an article: its text folded for matching (the title is left out:
+    portals rewrite headlines, so a headline says little about being a copy)."""
+    return StoryDoc(id=article.id, text=normalise_for_matching(article.text),
+                    published=article.published, length=len(article.text))
+
+
+def story_id_for(article_ids: Sequence[str]) -> str:
+    """A story's id: ``s`` + its smallest article id, so it does not depend on arrival order."""
+    return "s" + min(article_ids)
+
+
+def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]],
+                  docs: dict[str, StoryDoc] | None = None) -> list[Story]:
+    """Turn clusters of article ids into ``Story`` records and set ``story_id`` on articles."""
+    by_id = {a.id: a for a in articles}
+    docs = docs or {a.id: story_doc(a) for a in articles}
+    stories = []
+    for cluster in clusters:
+        members = [by_id[i] for i in cluster]
+        story_id = story_id_for(cluster)
+        for article in members:
+            article.story_id = story_id
+        dates = sorted(a.published for a in members if a.published)
+        stories.append(Story(
+            story_id=story_id,
+            article_ids=sorted(cluster),
+            representative_id=choose_representative([docs[i] for i in cluster]),
+            languages=sorted({a.lang for a in members}),
+            first_published=dates[0] if dates else None,
+        ))
+    return sorted(stories, key=lambda s: s.story_id)
+
+
+def assign_stories(articles: Sequence[Article], config: StoryConfig | None = None) -> list[Story]:
+    """Group ``articles`` into stories (batch), setting each article's ``story_id``."""
+    docs = {a.id: story_doc(a) for a in articles}
+    clusters = group_stories([docs[a.id] for a in sorted(articles, key=lambda a: a.id)],
+                             config or StoryConfig())
+    return build_stories(articles, clusters, docs)

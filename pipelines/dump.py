@@ -1,0 +1,141 @@
+"""``newsdedup cluster``: a dump in, deduplicated stories out.
+
+read (readers) → process each document (decode → extract → language, in a process pool) →
+drop repeated URLs → assign stories → write the contract files. Everything stays in input order
+or is sorted, so the same input gives byte-identical output whatever the worker count.
+"""
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from pipelines.assign import assign_stories
+from pipelines.output import write_outputs
+from pipelines.process import process_document
+from pipelines.readers import check_paths, read_inputs
+from pipelines.records import Article, RawDocument, Reject, Story
+from pipelines.urls import article_id
+
+BATCH_PER_WORKER = 32  # documents in flight per worker: bounds memory on a huge WARC
+
+
+@dataclass
+class RunSummary:
+    """What a run did; printed on stderr, returned to callers and tests."""
+
+    inputs: int = 0
+    articles: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    stories: list[Story] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def render(self, biggest: int = 5) -> str:
+        multi = [s for s in self.stories if s.size > 1]
+        lines = [
+            f"inputs read:      {self.inputs}",
+            f"articles kept:    {self.articles}",
+            f"rejected:         {sum(self.rejected.values())}"
+            + "".join(f"\n  {reason:<16}{n}" for reason, n in sorted(self.rejected.items())),
+            f"stories:          {len(self.stories)} ({len(multi)} with copies, "
+            f"{sum(s.size for s in multi) - len(multi)} copies folded)",
+        ]
+        top = sorted(multi, key=lambda s: (-s.size, s.story_id))[:biggest]
+        if top:
+            lines.append("biggest stories:")
+            lines += [f"  {s.size:>4} × [{','.join(s.languages)}] {s.story_id}  "
+                      f"{self.titles.get(s.representative_id) or ''}"[:120] for s in top]
+        lines.append(f"time:             {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+def _process(item: RawDocument | Reject) -> Article | Reject:
+    return item if isinstance(item, Reject) else process_document(item)
+
+
+def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Reject]:
+    """The same URL twice is one article: later copies become ``duplicate-url`` rejects before
+    any extraction work is spent on them."""
+    first_seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, RawDocument):
+            key = article_id(item.url)
+            if key in first_seen:
+                yield Reject(item.location, "duplicate-url", f"same URL as {first_seen[key]}",
+                             item.url)
+                continue
+            first_seen[key] = str(item.location)
+        yield item
+
+
+def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator[Article | Reject]:
+    """Process in input order, ``workers`` processes wide, a bounded batch at a time."""
+    if workers <= 1:
+        yield from map(_process, items)
+        return
+    batch_size = BATCH_PER_WORKER * workers
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with context.Pool(workers) as pool:
+        iterator = iter(items)
+        while batch := list(itertools.islice(iterator, batch_size)):
+            yield from pool.map(_process, batch, chunksize=4)
+
+
+class Progress:
+    """A one-line progress counter, only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.started = time.monotonic()
+
+    def update(self, done: int, kept: int, rejected: int) -> None:
+        if self.enabled and done % 25 == 0:
+            rate = done / max(time.monotonic() - self.started, 1e-6)
+            self.stream.write(f"\r{done} read, {kept} kept, {rejected} rejected ({rate:.0f}/s)")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\033[K")
+
+
+def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
+                 progress_stream: TextIO = sys.stderr) -> RunSummary:
+    """Run the whole ``cluster`` job. Raises ``InputError`` before writing anything if an input
+    path is missing or unreadable."""
+    check_paths(paths)
+    started = time.monotonic()
+    summary = RunSummary()
+    articles: list[Article] = []
+    rejects: list[Reject] = []
+    progress = Progress(progress_stream)
+    items = _without_repeated_urls(read_inputs(paths, stdin=stdin))
+    for result in process_all(items, workers):
+        summary.inputs += 1
+        if isinstance(result, Article):
+            articles.append(result)
+        else:
+            rejects.append(result)
+            summary.rejected[result.reason] += 1
+        progress.update(summary.inputs, len(articles), len(rejects))
+    progress.close()
+    summary.articles = len(articles)
+    summary.stories = assign_stories(articles)
+    summary.titles = {a.id: a.title or "" for a in articles}
+    write_outputs(out_dir, articles, summary.stories, rejects)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def default_workers() -> int:
+    """All cores the process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,73 @@
+"""The per-document chain shared by a crawl and a dump: decode → extract → language.
+
+``process_document`` is a plain function of one ``RawDocument``, so it runs the same in a Scrapy
+item pipeline, in a process pool, or in a test. Story assignment needs all articles and happens
+afterwards (``pipelines.assign``).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from pipelines.decode import decode_html
+from pipelines.extract import extract_article
+from pipelines.language import detect_language
+from pipelines.records import Article, RawDocument, Reject, RejectError
+from pipelines.urls import article_id, canonical_url, site_of
+
+MIN_TEXT_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
+
+
+def iso_date(value: str | None) -> str | None:
+    """An ISO 8601 date or date-time from common input forms, or None if unparseable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        match = re.match(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", value)
+        if not match:
+            return None
+        y, m, d = (int(g) for g in match.groups())
+        try:
+            return datetime(y, m, d).date().isoformat()
+        except ValueError:
+            return None
+    if len(value) <= 10:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def _extract(raw: RawDocument) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """Text, title, published, site and encoding of ``raw``, whichever form it came in."""
+    if raw.text is not None:
+        return raw.text.strip(), raw.title, raw.published, None, None
+    encoding = None
+    html = raw.html
+    if html is None:
+        if raw.body is None:
+            raise RejectError("missing-content", "no html, text or body")
+        decoded = decode_html(raw.body, raw.content_type)
+        html, encoding = decoded.html, decoded.encoding
+    extracted = extract_article(html, raw.url)
+    return extracted.text, raw.title or extracted.title, raw.published or extracted.published, \
+        extracted.site, encoding
+
+
+def process_document(raw: RawDocument) -> Article | Reject:
+    """Turn one input into an ``Article`` (no story yet), or a ``Reject`` saying why not."""
+    try:
+        text, title, published, site, encoding = _extract(raw)
+        if len(text) < MIN_TEXT_CHARS:
+            raise RejectError("too-short", f"{len(text)} characters of text after extraction")
+        lang, script = detect_language(text, raw.lang)
+    except RejectError as err:
+        return Reject(raw.location, err.reason, err.detail, raw.url)
+    url = canonical_url(raw.url)
+    return Article(
+        id=article_id(url), url=url, title=(title or "").strip() or None, text=text,
+        lang=lang, script=script, published=iso_date(published),
+        site=site or site_of(url), fetched_at=raw.fetched_at, encoding=encoding,
+        location=raw.location,
+    )
