@@ -1,0 +1,50 @@
+"""Language by script first, Simplified vs Traditional, seeded langdetect."""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.language import detect_language
+from pipelines.normalise import normalise_for_matching
+from pipelines.urls import article_id, canonical_url
+
+ZH_HANS = "杭州市中级人民法院近日审理一起利用AI换脸技术实施诈骗的案件，被告人虞某某被判处有期徒刑。"
+ZH_HANT = "杭州市中級人民法院近日審理一起利用AI換臉技術實施詐騙的案件，被告人虞某某被判處有期徒刑。"
+
+
+@pytest.mark.parametrize("text,expected", [
+    (ZH_HANS, ("zh", "Hans")),
+    (ZH_HANT, ("zh", "Hant")),  # with every langdetect profile this comes out as Korean
+    ("A court in Hangzhou sentenced a man who used AI face-swapping to defraud victims.", ("en", None)),
+    ("Ein Gericht in Hangzhou verurteilte einen Mann wegen Betrugs mit Deepfakes.", ("de", None)),
+    ("東京地裁は、ディープフェイク画像を作成した男に有罪判決を言い渡した。", ("ja", None)),
+    ("서울중앙지법은 딥페이크 영상을 만든 남성에게 징역형을 선고했다.", ("ko", None)),
+    ("OpenAI发布Deepfake检测工具，称对GPT-4o生成图像的识别准确率达到99%。", ("zh", "Hans")),
+    ("Police said the suspect, surnamed Yu (虞), used face-swap apps on the victims' photos.", ("en", None)),
+])
+def test_detect_language(text, expected):
+    assert detect_language(text) == expected
+
+
+def test_langdetect_is_deterministic_on_ambiguous_text():
+    text = "Deepfake porno video app"  # short and ambiguous: unseeded langdetect flips between runs
+    assert len({detect_language(text) for _ in range(30)}) == 1
+
+
+def test_hint_used_only_when_text_cannot_decide():
+    assert detect_language("ok", hint="en") == ("en", None)
+    assert detect_language("", hint=None) == ("und", None)
+    assert detect_language(ZH_HANS, hint="en") == ("zh", "Hans")
+
+
+def test_normalise_folds_script_width_case_and_punctuation():
+    assert normalise_for_matching(ZH_HANT) == normalise_for_matching(ZH_HANS)
+    assert normalise_for_matching("ＡＩ換臉，罰款６萬元！ The COURT said: “No.”") == \
+        "ai换脸 罚款6万元 the court said no"
+
+
+def test_canonical_url_and_id():
+    a = "HTTPS://News.Example.cn:443/a/1.html?utm_source=x&b=2&a=1#comments"
+    assert canonical_url(a) == "https://news.example.cn/a/1.html?a=1&b=2"
+    assert article_id(a) == article_id("https://news.example.cn/a/1.html?b=2&a=1")
+    assert article_id(a) != article_id("https://news.example.cn/a/2.html")
+    assert len(article_id(a)) == 16
