@@ -4,7 +4,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv demo test bench clean
+# Debian packages the tests drive for real: Chromium renders the incident report.
+# Installed when we are root on a Debian/Ubuntu machine (CI, a fresh VM); elsewhere the
+# tests that need them skip with the reason.
+SYSTEM_PACKAGES := chromium
+
+.PHONY: venv system-packages demo test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,10 +20,21 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+system-packages:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+		echo "note:$$missing not installed (needs root + apt-get); the tests that use it will skip"; \
+	fi
+
 demo: $(STAMP)
 	$(VENV)/bin/newsdedup cluster samples/dump --out output
+	$(VENV)/bin/newsdedup report --out output
 
-test: $(STAMP)
+test: $(STAMP) system-packages
 	$(PY) -m pytest
 
 bench: $(STAMP)

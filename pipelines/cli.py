@@ -20,8 +20,32 @@ def _cluster(args: argparse.Namespace) -> int:
     summary = cluster_dump(args.inputs, Path(args.out), workers=workers, stdin=sys.stdin.buffer)
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
-        print(f"output:           {args.out}/articles.jsonl, stories.jsonl, rejects.jsonl",
-              file=sys.stderr)
+        print(f"output:           {args.out}/articles.jsonl, stories.jsonl, incidents.jsonl, "
+              "rejects.jsonl", file=sys.stderr)
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from pipelines.explain import explain
+
+    try:
+        print(explain(args.out, args.a, args.b), end="")
+    except (LookupError, FileNotFoundError) as err:
+        print(f"newsdedup: {err.args[0] if err.args else err}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pipelines.report import write_report
+
+    try:
+        path = write_report(args.out, args.output)
+    except FileNotFoundError as err:
+        print(f"newsdedup: {err.args[0] if err.args else err}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.quiet:
+        print(f"report:           {path}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -42,6 +66,27 @@ def build_parser() -> argparse.ArgumentParser:
                          help="extraction processes (default: all cores)")
     cluster.add_argument("--quiet", action="store_true", help="no summary on stderr")
     cluster.set_defaults(run=_cluster)
+
+    explain = commands.add_parser(
+        "explain", help="why two articles are, or are not, one story and one incident",
+        description="Explain two articles of an output folder (ids or URLs): story evidence "
+                    "(estimated Jaccard and containment, shared passages) and incident evidence "
+                    "(shared amounts, dates, names and terms across languages, with weights).")
+    explain.add_argument("a", metavar="A", help="article id or URL")
+    explain.add_argument("b", metavar="B", help="article id or URL")
+    explain.add_argument("--out", default="output", help="output folder (default: output)")
+    explain.set_defaults(run=_explain)
+
+    report = commands.add_parser(
+        "report", help="write a static HTML page of the incidents (OUT/report.html)",
+        description="Write a self-contained HTML report of an output folder: incidents biggest "
+                    "and latest first, timelines by outlet and language, stories and copies, "
+                    "a search box.")
+    report.add_argument("--out", default="output", help="output folder (default: output)")
+    report.add_argument("--output", default=None, metavar="FILE",
+                        help="HTML file to write (default: OUT/report.html)")
+    report.add_argument("--quiet", action="store_true", help="no message on stderr")
+    report.set_defaults(run=_report)
     return parser
 
 

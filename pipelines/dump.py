@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipelines.assign import assign_stories
+from pipelines.incidents import INCIDENTS_FILE, assign_incidents
 from pipelines.output import write_outputs
 from pipelines.process import process_document
 from pipelines.readers import check_paths, read_inputs
@@ -35,6 +36,7 @@ class RunSummary:
     articles: int = 0
     rejected: Counter = field(default_factory=Counter)
     stories: list[Story] = field(default_factory=list)
+    incidents: int = 0
     titles: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -47,6 +49,7 @@ class RunSummary:
             + "".join(f"\n  {reason:<16}{n}" for reason, n in sorted(self.rejected.items())),
             f"stories:          {len(self.stories)} ({len(multi)} with copies, "
             f"{sum(s.size for s in multi) - len(multi)} copies folded)",
+            f"incidents:        {self.incidents}",
         ]
         top = sorted(multi, key=lambda s: (-s.size, s.story_id))[:biggest]
         if top:
@@ -130,8 +133,11 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     progress.close()
     summary.articles = len(articles)
     summary.stories = assign_stories(articles)
+    incidents = assign_incidents(articles, summary.stories)
+    summary.incidents = len(incidents)
     summary.titles = {a.id: a.title or "" for a in articles}
-    write_outputs(out_dir, articles, summary.stories, rejects)
+    write_outputs(out_dir, articles, summary.stories, rejects,
+                  extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
     summary.seconds = time.monotonic() - started
     return summary
 

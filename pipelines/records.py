@@ -63,11 +63,12 @@ class Article:
     site: str | None
     fetched_at: str | None = None
     story_id: str | None = None
+    incident_id: str | None = None
     encoding: str | None = None  # how the bytes were decoded (not in articles.jsonl)
     location: Location | None = None
 
     OUTPUT_FIELDS = ("id", "url", "title", "text", "lang", "script", "published", "site",
-                     "fetched_at", "story_id")
+                     "fetched_at", "story_id", "incident_id")
 
     def as_output(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.OUTPUT_FIELDS}
@@ -97,13 +98,17 @@ class Story:
     representative_id: str
     languages: list[str]
     first_published: str | None
+    incident_id: str | None = None
     size: int = field(init=False)
+
+    OUTPUT_FIELDS = ("story_id", "article_ids", "representative_id", "languages",
+                     "first_published", "size", "incident_id")
 
     def __post_init__(self) -> None:
         self.size = len(self.article_ids)
 
     def as_output(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in self.OUTPUT_FIELDS}
 
 
 class RejectError(Exception):

