@@ -13,6 +13,10 @@ from pathlib import Path
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+class UsageError(Exception):
+    """Something the caller must fix (a bad sources file, a busy or missing store): exit 2."""
+
+
 def _cluster(args: argparse.Namespace) -> int:
     from pipelines.dump import cluster_dump, default_workers
 
@@ -22,6 +26,34 @@ def _cluster(args: argparse.Namespace) -> int:
         print(summary.render(), file=sys.stderr)
         print(f"output:           {args.out}/articles.jsonl, stories.jsonl, incidents.jsonl, "
               "rejects.jsonl", file=sys.stderr)
+    return EXIT_OK
+
+
+def _crawl(args: argparse.Namespace) -> int:
+    from crawler.run import run_crawl
+    from crawler.sources import SourcesError
+    from pipelines.store import StoreBusy
+
+    try:
+        summary = run_crawl(args.sources, args.out, spider=args.spider, sources=args.source,
+                            watchlist=args.watchlist, workers=args.workers)
+    except (SourcesError, StoreBusy, FileNotFoundError) as err:
+        raise UsageError(err) from err
+    if not args.quiet:
+        print(summary.render(), file=sys.stderr)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipelines.store import export_store
+
+    try:
+        export_store(args.out)
+    except FileNotFoundError as err:
+        raise UsageError(err) from err
+    if not args.quiet:
+        print(f"exported:         {args.out}/articles.jsonl, stories.jsonl, rejects.jsonl",
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -67,6 +99,30 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--quiet", action="store_true", help="no summary on stderr")
     cluster.set_defaults(run=_cluster)
 
+    crawl = commands.add_parser(
+        "crawl", help="crawl every configured source once (what a cron job or timer calls)",
+        description="Fetch what is new from the sources file (feeds, sitemaps, listing pages; "
+                    "conditional requests, seen URLs skipped), run every page through the same "
+                    "stages as 'cluster', store it in OUT/store.sqlite and refresh the JSONL files.")
+    crawl.add_argument("--sources", required=True, metavar="FILE", help="sources TOML file")
+    crawl.add_argument("--out", default="output", help="output folder and store (default: output)")
+    crawl.add_argument("--source", action="append", metavar="NAME",
+                       help="only this source (repeatable)")
+    crawl.add_argument("--spider", default="news", choices=("news", "feeds", "sitemaps", "listings"),
+                       help="which kinds of hub to read (default: all)")
+    crawl.add_argument("--watchlist", metavar="FILE",
+                       help="keep only articles matching a keyword (overrides the sources file)")
+    crawl.add_argument("--workers", type=int, default=None, help="extraction processes")
+    crawl.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    crawl.set_defaults(run=_crawl)
+
+    export = commands.add_parser(
+        "export", help="rewrite the JSONL files of OUT from its crawl store",
+        description="Rewrite articles.jsonl, stories.jsonl and rejects.jsonl from OUT/store.sqlite.")
+    export.add_argument("--out", default="output", help="output folder holding store.sqlite")
+    export.add_argument("--quiet", action="store_true", help="no message on stderr")
+    export.set_defaults(run=_export)
+
     explain = commands.add_parser(
         "explain", help="why two articles are, or are not, one story and one incident",
         description="Explain two articles of an output folder (ids or URLs): story evidence "
@@ -96,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except InputError as err:
+    except (InputError, UsageError) as err:
         print(f"newsdedup: {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -1,0 +1,162 @@
+"""Feeds and sitemaps as data: RSS 2.0 / RSS 1.0 / Atom, sitemap index, urlset and Google News.
+
+Scrapy's SitemapSpider keeps only <loc>/<lastmod> and drops the Google News extension
+(news:title, news:publication_date); those hints matter for undated article pages, so the XML is
+read here, element by local name, with a parser that resolves no entities and fetches nothing.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+
+from lxml import etree
+
+# A declared GB2312/GBK feed often contains GBK-only characters; libxml2 would stop at them.
+_XML_DECL = re.compile(rb'^(\s*<\?xml[^>]*?encoding\s*=\s*["\'])([A-Za-z0-9_-]+)(["\'])', re.I)
+_GB_FAMILY = {b"gb2312", b"gbk", b"gb18030", b"x-gbk", b"cp936"}
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class FeedError(ValueError):
+    """Not an XML feed or sitemap we can read."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """An article link found on a hub, with the hints the hub gave about it."""
+
+    url: str
+    title: str | None = None
+    published: str | None = None  # ISO 8601
+
+
+@dataclass(frozen=True)
+class HubLinks:
+    """What one feed / sitemap / listing page points to."""
+
+    kind: str  # "feed", "sitemapindex", "urlset", "listing"
+    articles: tuple[Link, ...] = ()
+    hubs: tuple[str, ...] = field(default=())  # child sitemaps, further listing pages
+
+
+def parse_xml_hub(body: bytes, base_url: str, max_size: int = 50 * 1024 * 1024) -> HubLinks:
+    """Read a feed or a sitemap; which one is decided by the root element, not the URL."""
+    root = _parse(_ungzip(body, max_size))
+    kind = _local(root.tag)
+    if kind == "sitemapindex":
+        locs = [_text(el, "loc") for el in _children(root, "sitemap")]
+        return HubLinks("sitemapindex", hubs=tuple(urljoin(base_url, u) for u in locs if u))
+    if kind == "urlset":
+        return HubLinks("urlset", articles=tuple(_sitemap_links(root, base_url)))
+    if kind in ("rss", "RDF"):
+        return HubLinks("feed", articles=tuple(_rss_links(root, base_url)))
+    if kind == "feed":
+        return HubLinks("feed", articles=tuple(_atom_links(root, base_url)))
+    raise FeedError(f"unknown root element <{kind}>")
+
+
+def iso_date(value: str | None) -> str | None:
+    """RFC 822 (RSS) or W3C/ISO 8601 (Atom, sitemaps) date → ISO 8601; None if unreadable."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if len(value) == 10 and value[4] == "-":  # a bare date stays a date
+        return parsed.date().isoformat()
+    return parsed.isoformat()  # the publisher's own offset is kept, as extraction keeps it
+
+
+def _ungzip(body: bytes, max_size: int) -> bytes:
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as f:
+        data = f.read(max_size + 1)
+    if len(data) > max_size:
+        raise FeedError(f"gzipped sitemap larger than {max_size} bytes")
+    return data
+
+
+def _parse(body: bytes) -> etree._Element:
+    match = _XML_DECL.match(body)
+    if match and match.group(2).lower() in _GB_FAMILY:
+        text = body.decode("gb18030", errors="replace")
+        body = _XML_DECL.sub(rb"\g<1>utf-8\g<3>", text.encode("utf-8"), count=1)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
+                             remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise FeedError(f"not XML ({exc})") from None
+    if root is None:
+        raise FeedError("empty document")
+    return root
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _children(el: etree._Element, name: str) -> list[etree._Element]:
+    return [c for c in el if _local(c.tag) == name]
+
+
+def _text(el: etree._Element, name: str) -> str | None:
+    for child in el:
+        if _local(child.tag) == name:
+            text = "".join(child.itertext()).strip()
+            return text or None
+    return None
+
+
+def _sitemap_links(root: etree._Element, base_url: str) -> list[Link]:
+    links = []
+    for url_el in _children(root, "url"):
+        loc = _text(url_el, "loc")
+        if not loc:
+            continue
+        title = published = None
+        for news in _children(url_el, "news"):  # Google News extension
+            title = _text(news, "title")
+            published = iso_date(_text(news, "publication_date"))
+        links.append(Link(urljoin(base_url, loc), title, published))
+    return links
+
+
+def _rss_links(root: etree._Element, base_url: str) -> list[Link]:
+    items = [el for el in root.iter() if _local(el.tag) == "item"]
+    links = []
+    for item in items:
+        url = _text(item, "origLink") or _text(item, "link")
+        if not url:
+            guid = next((g for g in _children(item, "guid")
+                         if g.get("isPermaLink", "true") != "false"), None)
+            url = (guid.text or "").strip() if guid is not None else None
+        if url:
+            date = _text(item, "pubDate") or _text(item, "date")
+            links.append(Link(urljoin(base_url, url), _text(item, "title"), iso_date(date)))
+    return links
+
+
+def _atom_links(root: etree._Element, base_url: str) -> list[Link]:
+    links = []
+    for entry in _children(root, "entry"):
+        href = None
+        for link in _children(entry, "link"):
+            if link.get("rel", "alternate") == "alternate" and link.get("href"):
+                href = link.get("href")
+                break
+        if href:
+            date = _text(entry, "published") or _text(entry, "updated")
+            links.append(Link(urljoin(base_url, href), _text(entry, "title"), iso_date(date)))
+    return links

@@ -1,0 +1,46 @@
+"""The CPU-heavy part of a crawl, run in worker processes: process_document + watchlist filter.
+
+bench/crawl_bench.py measured extraction on the reactor thread holding up downloads, so the item
+pipeline sends each page here through a process pool (see pipelines/scrapy_pipelines.py).
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from pipelines.normalise import normalise_for_matching
+from pipelines.process import process_document
+from pipelines.records import Article, RawDocument, Reject
+
+from crawler.watchlist import Watchlist
+
+PARENT_POLL_SECONDS = 1.0
+
+
+def process_page(raw: RawDocument, watchlist: Watchlist | None) -> tuple[Article | Reject, list[str]]:
+    """(article or reject, watched keywords found). Without a watchlist every article is kept."""
+    try:
+        result = process_document(raw)
+    except Exception as exc:  # noqa: BLE001 — one odd page must not stop the crawl or loop
+        return Reject(raw.location, "processing-error", f"{type(exc).__name__}: {exc}"[:300],
+                      raw.url), []
+    if watchlist is None or isinstance(result, Reject):
+        return result, []
+    hits = watchlist.hits(normalise_for_matching(f"{result.title or ''}\n{result.text}"))
+    if not hits:
+        return Reject(raw.location, "off-watchlist", "no watched keyword in title or text",
+                      raw.url), []
+    return result, hits
+
+
+def init_worker() -> None:
+    """Exit when the crawl process is gone: after a kill -9 nobody would shut the pool down."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
