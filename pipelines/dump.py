@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipelines.assign import assign_stories
-from pipelines.incidents import INCIDENTS_FILE, assign_incidents
-from pipelines.output import write_outputs
+from pipelines.incidents import write_all_outputs
 from pipelines.process import process_document
 from pipelines.readers import check_paths, read_inputs
 from pipelines.records import Article, RawDocument, Reject, Story
@@ -133,11 +132,8 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     progress.close()
     summary.articles = len(articles)
     summary.stories = assign_stories(articles)
-    incidents = assign_incidents(articles, summary.stories)
-    summary.incidents = len(incidents)
+    summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects))
     summary.titles = {a.id: a.title or "" for a in articles}
-    write_outputs(out_dir, articles, summary.stories, rejects,
-                  extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -20,7 +20,7 @@ from dedupe.bilingual import Lexicon, latin_key, parse_cedict
 from dedupe.evidence import Evidence, extract_evidence, parse_published
 from dedupe.incidents import IncidentConfig, IncidentDoc, IncidentIndex, combine_copies
 from pipelines.normalise import to_simplified
-from pipelines.output import ARTICLES_FILE, STORIES_FILE
+from pipelines.output import ARTICLES_FILE, STORIES_FILE, write_outputs
 from pipelines.records import Article, Story
 
 INCIDENTS_FILE = "incidents.jsonl"
@@ -233,3 +233,13 @@ def read_output(out_dir: str | Path) -> OutputSet:
     if not stories or any(i not in known for s in stories for i in s.article_ids):
         stories = stories_from_articles(articles)
     return OutputSet(articles, stories, _read_jsonl(out_dir / INCIDENTS_FILE))
+
+
+def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Sequence[Story],
+                      rejects: Sequence, lexicon: Lexicon | None = None) -> list[Incident]:
+    """Assign incidents, then write the contract files plus incidents.jsonl: the one way a dump
+    and a crawl store publish their results."""
+    incidents = assign_incidents(articles, stories, lexicon=lexicon)
+    write_outputs(Path(out_dir), articles, stories, rejects,
+                  extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
+    return incidents

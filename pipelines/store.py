@@ -26,7 +26,7 @@ import numpy as np
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex
 from pipelines.assign import build_stories, story_doc
-from pipelines.output import write_outputs
+from pipelines.incidents import write_all_outputs
 from pipelines.records import Article, Location, Reject, Story
 from pipelines.urls import canonical_url
 
@@ -162,8 +162,10 @@ class Store:
         return (zlib.decompress(row[0]), row[1]) if row and row[0] is not None else None
 
     def export(self, out_dir: str | Path) -> None:
-        """Rewrite articles.jsonl / stories.jsonl / rejects.jsonl from the store (atomically)."""
-        write_outputs(Path(out_dir), self.articles(), self.stories(), self.rejects())
+        """Rewrite articles.jsonl / stories.jsonl / incidents.jsonl / rejects.jsonl from the
+        store (atomically). Incidents are recomputed over the whole store, so they equal a batch
+        run over the same articles whatever order they were crawled in."""
+        write_all_outputs(Path(out_dir), self.articles(), self.stories(), self.rejects())
 
     # --- writes (inside the open transaction) ---------------------------------------------------
     def _write(self, sql: str, params: Sequence) -> None:

@@ -7,6 +7,7 @@ the shipped settings, politeness delays shrunk for loopback.
 """
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import sys
@@ -176,10 +177,16 @@ def test_an_outlet_timing_out_never_stops_the_others(tmp_path):
 def test_jsonl_outputs_are_the_store_and_export_rewrites_them_identically(net, tmp_path):
     out = net["out1"]
     before = {name: (out / name).read_bytes()
-              for name in ("articles.jsonl", "stories.jsonl", "rejects.jsonl")}
+              for name in ("articles.jsonl", "stories.jsonl", "incidents.jsonl", "rejects.jsonl")}
     assert before["articles.jsonl"].count(b"\n") == 19
     assert before["stories.jsonl"].count(b"\n") == 14
     assert before["rejects.jsonl"].count(b"\n") == 3
+    # incidents come from the crawl store too: every article in exactly the incident that lists it
+    articles = [json.loads(line) for line in before["articles.jsonl"].splitlines()]
+    incidents = [json.loads(line) for line in before["incidents.jsonl"].splitlines()]
+    listed = {i: inc["incident_id"] for inc in incidents for i in inc["article_ids"]}
+    assert {a["id"]: a["incident_id"] for a in articles} == listed
+    assert 0 < len(incidents) <= 14
     for name in before:
         (out / name).unlink()
     export_store(out)
