@@ -7,7 +7,7 @@ afterwards (``pipelines.assign``).
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 from pipelines.decode import decode_html
 from pipelines.extract import extract_article
@@ -19,7 +19,11 @@ MIN_TEXT_CHARS = 40  # shorter "articles" are captions, error pages or paywall s
 
 
 def iso_date(value: str | None) -> str | None:
-    """An ISO 8601 date or date-time from common input forms, or None if unparseable."""
+    """An ISO 8601 date or date-time from common input forms, or None if unparseable.
+
+    A date-time with an offset is converted to UTC (``…Z``) so that plain string order is time
+    order for everyone reading the output (a feed says +00:00, the page +08:00); a date alone
+    stays a date."""
     if not value:
         return None
     value = value.strip()
@@ -36,6 +40,8 @@ def iso_date(value: str | None) -> str | None:
             return None
     if len(value) <= 10:
         return parsed.date().isoformat()
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return parsed.isoformat()
 
 
