@@ -1,0 +1,169 @@
+"""Bytes → HTML text, without trusting what the page says about itself.
+
+Charsets lie both ways: portals declare GB2312 and serve UTF-8, or declare nothing and serve GBK.
+So the order is: binary sniff → BOM → strict UTF-8 → HTTP charset → <meta>/<?xml?> charset →
+detection (charset-normalizer, restricted to the codecs this project meets). Each step must
+decode *strictly*; a failing declaration falls through instead of filling the page with U+FFFD.
+Only when everything fails do we decode with errors="replace" and say so in ``method``
+(RejectError("undecodable") if even that is mostly replacement characters).
+
+Measured on chinese-wce-69 (gb2312 35, gbk 5, utf8 4, undeclared 25 pages): plain
+trafilatura.extract on the raw bytes (its own UTF-8-else-charset-normalizer guess, which reads
+undeclared GBK pages as iso8859_13/ptcp154) F1 0.735; the same call on decode_html's text 0.895.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from pipelines.records import RejectError
+
+# Declared label → codec we actually decode with. GB2312/GBK pages routinely contain
+# characters outside the declared set (姓名用字 like 镕/堃), and GB18030 is a strict superset;
+# likewise Big5-HKSCS ⊃ Big5/cp950. Latin-1/ASCII labels mean windows-1252 (WHATWG rule).
+CODEC_ALIASES = {
+    "gb2312": "gb18030", "gb_2312": "gb18030", "gb_2312-80": "gb18030", "csgb2312": "gb18030",
+    "euc-cn": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
+    "windows-936": "gb18030", "ms936": "gb18030", "chinese": "gb18030", "gb18030": "gb18030",
+    "big5": "big5hkscs", "big5-hkscs": "big5hkscs", "cn-big5": "big5hkscs", "x-x-big5": "big5hkscs",
+    "csbig5": "big5hkscs", "cp950": "big5hkscs",
+    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+    "ascii": "cp1252", "iso8859-1": "cp1252",
+    "utf8": "utf-8", "utf-8": "utf-8", "unicode": "utf-8",
+}
+
+# What detection may answer. Unrestricted, charset-normalizer happily calls short GBK pages
+# cp1250/koi8 etc.; this project reads Chinese and English (plus the odd ja/ko page).
+DETECTION_CANDIDATES = ["gb18030", "big5hkscs", "cp1252", "shift_jis", "euc_jp", "cp949"]
+# For the errors="replace" last resort only. No single-byte codec here: cp1252 maps almost
+# every byte and would always "win".
+REPLACE_CANDIDATES = ["utf-8", "gb18030", "big5hkscs", "shift_jis", "euc_jp", "cp949"]
+
+# A page needing more replacements than this is noise, not text (the two real pages that reach
+# the last resort in chinese-wce-69 have 1 bad byte in ~40 KB).
+MAX_REPLACED_RATIO = 0.01
+
+META_SCAN_BYTES = 4096  # <meta charset> must sit in the head; WHATWG prescans 1024, we allow more
+BINARY_SNIFF_BYTES = 4096
+MAX_CONTROL_RATIO = 0.02  # text/HTML has ~0 C0 controls besides \t\n\r\f; binaries have many
+
+BINARY_MAGIC = (
+    (b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF87a", "gif"), (b"GIF89a", "gif"),
+    (b"\xff\xd8\xff", "jpeg"), (b"PK\x03\x04", "zip"), (b"\x1f\x8b", "gzip"),
+    (b"\x28\xb5\x2f\xfd", "zstd"), (b"BZh", "bzip2"), (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"), (b"\xd0\xcf\x11\xe0", "ole"), (b"OggS", "ogg"), (b"ID3", "mp3"),
+    (b"wOFF", "woff"), (b"wOF2", "woff2"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"),
+    (b"\x00\x00\x01\x00", "ico"), (b"\x7fELF", "elf"),
+)
+
+BOMS = (  # UTF-32 first: its LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+_META_CHARSET = re.compile(
+    rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.I)
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    html: str
+    encoding: str  # the Python codec used, e.g. "utf-8", "gb18030"
+    method: str  # "bom" | "utf-8" | "http" | "meta" | "detected" | "replace"
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
+    """Decode a fetched page; raise RejectError("binary-content") for non-text bodies."""
+    _reject_binary(body)
+    for bom, codec in BOMS:
+        text = _strict(body[len(bom):], codec) if body.startswith(bom) else None
+        if text is not None:
+            return Decoded(text, codec, "bom")
+    _reject_controls(body)
+    # ESC only occurs in 7-bit ISO-2022 text, which is also valid ASCII/UTF-8: let the
+    # declaration decide those.
+    text = _strict(body, "utf-8") if b"\x1b" not in body else None
+    if text is not None:
+        return Decoded(text, "utf-8", "utf-8")
+    declared = [("http", _http_charset(content_type)), ("meta", _meta_charset(body))]
+    for method, codec in declared:
+        text = _strict(body, codec) if codec else None
+        if text is not None:
+            return Decoded(text, codec, method)
+    codec = _detect(body)
+    if codec:
+        return Decoded(body.decode(codec), codec, "detected")
+    # Last resort (a stray lead byte or a page cut mid-character defeats every strict decode):
+    # the multi-byte codec needing the fewest replacements, declarations winning ties.
+    candidates = [c for _, c in declared if c] + REPLACE_CANDIDATES
+    texts = [(body.decode(c, errors="replace"), c) for c in dict.fromkeys(candidates)]
+    text, codec = min(texts, key=lambda tc: tc[0].count("\ufffd"))
+    if text.count("\ufffd") > MAX_REPLACED_RATIO * len(text):
+        raise RejectError("undecodable", f"{text.count(chr(0xfffd))} of {len(text)} chars unmappable as {codec}")
+    return Decoded(text, codec, "replace")
+
+
+def normalise_codec(label: str | None) -> str | None:
+    """Map a declared charset label to the codec to use; None if unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if label in CODEC_ALIASES:
+        return CODEC_ALIASES[label]
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return CODEC_ALIASES.get(name, name)
+
+
+def _strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _http_charset(content_type: str | None) -> str | None:
+    match = _HTTP_CHARSET.search(content_type or "")
+    return normalise_codec(match.group(1)) if match else None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    for match in _META_CHARSET.finditer(body[:META_SCAN_BYTES]):
+        codec = normalise_codec((match.group(1) or match.group(2)).decode("ascii", "replace"))
+        if codec:
+            return codec
+    return None
+
+
+def _detect(body: bytes) -> str | None:
+    """Best strict-decodable candidate from charset-normalizer, or None."""
+    for match in from_bytes(body, cp_isolation=DETECTION_CANDIDATES):
+        codec = normalise_codec(match.encoding)
+        if codec and _strict(body, codec) is not None:
+            return codec
+    return None
+
+
+def _reject_binary(body: bytes) -> None:
+    head = body[:16]
+    for magic, kind in BINARY_MAGIC:
+        if head.startswith(magic):
+            raise RejectError("binary-content", kind)
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        raise RejectError("binary-content", head[8:12].decode().strip().lower())
+    if head[4:8] == b"ftyp":
+        raise RejectError("binary-content", "mp4")
+
+
+def _reject_controls(body: bytes) -> None:
+    sample = body[:BINARY_SNIFF_BYTES]
+    controls = len(_CONTROL.findall(sample))
+    if sample and controls / len(sample) > MAX_CONTROL_RATIO:
+        raise RejectError("binary-content", f"{controls} control bytes in first {len(sample)}")
