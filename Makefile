@@ -4,10 +4,11 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-# Debian packages the tests drive for real: Chromium renders the incident report.
+# Debian packages the tests drive for real: Chromium renders the incident report, redis-server
+# backs the several-worker crawl (Redis mode).
 # Installed when we are root on a Debian/Ubuntu machine (CI, a fresh VM); elsewhere the
 # tests that need them skip with the reason.
-SYSTEM_PACKAGES := chromium
+SYSTEM_PACKAGES := chromium redis-server
 
 .PHONY: venv system-packages demo test bench clean
 
@@ -22,6 +23,7 @@ venv: $(STAMP)
 
 system-packages:
 	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing Debian packages:$$missing"; \

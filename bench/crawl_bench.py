@@ -34,9 +34,9 @@ BENCH_SETTINGS = {
 }
 CONFIGS = [
     ("no item pipeline (Scrapy only)", {"ITEM_PIPELINES": {}}),
-    ("full pipeline, extraction inline on the reactor", {"NEWSDEDUP_WORKERS": 0}),
-    ("full pipeline, process pool of 2", {"NEWSDEDUP_WORKERS": 2}),
-    ("full pipeline, process pool of 1 (default on 2 cores)", {"NEWSDEDUP_WORKERS": None}),
+    ("full pipeline, extraction inline on the reactor", {"NEWSDEDUP_EXTRACT_PROCESSES": 0}),
+    ("full pipeline, process pool of 2", {"NEWSDEDUP_EXTRACT_PROCESSES": 2}),
+    ("full pipeline, process pool of 1 (default on 2 cores)", {"NEWSDEDUP_EXTRACT_PROCESSES": None}),
 ]
 
 

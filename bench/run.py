@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
@@ -116,11 +117,20 @@ def main(argv: list[str] | None = None) -> int:
                  f"_Incidents section: {time.perf_counter() - t0:.0f} s._", ""]
     t0 = time.perf_counter()
     scale = CRAWL_SCALE[args.quick]
-    sections += ["## Crawl (loopback fixture network)", "",
-                 f"Command: `python -m bench.crawl_bench --scale {scale}`.", "",
+    sections += [f"Command: `python -m bench.crawl_bench --scale {scale}`.", "",
                  section_in_subprocess(["bench.crawl_bench", "--scale", str(scale)],
                                        CRAWL_TIMEOUT, "Crawl"), "",
                  f"_Crawl section: {time.perf_counter() - t0:.0f} s._", ""]
+    t0 = time.perf_counter()
+    if shutil.which("redis-server"):
+        redis_args = ["bench.redis_bench", "--scale", str(scale)] + \
+            (["--docs", "10000"] if args.quick else [])
+        sections += [section_in_subprocess(redis_args, CRAWL_TIMEOUT, "Redis mode"), "",
+                     f"_Redis section: {time.perf_counter() - t0:.0f} s._", ""]
+    else:
+        sections += ["## Redis mode (several workers)", "",
+                     "_Skipped: redis-server is not installed (`make test` installs it as root)._",
+                     ""]
     head = ["# Benchmarks", "", f"Command: `{command}` (from the repo root; total "
             f"{(time.perf_counter() - started) / 60:.1f} min).", "", *machine(), "",
             "Times are wall-clock on a shared, noisy machine: compare ratios within one run, not "

@@ -68,7 +68,8 @@ class RetryBackoffMiddleware:
 class SeenUrlMiddleware:
     """Drop an article request whose URL was stored by an earlier run or requested in this one.
 
-    It replaces Scrapy's duplicate filter for article requests (they carry dont_filter=True):
+    It replaces Scrapy's duplicate filter for article requests (they carry dont_filter=True; in
+    Redis mode the claim is a set every worker of the run shares, see crawler/coordination.py):
     a redirect target that is already stored or in flight must reach the spider's errback, so
     the redirecting URL is remembered as an alias instead of being silently dropped. The
     seen-URL store is ours: scrapy-deltafetch is broken on Scrapy >= 2.16.
@@ -87,6 +88,13 @@ class SeenUrlMiddleware:
             return
         url = canonical_url(request.url)
         store = getattr(self.crawler.spider, "store", None)
-        if url in self.requested or (store is not None and store.is_seen(url)):
+        if store is not None and store.is_seen(url):
+            raise AlreadySeen(request.url)
+        shared = getattr(store, "state", None)
+        if shared is not None:  # Redis mode: the run's claims are shared by every worker
+            if not shared.claim(url, f"recovered:{request.meta['recovered']}"
+                               if request.meta.get("recovered") else "claimed"):
+                raise AlreadySeen(request.url)
+        elif url in self.requested:
             raise AlreadySeen(request.url)
         self.requested.add(url)

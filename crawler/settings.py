@@ -4,6 +4,8 @@
 same module and applies per-run overrides on top (tests and the benchmark shrink the politeness
 delays for a loopback network; nothing else differs).
 """
+import os
+
 BOT_NAME = "newsdedup"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -54,7 +56,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FixedProxyMiddleware": 740,
     "crawler.middlewares.RetryBackoffMiddleware": 560,  # after RetryMiddleware (550)
 }
-EXTENSIONS = {"crawler.extensions.ReactorLag": 500}
+EXTENSIONS = {
+    "crawler.extensions.ReactorLag": 500,
+    "crawler.coordination.RunCoordinator": 510,  # Redis mode only (NotConfigured otherwise)
+}
+# Scrapy's scheduler, or scrapy-redis's shared frontier when NEWSDEDUP_REDIS_URL is set.
+SCHEDULER = "crawler.coordination.Scheduler"
 NEWSDEDUP_LAG_INTERVAL = 0.05  # seconds between reactor-lag probes; 0 turns the probe off
 ITEM_PIPELINES = {
     "pipelines.scrapy_pipelines.ProcessPipeline": 100,
@@ -66,11 +73,12 @@ NEWSDEDUP_SOURCES = "samples/sources.toml"  # -s NEWSDEDUP_SOURCES=... or -a sou
 NEWSDEDUP_OUT_DIR = "output"
 NEWSDEDUP_WATCHLIST = None  # a TOML file; the sources file may also name one
 NEWSDEDUP_PROXY = None  # e.g. "http://127.0.0.1:8899" — the offline fixture network
-# Extraction processes. None = usable cores - 1 (at least 1); 0 = inline on the reactor thread,
+# Extraction processes per crawl worker. None = usable cores - 1 (at least 1); 0 = inline on the
+# reactor thread,
 # which then holds up downloading (bench/crawl_bench.py, 2,019 loopback pages, 2 cores:
 # downloads done at 29 s inline vs 21 s with a pool of 1, 10 s with no pipeline; end to end
 # 30 vs 32 s: on loopback everything is CPU-bound, the pool frees the reactor, it adds no speed).
-NEWSDEDUP_WORKERS = None
+NEWSDEDUP_EXTRACT_PROCESSES = None
 # Store commits: every N items or T seconds, whichever first. kill -9 loses at most one batch,
 # and a lost batch's URLs are simply not "seen" yet, so the rerun fetches them again.
 NEWSDEDUP_COMMIT_ITEMS = 50
@@ -78,6 +86,16 @@ NEWSDEDUP_COMMIT_SECONDS = 2.0
 # Child hubs followed per source and run: listing pages reached through `paginate` patterns
 # and child sitemaps of a sitemap index (an outlet's index can list years of daily sitemaps).
 NEWSDEDUP_MAX_HUB_PAGES = 50
+
+# --- Redis mode: several workers, one Redis (README "Scaling out") -----------------------------
+# Unset: one process, the SQLite store in the out dir. Set: scrapy-redis frontier, seen URLs,
+# hub validators and the story index in Redis; each worker's store in OUT/workers/<worker>/.
+NEWSDEDUP_REDIS_URL = os.environ.get("NEWSDEDUP_REDIS_URL") or None
+NEWSDEDUP_REDIS_NAMESPACE = os.environ.get("NEWSDEDUP_REDIS_NAMESPACE", "newsdedup")
+NEWSDEDUP_RUN_ID = os.environ.get("NEWSDEDUP_RUN_ID") or None  # shared by the workers of a run
+NEWSDEDUP_WORKER_ID = os.environ.get("NEWSDEDUP_WORKER_ID") or None  # default: the host name
+NEWSDEDUP_HEARTBEAT_SECONDS = 0.5  # a worker silent for 6 beats is taken for dead
+NEWSDEDUP_RECOVERY_ROUNDS = 3  # re-queues of a dead worker's unfinished URLs per run
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"

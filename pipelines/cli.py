@@ -34,22 +34,65 @@ def _crawl(args: argparse.Namespace) -> int:
     from crawler.sources import SourcesError
     from pipelines.store import StoreBusy
 
+    import os
+
+    redis_url = args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL")
+    if args.workers > 1 and not redis_url:
+        raise UsageError("--workers N shares one frontier and index through Redis: "
+                         "give --redis-url (or NEWSDEDUP_REDIS_URL)")
     try:
+        if args.workers > 1:
+            from crawler.run import run_workers
+
+            passed = [] if args.extract_processes is None else [
+                "--extract-processes", str(args.extract_processes)]
+            for name in args.source or []:
+                passed += ["--source", name]
+            if args.watchlist:
+                passed += ["--watchlist", args.watchlist]
+            result = run_workers(args.workers, args.sources, args.out, redis_url=redis_url,
+                                 run_id=args.run_id, args=passed + ["--spider", args.spider])
+            if not args.quiet:
+                print(f"run {result['run_id']}: workers {result['workers']}; merged "
+                      f"{result['export']}", file=sys.stderr)
+            return EXIT_OK if all(c == 0 for c in result["workers"].values()) else EXIT_ERROR
         summary = run_crawl(args.sources, args.out, spider=args.spider, sources=args.source,
-                            watchlist=args.watchlist, workers=args.workers)
-    except (SourcesError, StoreBusy, FileNotFoundError) as err:
+                            watchlist=args.watchlist, extract_processes=args.extract_processes,
+                            redis_url=redis_url, run_id=args.run_id or _run_id(redis_url),
+                            worker_id=args.worker_id)
+    except (SourcesError, StoreBusy, FileNotFoundError, ConnectionError) as err:
         raise UsageError(err) from err
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
     return EXIT_OK
 
 
+def _run_id(redis_url: str | None) -> str | None:
+    """One worker in Redis mode without --run-id: a run of its own."""
+    if not redis_url:
+        return None
+    from crawler.run import new_run_id
+    return new_run_id()
+
+
 def _export(args: argparse.Namespace) -> int:
+    import os
+
     from pipelines.store import export_store
 
+    redis_url = args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL")
     try:
-        export_store(args.out)
-    except FileNotFoundError as err:
+        if redis_url:
+            from pipelines.redis_backend import shared_story_index
+            from pipelines.shared_store import export_shared
+
+            from crawler.run import crawl_settings
+
+            namespace = crawl_settings().get("NEWSDEDUP_REDIS_NAMESPACE")
+            export_shared(args.out, shared_story_index(redis_url, namespace=namespace))
+        else:
+            export_store(args.out)
+    except (FileNotFoundError, ConnectionError) as err:
         raise UsageError(err) from err
     if not args.quiet:
         print(f"exported:         {args.out}/articles.jsonl, stories.jsonl, rejects.jsonl",
@@ -112,7 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="which kinds of hub to read (default: all)")
     crawl.add_argument("--watchlist", metavar="FILE",
                        help="keep only articles matching a keyword (overrides the sources file)")
-    crawl.add_argument("--workers", type=int, default=None, help="extraction processes")
+    crawl.add_argument("--extract-processes", type=int, default=None,
+                       help="extraction processes per worker (default: cores - 1; 0 = inline)")
+    crawl.add_argument("--workers", type=int, default=1,
+                       help="crawl worker processes sharing one Redis (needs --redis-url)")
+    crawl.add_argument("--redis-url", metavar="URL",
+                       help="Redis mode: shared frontier, seen URLs and story index "
+                            "(default: $NEWSDEDUP_REDIS_URL)")
+    crawl.add_argument("--run-id", help="Redis mode: the run id every worker of a run shares "
+                                        "(workers on several machines must pass the same one)")
+    crawl.add_argument("--worker-id", help="Redis mode: this worker's name (default: host name)")
     crawl.add_argument("--quiet", action="store_true", help="no summary on stderr")
     crawl.set_defaults(run=_crawl)
 
@@ -120,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="rewrite the JSONL files of OUT from its crawl store",
         description="Rewrite articles.jsonl, stories.jsonl and rejects.jsonl from OUT/store.sqlite.")
     export.add_argument("--out", default="output", help="output folder holding store.sqlite")
+    export.add_argument("--redis-url", metavar="URL",
+                        help="Redis mode: merge OUT/workers/*/store.sqlite, stories from Redis")
     export.add_argument("--quiet", action="store_true", help="no message on stderr")
     export.set_defaults(run=_export)
 

@@ -43,7 +43,7 @@ def make_pool(workers: int) -> ProcessPoolExecutor:
 class ProcessPipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
-        workers = crawler.settings.get("NEWSDEDUP_WORKERS")
+        workers = crawler.settings.get("NEWSDEDUP_EXTRACT_PROCESSES")
         self.workers = default_workers() if workers is None else int(workers)
         self.pool: ProcessPoolExecutor | None = None
 

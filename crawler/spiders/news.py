@@ -29,6 +29,21 @@ from crawler.watchlist import Watchlist, load_watchlist
 from pipelines.records import Location, RawDocument
 from pipelines.store import Store
 
+
+def open_store(settings, out_dir: str) -> Store:
+    """OUT/store.sqlite, or in Redis mode this worker's store wired to the shared state."""
+    if not settings.get("NEWSDEDUP_REDIS_URL"):
+        return Store.open(out_dir)
+    import socket
+
+    from pipelines.redis_backend import SharedCrawlState, shared_story_index
+    from pipelines.shared_store import SharedStore
+
+    url, namespace = settings.get("NEWSDEDUP_REDIS_URL"), settings.get("NEWSDEDUP_REDIS_NAMESPACE")
+    state = SharedCrawlState(url, settings.get("NEWSDEDUP_RUN_ID"),
+                             settings.get("NEWSDEDUP_WORKER_ID") or socket.gethostname(), namespace)
+    return SharedStore.open_worker(out_dir, state, shared_story_index(url, namespace=namespace))
+
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FINAL_HTTP_STATUSES = (404, 410)  # gone for good: a reject; other errors are retried next run
 HUB_PRIORITY = 10  # hubs before articles, so links are known (and stored) early
@@ -71,7 +86,30 @@ class NewsSpider(scrapy.Spider):
         self.sitemap_maxsize = settings.getint("NEWSDEDUP_SITEMAP_MAXSIZE")
         # Scrapy's OffsiteMiddleware as a backstop; each source's own domains are checked here.
         self.allowed_domains = sorted({d for s in self.sources for d in s.allowed_domains})
-        self.store = Store.open(self.out_dir)
+        self.store = open_store(settings, self.out_dir)
+
+    @property
+    def shared(self):
+        """Redis mode: the run's shared state (pipelines.redis_backend); None otherwise."""
+        return getattr(self.store, "state", None)
+
+    def finished(self, url: str) -> None:
+        """Redis mode: a URL settled without a stored outcome (robots.txt, unreadable hub)."""
+        if self.shared is not None:
+            self.shared.finished([url])
+
+    def recovery_request(self, url: str, record: dict[str, Any]) -> scrapy.Request | None:
+        """Redis mode: request again a URL that a dead worker took and never finished."""
+        source = next((s for s in self.sources if s.name == record.get("source")), None)
+        if source is None:
+            return None
+        if record["kind"] == "hub":
+            return self.hub_request(source, record["hub_kind"], url).replace(dont_filter=True)
+        request = self.article_request(source, Link(url, record.get("title"),
+                                                    record.get("published")))
+        if request is not None:
+            request.meta["recovered"] = True
+        return request
 
     def closed(self, reason: str) -> None:
         if self.store is not None:
@@ -102,6 +140,8 @@ class NewsSpider(scrapy.Spider):
                 "handle_httpstatus_list": [304]}
         if kind == "sitemap":
             meta["download_maxsize"] = self.sitemap_maxsize
+        if self.shared is not None:
+            self.shared.discovered(url, {"kind": "hub", "hub_kind": kind, "source": source.name})
         return scrapy.Request(url, callback=self.parse_hub, errback=self.hub_failed,
                               headers=headers, meta=meta, priority=HUB_PRIORITY)
 
@@ -111,6 +151,9 @@ class NewsSpider(scrapy.Spider):
             return None
         meta = {"kind": "article", "source": source.name, "title": link.title,
                 "published": link.published}
+        if self.shared is not None:
+            self.shared.discovered(link.url, {"kind": "article", "source": source.name,
+                                              "title": link.title, "published": link.published})
         # dont_filter: SeenUrlMiddleware does the duplicate filtering for articles
         return scrapy.Request(link.url, callback=self.parse_article, errback=self.article_failed,
                               meta=meta, dont_filter=True)
@@ -129,6 +172,7 @@ class NewsSpider(scrapy.Spider):
             links = self.hub_links(source, kind, response)
             if links is None:
                 self.count(source.name, "hubs_failed")
+                self.finished(hub_url)
                 return
             stored = links
         yield HubItem(source.name, hub_url, kind, response.status, now_iso(),
@@ -185,6 +229,7 @@ class NewsSpider(scrapy.Spider):
         source = request.meta["source"]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):  # robots.txt
             self.count(source, "disallowed")
+            self.finished(request.url)
             return
         status, reason, _final = _failure_reason(failure)
         self.count(source, "hubs_failed")
@@ -223,6 +268,7 @@ class NewsSpider(scrapy.Spider):
         # (HttpError is an IgnoreRequest too, so it is told apart first.)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             self.count(source, "disallowed")  # robots.txt, or a redirect off the domains
+            self.finished(request.url)
             return
         status, reason, final = _failure_reason(failure)
         urls = [*request.meta.get("redirect_urls", []), request.url]

@@ -1,0 +1,162 @@
+"""Redis mode for several crawl workers: a shared frontier and a run that ends only when all
+its workers are done, with nothing lost when one of them dies.
+
+* ``Scheduler`` (the SCHEDULER setting): Scrapy's own scheduler, or with NEWSDEDUP_REDIS_URL
+  scrapy-redis's - requests in a Redis priority queue, fingerprints in a Redis dupefilter, both
+  keyed by the run id so every worker of a run shares them and the next run starts afresh.
+  (scrapy-redis passes ``spider=`` to the stats collector, which Scrapy 2.19 deprecates; the
+  subclass counts without it.)
+* ``RunCoordinator`` (an extension): heartbeats say whether this worker is busy; an idle worker
+  stays open while another is busy, and when every live worker is still idle a moment later it
+  re-queues what the run discovered but nobody finished - the requests a killed worker had
+  taken (claimed, fetched but not committed) - at most ``NEWSDEDUP_RECOVERY_ROUNDS`` times.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.core.scheduler import Scheduler as ScrapyScheduler
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.scheduler import Scheduler as RedisSchedulerBase
+from twisted.internet.task import LoopingCall
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+def redis_mode(settings) -> bool:
+    return bool(settings.get("NEWSDEDUP_REDIS_URL"))
+
+
+def run_key(settings, name: str) -> str:
+    return f"{settings.get('NEWSDEDUP_REDIS_NAMESPACE')}:run:{settings.get('NEWSDEDUP_RUN_ID')}:{name}"
+
+
+class Scheduler(ScrapyScheduler):
+    """Scrapy's scheduler unless NEWSDEDUP_REDIS_URL is set; then the shared scrapy-redis one."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler):
+        if not redis_mode(crawler.settings):
+            return super().from_crawler(crawler)
+        return RedisScheduler.for_run(crawler)
+
+
+class RedisScheduler(RedisSchedulerBase):
+    """scrapy-redis's scheduler with run-scoped keys and stats without the spider argument."""
+
+    @classmethod
+    def for_run(cls, crawler: Crawler) -> RedisScheduler:
+        from pipelines.redis_backend import connect
+
+        settings = crawler.settings
+        if not settings.get("NEWSDEDUP_RUN_ID"):
+            raise NotConfigured("Redis mode needs NEWSDEDUP_RUN_ID (the run all workers share)")
+        server = connect(settings.get("NEWSDEDUP_REDIS_URL"))
+        scheduler = cls(server=server, persist=True,  # other workers still use the queue
+                        queue_key=run_key(settings, "requests"),
+                        queue_cls="scrapy_redis.queue.PriorityQueue",
+                        dupefilter=RFPDupeFilter(server, key=run_key(settings, "dupefilter")),
+                        idle_before_close=0)
+        scheduler.stats = crawler.stats
+        return scheduler
+
+    def enqueue_request(self, request) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self):
+        request = self.queue.pop(self.idle_before_close)
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+
+class RunCoordinator:
+    """Keeps the workers of one run together until all are done; recovers a dead one's work."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.interval = settings.getfloat("NEWSDEDUP_HEARTBEAT_SECONDS")
+        self.max_rounds = settings.getint("NEWSDEDUP_RECOVERY_ROUNDS")
+        self.rounds = 0
+        self.timer = LoopingCall(self.beat)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunCoordinator:
+        if not redis_mode(crawler.settings):
+            raise NotConfigured
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    @property
+    def state(self):
+        return self.crawler.spider.store.state
+
+    def busy(self) -> bool:
+        engine = self.crawler.engine
+        return engine is not None and engine._slot is not None and not engine.spider_is_idle()
+
+    def beat(self) -> None:
+        engine = self.crawler.engine
+        if engine is None or engine._slot is None or engine._slot.closing is not None:
+            return  # closing: the store has left the run (see SharedStore.export)
+        self.state.heartbeat(self.busy(), ttl=self.interval * 6)
+
+    def spider_opened(self, spider) -> None:
+        self.timer.start(self.interval, now=True)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.timer.running:
+            self.timer.stop()
+
+    def spider_idle(self, spider) -> None:
+        spider.store.commit()  # publish this worker's last batch before anyone sweeps
+        self.state.heartbeat(False, ttl=self.interval * 6)
+        if not self.all_quiet():
+            self.poll_soon()
+            raise DontCloseSpider("other workers still busy")
+        # A worker that has just taken a request may not have said so yet: look again shortly.
+        time.sleep(self.interval * 2)
+        if not self.all_quiet():
+            self.poll_soon()
+            raise DontCloseSpider("other workers still busy")
+        if self.rounds >= self.max_rounds or not self.state.lock("recover", ttl=60):
+            return
+        try:
+            lost = self.state.unfinished()
+            for url, record in lost.items():
+                request = spider.recovery_request(url, record)
+                if request is not None:
+                    request.meta["recovered"] = self.rounds + 1  # a fresh claim per round
+                    self.crawler.engine.crawl(request)
+        finally:
+            self.state.unlock("recover")
+        if lost:
+            self.rounds += 1
+            logger.warning("recovering %d URLs discovered but not finished in this run "
+                           "(a worker died?)", len(lost))
+            self.crawler.stats.inc_value("newsdedup/recovered", len(lost))
+            raise DontCloseSpider("recovering unfinished URLs")
+
+    def all_quiet(self) -> bool:
+        """No other live worker busy and nothing left in the shared queue."""
+        scheduler = self.crawler.engine._slot.scheduler
+        return not self.state.others_busy() and not scheduler.has_pending_requests()
+
+    def poll_soon(self) -> None:
+        """Ask the engine to check idleness again after one heartbeat, not its default 5 s."""
+        self.crawler.engine._slot.nextcall.schedule(self.interval)
