@@ -25,6 +25,7 @@ import redis
 from datasketch.storage import unordered_storage
 
 from dedupe import StoryConfig
+from dedupe.index import _key_bytes  # the same 8-byte keys as StorageBandStore
 from dedupe.shared import SharedStoryIndex
 from pipelines.urls import canonical_url
 
@@ -89,11 +90,6 @@ class RedisBandStore:
                 q.append(i)
                 d.append(int(doc))
         return np.array(q, dtype=np.int64), np.array(d, dtype=np.int64)
-
-
-def _key_bytes(keys: np.ndarray) -> list[bytes]:
-    raw = keys.astype(">u8").tobytes()
-    return [raw[i:i + 8] for i in range(0, len(raw), 8)]
 
 
 class RedisDocStore:
