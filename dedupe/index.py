@@ -3,10 +3,15 @@
 A band layout (b bands of r rows) makes two signatures with Jaccard J share at least one band key
 with probability 1 - (1 - J**r)**b; the maths are plain functions at the top of this module.
 
-Band keys of every band (and of every sketch kind: a ``salt`` separates them) live in one
-multimap key -> document number, the ``BandStore``. Two stores ship:
-  * ``ArrayBandStore``: numpy sorted runs merged like an LSM tree, 12 bytes per entry
-    (uint64 key + uint32 doc); the default.
+A band key is a 32-bit fingerprint of the band's rows, the band number and a ``salt``. Band keys
+of every band (and of every sketch kind: the salt separates them) live in one multimap
+key -> document number, the ``BandStore``. 32 bits rather than 64 halve the table; the price is
+chance collisions: with E entries in the table a lookup key meets an unrelated entry with
+probability E / 2**32 (1.1% at 1M documents x 48 bands), i.e. about half a spurious candidate
+per document at 1M, which the link test then rejects like any other weak candidate. Two stores
+ship:
+  * ``ArrayBandStore``: numpy sorted runs merged like an LSM tree, 8 bytes per entry
+    (uint32 key + uint32 doc); the default.
   * ``StorageBandStore``: any datasketch storage, e.g. ``unordered_storage({"type": "dict"})`` or
     its Redis backend, so a persisted band table plugs in without touching the LSH logic.
 Batch path: ``batch_pairs`` sorts all keys once and emits the pairs that share a key.
@@ -22,6 +27,7 @@ import numpy as np
 from .shingles import mix64, mix64_int, sorted_unique
 
 _U64 = np.uint64
+KEY_DTYPE = np.uint32
 _ROW_MULT = _U64(0x9FB21C651E98DF25)
 
 
@@ -74,7 +80,7 @@ class BandLayout:
 
 
 def band_keys(sigs: np.ndarray, layout: BandLayout, salt: int = 0) -> np.ndarray:
-    """uint64[n, bands] keys; equal keys <=> equal band rows (up to 2**-64 collisions).
+    """uint32[n, bands] keys; equal band rows give equal keys (unequal ones collide w.p. 2**-32).
 
     The band number and ``salt`` enter every key, so all bands of all sketch kinds can share
     one table.
@@ -89,7 +95,7 @@ def band_keys(sigs: np.ndarray, layout: BandLayout, salt: int = 0) -> np.ndarray
     h = mix64(band_ids + _U64(mix64_int(salt)))[None, :].repeat(n, axis=0)
     for r in range(layout.rows):
         h = h * _ROW_MULT + block[:, :, r].astype(_U64)
-    return mix64(h)
+    return (mix64(h) >> _U64(32)).astype(KEY_DTYPE)
 
 
 # --- storage -----------------------------------------------------------------------------------
@@ -108,10 +114,12 @@ class BandStore(Protocol):
 
 
 class ArrayBandStore:
-    """Sorted numpy runs (keys uint64, docs uint32), merged when a run is as big as the one before.
+    """Sorted numpy runs (keys and docs uint32), merged when a run is as big as the one before.
 
     Inserts go to a small buffer that becomes a run when full, so an insert is amortised
-    O(log n) and a lookup does one binary search per run (O(log n) runs).
+    O(log n) and a lookup does one binary search per run (O(log n) runs). Runs are merged in
+    linear time (one searchsorted, no re-sort); lookups search with sorted keys, which keeps
+    numpy's binary searches walking forward through a run instead of jumping around it.
     """
 
     def __init__(self, buffer_size: int = 4096) -> None:
@@ -126,12 +134,12 @@ class ArrayBandStore:
 
     @property
     def nbytes(self) -> int:
-        return sum(k.nbytes + d.nbytes for k, d in self._runs) + 12 * self._buf_len
+        return sum(k.nbytes + d.nbytes for k, d in self._runs) + 8 * self._buf_len
 
     def insert(self, keys: np.ndarray, docs: np.ndarray) -> None:
-        keys = np.asarray(keys, dtype=_U64).ravel()
+        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
         docs = np.broadcast_to(np.asarray(docs, dtype=np.uint32), keys.shape).ravel()
-        self._buf_keys.append(keys)
+        self._buf_keys.append(keys.copy())
         self._buf_docs.append(docs.copy())
         self._buf_len += len(keys)
         if self._buf_len >= self._buffer_size:
@@ -143,24 +151,24 @@ class ArrayBandStore:
         self._runs.append(_sorted_run(np.concatenate(self._buf_keys), np.concatenate(self._buf_docs)))
         self._buf_keys, self._buf_docs, self._buf_len = [], [], 0
         while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
-            (k1, d1), (k2, d2) = self._runs[-2], self._runs[-1]
-            self._runs[-2:] = [_sorted_run(np.concatenate((k1, k2)), np.concatenate((d1, d2)))]
+            older, newer = self._runs[-2], self._runs[-1]
+            self._runs[-2:] = [_merge_runs(older, newer)]
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        keys = np.asarray(keys, dtype=_U64).ravel()
+        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
         found_q, found_d = [], []
         for run_keys, run_docs in self._runs:
-            lo = np.searchsorted(run_keys, keys, side="left")
-            hi = np.searchsorted(run_keys, keys, side="right")
+            lo = np.searchsorted(run_keys, sorted_keys, side="left")
+            hi = np.searchsorted(run_keys, sorted_keys, side="right")
             q, pos = _expand_ranges(lo, hi)
-            found_q.append(q)
+            found_q.append(order[q])
             found_d.append(run_docs[pos])
         if self._buf_len:
             bk, bd = np.concatenate(self._buf_keys), np.concatenate(self._buf_docs)
-            order = np.argsort(keys, kind="stable")
-            sk = keys[order]
-            lo = np.searchsorted(sk, bk, side="left")
-            hi = np.searchsorted(sk, bk, side="right")
+            lo = np.searchsorted(sorted_keys, bk, side="left")
+            hi = np.searchsorted(sorted_keys, bk, side="right")
             b, pos = _expand_ranges(lo, hi)
             found_q.append(order[pos])
             found_d.append(bd[b])
@@ -172,15 +180,17 @@ class ArrayBandStore:
         """All (keys, docs), sorted by key then insertion order."""
         self._flush()
         if not self._runs:
-            return np.zeros(0, _U64), np.zeros(0, np.uint32)
-        return _sorted_run(np.concatenate([k for k, _ in self._runs]),
-                           np.concatenate([d for _, d in self._runs]))
+            return np.zeros(0, KEY_DTYPE), np.zeros(0, np.uint32)
+        merged = self._runs[0]
+        for run in self._runs[1:]:
+            merged = _merge_runs(merged, run)
+        return merged
 
 
 class StorageBandStore:
     """Adapter over a datasketch storage (``datasketch.storage.unordered_storage(config, name)``).
 
-    Keys are stored as 8 big-endian bytes, values as document numbers; Redis-backed storage
+    Keys are stored as 4 big-endian bytes, values as document numbers; Redis-backed storage
     works the same way (its values come back as whatever the backend returns; ints for dict).
     """
 
@@ -192,29 +202,43 @@ class StorageBandStore:
         return self._n
 
     def insert(self, keys: np.ndarray, docs: np.ndarray) -> None:
-        keys = np.asarray(keys, dtype=_U64).ravel()
+        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
         docs = np.broadcast_to(np.asarray(docs, dtype=np.int64), keys.shape).ravel()
-        for key, doc in zip(_key_bytes(keys), docs.tolist()):
+        for key, doc in zip(key_bytes(keys), docs.tolist()):
             self.storage.insert(key, doc)
         self._n += len(keys)
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         q, d = [], []
-        for i, key in enumerate(_key_bytes(np.asarray(keys, dtype=_U64).ravel())):
+        for i, key in enumerate(key_bytes(keys)):
             for doc in self.storage.get(key):
                 q.append(i)
                 d.append(int(doc))
         return np.array(q, dtype=np.int64), np.array(d, dtype=np.int64)
 
 
-def _key_bytes(keys: np.ndarray) -> list[bytes]:
-    raw = keys.astype(">u8").tobytes()
-    return [raw[i:i + 8] for i in range(0, len(raw), 8)]
+def key_bytes(keys: np.ndarray) -> list[bytes]:
+    """Band keys as the 4-byte big-endian strings that byte-keyed storages hold."""
+    raw = np.asarray(keys, dtype=KEY_DTYPE).ravel().astype(">u4").tobytes()
+    return [raw[i:i + 4] for i in range(0, len(raw), 4)]
 
 
 def _sorted_run(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(keys, kind="stable")
     return keys[order], docs[order]
+
+
+def _merge_runs(older: tuple[np.ndarray, np.ndarray],
+                newer: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Merge two sorted runs in linear time; among equal keys the older run's entries come first."""
+    (k1, d1), (k2, d2) = older, newer
+    at = np.searchsorted(k1, k2, side="right") + np.arange(len(k2))
+    from_older = np.ones(len(k1) + len(k2), dtype=bool)
+    from_older[at] = False
+    keys, docs = np.empty(len(from_older), k1.dtype), np.empty(len(from_older), d1.dtype)
+    keys[at], docs[at] = k2, d2
+    keys[from_older], docs[from_older] = k1, d1
+    return keys, docs
 
 
 def _expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -264,7 +288,7 @@ class LSHIndex:
         self.store: BandStore = store if store is not None else ArrayBandStore()
 
     def insert(self, docs: np.ndarray, keys: np.ndarray) -> None:
-        """Index rows of ``keys`` (uint64[m, bands]) under document numbers ``docs``."""
+        """Index rows of ``keys`` (uint32[m, bands]) under document numbers ``docs``."""
         docs = np.asarray(docs, dtype=np.int64)
         self.store.insert(keys.ravel(), np.repeat(docs, keys.shape[1]))
 

@@ -13,11 +13,16 @@ near 10 one agreeing bin moves it by ~0.1, and a sidebar is genuinely contained.
 Stories are the connected components (union-find) of the links. The link test is a pure function
 of the two documents, and the candidates are exactly the pairs sharing a band key, so the result
 does not depend on arrival order: ``StoryIndex`` (incremental) == ``group_stories`` (batch).
+
+Memory: an indexed document costs 456 bytes of sketches (16-bit signature values: the low 16
+bits of each bin's 32-bit minimum, "b-bit minwise hashing", whose chance agreement of 2**-16
+moves a Jaccard estimate by < 0.0001), 384 bytes of band table (48 keys x 8 bytes) and 4 bytes of
+union-find, plus its id.
 """
 from __future__ import annotations
 
 import multiprocessing
-from array import array
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable, Sequence
@@ -32,13 +37,18 @@ from .unionfind import UnionFind
 
 # Salts that keep the band keys of the full and the lead sketch apart in one band table.
 FULL_SALT, LEAD_SALT = 0, 1
-STATE_VERSION = 1
+# 2: 16-bit signature values, 32-bit band keys, no published/lengths (version 1 states load).
+STATE_VERSION = 2
+SIG_DTYPE = np.uint16
 # Texts are featurised in groups of about this many characters or texts (bounds temporary memory;
 # distinct_counts needs < 2**20 texts per group).
 _FEATURE_CHUNK_CHARS = 1 << 20
 _FEATURE_CHUNK_DOCS = 1 << 16
 # Below this many texts a process pool costs more than it saves.
 _PARALLEL_MIN_DOCS = 2000
+# add_many works through big batches this many documents at a time: the batch pair search and
+# the featurising temporaries are per chunk (~1 GB at 50k), and the result is the same.
+_ADD_CHUNK_DOCS = 50_000
 
 
 @dataclass(frozen=True)
@@ -112,11 +122,11 @@ class StoryConfig:
 class Features:
     """Per-document sketches: what the index keeps instead of the text."""
 
-    sigs: np.ndarray  # uint32[n, num_perm]: signature of all shingles
-    leads: np.ndarray  # uint32[n, lead num_perm]: signature of the shingles starting in the lead
+    sigs: np.ndarray  # uint16[n, num_perm]: signature of all shingles (low 16 bits of each bin)
+    leads: np.ndarray  # uint16[n, lead num_perm]: signature of the shingles starting in the lead
     lead_pos: np.ndarray  # uint8[n, lead num_perm]: where each lead bin's minimum first occurs
-    sizes: np.ndarray  # int64[n]: distinct shingles
-    lead_sizes: np.ndarray  # int64[n]: distinct shingles of the lead
+    sizes: np.ndarray  # int32[n]: distinct shingles
+    lead_sizes: np.ndarray  # int32[n]: distinct shingles of the lead
 
     FIELDS = ("sigs", "leads", "lead_pos", "sizes", "lead_sizes")
 
@@ -138,16 +148,25 @@ class Features:
         for f in self.FIELDS:
             getattr(self, f)[start:start + len(other)] = getattr(other, f)
 
+    @property
+    def nbytes(self) -> int:
+        return sum(getattr(self, f).nbytes for f in self.FIELDS)
+
     def keys(self, config: StoryConfig) -> np.ndarray:
-        """uint64[n, bands + lead bands]: every band key of each document."""
+        """uint32[n, bands + lead bands]: every band key of each document."""
         return np.concatenate((band_keys(self.sigs, config.bands, FULL_SALT),
                                band_keys(self.leads, config.lead_bands, LEAD_SALT)), axis=1)
 
 
 def _empty_features(config: StoryConfig) -> Features:
     k, kl = config.scheme.num_perm, config.lead_scheme.num_perm
-    return Features(np.zeros((0, k), np.uint32), np.zeros((0, kl), np.uint32),
-                    np.zeros((0, kl), np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    return Features(np.zeros((0, k), SIG_DTYPE), np.zeros((0, kl), SIG_DTYPE),
+                    np.zeros((0, kl), np.uint8), np.zeros(0, np.int32), np.zeros(0, np.int32))
+
+
+def _low_bits(sigs: np.ndarray) -> np.ndarray:
+    """b-bit signature values: the low 16 bits of each 32-bit bin minimum."""
+    return (sigs & 0xFFFF).astype(SIG_DTYPE)
 
 
 def featurise(texts: Sequence[str], config: StoryConfig) -> Features:
@@ -191,10 +210,10 @@ def _featurise(texts: Sequence[str], config: StoryConfig) -> Features:
         np.cumsum(np.bincount(doc[in_lead], minlength=m), out=lead_offsets[1:])
         lead_hashes = batch.hashes[in_lead]
         leads, lead_pos = lead.sketch_flat(lead_hashes, lead_offsets, batch.token_pos[in_lead])
-        parts.append(Features(full.signatures_flat(batch.hashes, batch.offsets), leads,
-                              lead_pos.astype(np.uint8),
-                              distinct_counts(batch.hashes, batch.offsets),
-                              distinct_counts(lead_hashes, lead_offsets)))
+        parts.append(Features(_low_bits(full.signatures_flat(batch.hashes, batch.offsets)),
+                              _low_bits(leads), lead_pos.astype(np.uint8),
+                              distinct_counts(batch.hashes, batch.offsets).astype(np.int32),
+                              distinct_counts(lead_hashes, lead_offsets).astype(np.int32)))
         start = stop
     return Features(*(np.concatenate([getattr(p, f) for p in parts]) for f in Features.FIELDS))
 
@@ -251,9 +270,7 @@ class StoryIndex:
         self.config = config
         self.ids: list[str] = []
         self._num: dict[str, int] = {}
-        self.published: list[str | None] = []
-        self.lengths = array("q")
-        self._feats = _empty_features(config)  # capacity grows by doubling; rows < _n are live
+        self._feats = _empty_features(config)  # capacity grows by x1.5; rows < _n are live
         self._n = 0
         self.uf = UnionFind()
         self.lsh = LSHIndex(store)
@@ -268,23 +285,33 @@ class StoryIndex:
     def features(self) -> Features:
         return self._feats.take(slice(0, self._n))
 
+    def memory(self) -> dict[str, int]:
+        """Bytes held, by part (numpy buffers incl. spare capacity; ids as Python objects)."""
+        ids = sys.getsizeof(self.ids) + sys.getsizeof(self._num) + \
+            sum(sys.getsizeof(i) for i in self.ids)
+        store = getattr(self.lsh.store, "nbytes", 0)
+        return {"sketches": self._feats.nbytes, "band_table": store, "union_find": self.uf.nbytes,
+                "ids": ids}
+
     def add(self, doc: StoryDoc) -> None:
         self.add_many([doc])
 
     def add_many(self, docs: Sequence[StoryDoc]) -> None:
-        """Add documents (ids must be new and distinct); one batch of numpy work for all."""
+        """Add documents (ids must be new and distinct); numpy work per chunk of documents."""
         docs = list(docs)
         seen: set[str] = set()
         for d in docs:
             if d.id in self._num or d.id in seen:
                 raise ValueError(f"duplicate story doc id {d.id!r}")
             seen.add(d.id)
-        if docs:
-            self._add_features(docs, featurise([d.text for d in docs], self.config))
+        del seen
+        for start in range(0, len(docs), _ADD_CHUNK_DOCS):
+            chunk = docs[start:start + _ADD_CHUNK_DOCS]
+            self._add_features([d.id for d in chunk], featurise([d.text for d in chunk], self.config))
 
-    def _add_features(self, docs: list[StoryDoc], feats: Features) -> None:
+    def _add_features(self, ids: list[str], feats: Features) -> None:
         base = self._n
-        self._append(docs, feats)
+        self._append(ids, feats)
         live = np.flatnonzero(feats.sizes > 0)  # empty texts never link, so are never indexed
         keys = feats.keys(self.config)[live]
         rows, old = self.lsh.query(keys)  # new x indexed (incremental path)
@@ -293,16 +320,13 @@ class StoryIndex:
                    np.concatenate((old, live[inner[:, 1]] + base)))
         self.lsh.insert(live + base, keys)
 
-    def _append(self, docs: list[StoryDoc], feats: Features) -> None:
-        m = len(docs)
+    def _append(self, ids: list[str], feats: Features) -> None:
+        m = len(ids)
         if self._n + m > len(self._feats):  # x1.5 growth: amortised O(1), <= 50% slack
             self._feats = self._feats.resized(max(self._n + m, len(self._feats) * 3 // 2, 64))
         self._feats.put(self._n, feats)
-        for i, d in enumerate(docs):
-            self._num[d.id] = self._n + i
-            self.ids.append(d.id)
-            self.published.append(d.published)
-            self.lengths.append(d.length)
+        self._num.update(zip(ids, range(self._n, self._n + m)))
+        self.ids.extend(ids)
         self._n += m
         self.uf.grow(self._n)
 
@@ -322,17 +346,15 @@ class StoryIndex:
 
     def cluster_of(self, doc_id: str) -> list[str]:
         """Sorted ids of the story that ``doc_id`` belongs to."""
-        root = self.uf.find(self._num[doc_id])
-        return sorted(self.ids[i] for i in range(self._n) if self.uf.find(i) == root)
+        roots = self.uf.roots()
+        return sorted(self.ids[i] for i in np.flatnonzero(roots == roots[self._num[doc_id]]).tolist())
 
     def to_state(self) -> dict[str, Any]:
-        """Plain data (str, int, None, lists, numpy arrays) from which ``from_state`` resumes."""
+        """Plain data (str, int, lists, numpy arrays) from which ``from_state`` resumes."""
         state: dict[str, Any] = {
             "version": STATE_VERSION,
             "config": self.config.as_dict(),
             "ids": list(self.ids),
-            "published": list(self.published),
-            "lengths": np.array(self.lengths, dtype=np.int64).reshape(-1),
             "parent": self.uf.to_array(),
         }
         for f in Features.FIELDS:
@@ -341,27 +363,38 @@ class StoryIndex:
 
     @classmethod
     def from_state(cls, state: dict[str, Any], store: BandStore | None = None) -> "StoryIndex":
-        """Rebuild an index; the band table is re-derived from the stored signatures."""
-        if state.get("version") != STATE_VERSION:
-            raise ValueError(f"unsupported StoryIndex state version {state.get('version')!r}")
+        """Rebuild an index; the band table is re-derived from the stored signatures.
+
+        Version 1 states (32-bit signature values, 64-bit band keys) load with their links; their
+        signatures become the 16-bit values the same texts give now (the low 16 bits).
+        """
+        version = state.get("version")
+        if version not in (1, STATE_VERSION):
+            raise ValueError(f"unsupported StoryIndex state version {version!r}")
         config = StoryConfig.from_dict(state["config"])
         index = cls(config, store)
         ids = list(state["ids"])
         n = len(ids)
         template = _empty_features(config)
-        feats = Features(*(np.asarray(state[f], dtype=getattr(template, f).dtype)
+        arrays = {f: np.asarray(state[f]) for f in Features.FIELDS}
+        if version == 1:
+            arrays["sigs"], arrays["leads"] = _low_bits(arrays["sigs"]), _low_bits(arrays["leads"])
+        feats = Features(*(arrays[f].astype(getattr(template, f).dtype)
                            .reshape((n,) + getattr(template, f).shape[1:]) for f in Features.FIELDS))
-        lengths = np.asarray(state["lengths"]).tolist()
-        index._append([StoryDoc(i, "", p, int(ln))
-                       for i, p, ln in zip(ids, state["published"], lengths)], feats)
-        index.uf = UnionFind(np.asarray(state["parent"]).tolist())
+        index._append(ids, feats)
+        index.uf = UnionFind(np.asarray(state["parent"]))
+        index.uf.grow(n)
         live = np.flatnonzero(feats.sizes > 0)
         index.lsh.insert(live, feats.keys(config)[live])
         return index
 
 
 def group_stories(docs: Sequence[StoryDoc], config: StoryConfig = StoryConfig()) -> list[list[str]]:
-    """Batch clustering: clusters of ids (each sorted, sorted by first id, singletons included)."""
+    """Batch clustering: clusters of ids (each sorted, sorted by first id, singletons included).
+
+    Runs through ``StoryIndex.add_many``, which takes big inputs a chunk at a time (the same
+    clusters, with memory bounded by the index plus one chunk's temporaries).
+    """
     index = StoryIndex(config)
     index.add_many(docs)
     return index.clusters()

@@ -25,7 +25,8 @@ import redis
 from datasketch.storage import unordered_storage
 
 from dedupe import StoryConfig
-from dedupe.index import _key_bytes  # the same 8-byte keys as StorageBandStore
+from dedupe.index import KEY_DTYPE, key_bytes  # the same 4-byte keys as StorageBandStore
+from dedupe.stories import STATE_VERSION
 from dedupe.shared import SharedStoryIndex
 from pipelines.urls import canonical_url
 
@@ -76,16 +77,16 @@ class RedisBandStore:
 
     def insert(self, keys: np.ndarray, docs: np.ndarray) -> None:
         """All entries of a batch in one pipeline: datasketch's buffered insertion session."""
-        keys = np.asarray(keys, dtype=np.uint64).ravel()
+        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
         docs = np.broadcast_to(np.asarray(docs, dtype=np.int64), keys.shape).ravel()
-        for key, doc in zip(_key_bytes(keys), docs.tolist()):
+        for key, doc in zip(key_bytes(keys), docs.tolist()):
             self.storage.insert(key, doc, buffer=True)
         self.storage.empty_buffer()
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        keys = np.asarray(keys, dtype=np.uint64).ravel()
+        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
         q, d = [], []
-        for i, members in enumerate(self.storage.getmany(*_key_bytes(keys))):
+        for i, members in enumerate(self.storage.getmany(*key_bytes(keys))):
             for doc in members:
                 q.append(i)
                 d.append(int(doc))
@@ -145,12 +146,14 @@ def shared_story_index(url: str, config: StoryConfig | None = None,
     client = connect(url)
     # Sketches made under another scheme do not compare: refuse to mix them in one namespace.
     recorded = client.get(f"{namespace}:doc:config")
-    mine = json.dumps(config.as_dict(), sort_keys=True)
+    # (the layout version too: v1 namespaces hold 32-bit sketches and 8-byte band keys)
+    mine = json.dumps({**config.as_dict(), "layout_version": STATE_VERSION}, sort_keys=True)
     if recorded is None:
         client.setnx(f"{namespace}:doc:config", mine)
     elif recorded.decode() != mine:
         raise ValueError(f"the Redis index {namespace!r} was made with another StoryConfig "
-                         "(sketch scheme / bands); use another namespace or flush it")
+                         "(sketch scheme / bands) or an older newsdedup; use another namespace or "
+                         "flush it")
     return SharedStoryIndex(RedisDocStore(client, namespace), RedisBandStore(url, namespace), config)
 
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from datasketch.storage import unordered_storage
 
-from dedupe.index import (ArrayBandStore, BandLayout, LSHIndex, StorageBandStore, band_keys,
+from dedupe.index import (ArrayBandStore, BandLayout, LSHIndex, StorageBandStore, _merge_runs,
+                          _sorted_run, band_keys, key_bytes,
                           batch_pairs, candidate_probability, false_negative_probability,
                           false_positive_probability, optimal_layout)
 
@@ -33,6 +34,7 @@ def test_band_keys_equal_exactly_when_band_rows_equal():
     sigs = rng.integers(0, 2**32, (2, 12), dtype=np.uint64).astype(np.uint32)
     sigs[1, 3:6] = sigs[0, 3:6]  # band 1 of a 4x3 layout equal, the rest differ
     keys = band_keys(sigs, BandLayout(4, 3))
+    assert keys.dtype == np.uint32 and keys.shape == (2, 4)
     assert (keys[0] == keys[1]).tolist() == [False, True, False, False]
     assert not np.intersect1d(band_keys(sigs, BandLayout(4, 3), salt=1), keys).size
     with pytest.raises(ValueError):
@@ -79,6 +81,44 @@ def test_array_store_merges_runs_and_reports_bytes():
     assert len(store._runs) <= 10  # logarithmic number of sorted runs
     q, d = store.lookup(np.array([7, 999], dtype=np.uint64))  # key 7 at 7, 257, 507, 757
     assert sorted(d.tolist()) == [1, 64, 126, 189] and set(q.tolist()) == {0}
-    assert store.nbytes == 12 * 1000
+    assert store.nbytes == 8 * 1000  # uint32 key + uint32 doc per entry
     k, v = store.items()
     assert np.all(k[1:] >= k[:-1]) and len(v) == 1000
+
+
+def test_band_keys_spread_over_32_bits():
+    rng = np.random.default_rng(1)
+    sigs = rng.integers(0, 2**16, (20000, 6), dtype=np.uint64).astype(np.uint16)
+    keys = band_keys(sigs, BandLayout(2, 3)).ravel()
+    # 40,000 random 32-bit keys: expected chance collisions ~0.2, top bit set about half the time
+    assert len(np.unique(keys)) >= len(keys) - 3
+    assert 0.45 < np.mean(keys >= 2**31) < 0.55
+
+
+def test_merge_runs_equals_a_stable_sort_of_both():
+    rng = np.random.default_rng(7)
+    for n1, n2 in ((0, 5), (5, 0), (50, 30), (300, 300)):
+        k1 = np.sort(rng.integers(0, 40, n1).astype(np.uint32))
+        k2 = np.sort(rng.integers(0, 40, n2).astype(np.uint32))
+        d1, d2 = np.arange(n1, dtype=np.uint32), np.arange(n1, n1 + n2, dtype=np.uint32)
+        keys, docs = _merge_runs((k1, d1), (k2, d2))
+        want_k, want_d = _sorted_run(np.concatenate((k1, k2)), np.concatenate((d1, d2)))
+        assert np.array_equal(keys, want_k) and np.array_equal(docs, want_d)
+
+
+def test_array_store_lookup_of_unsorted_repeated_keys_equals_brute_force():
+    rng = np.random.default_rng(11)
+    keys = rng.integers(0, 60, 500).astype(np.uint32)
+    store = ArrayBandStore(buffer_size=64)
+    for s in range(0, 500, 37):
+        store.insert(keys[s:s + 37], np.arange(s, min(s + 37, 500)))
+    queries = rng.integers(0, 70, 90).astype(np.uint32)  # repeats, and keys never stored
+    q, d = store.lookup(queries)
+    want = sorted((i, j) for i, k in enumerate(queries.tolist())
+                  for j in np.flatnonzero(keys == k).tolist())
+    assert sorted(zip(q.tolist(), d.tolist())) == want
+
+
+def test_key_bytes_are_four_big_endian_bytes():
+    assert key_bytes(np.array([1, 0xA0B0C0D0], dtype=np.uint32)) == [b"\x00\x00\x00\x01",
+                                                                      b"\xa0\xb0\xc0\xd0"]

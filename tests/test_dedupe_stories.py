@@ -260,6 +260,59 @@ def test_state_round_trip_continues_identically():
         assert np.array_equal(again.to_state()[key], resumed.to_state()[key])
 
 
+def test_version_1_state_loads_with_its_links_and_16_bit_sketches():
+    """A store saved by newsdedup <= 0.x (32-bit sketch values, published/lengths) still opens."""
+    docs = all_docs()
+    index = StoryIndex()
+    index.add_many(docs[:15])
+    state = index.to_state()
+    rng = np.random.default_rng(0)
+    v1 = dict(state, version=1, published=[None] * 15, lengths=np.arange(15))
+    for f in ("sigs", "leads"):  # what version 1 stored: the same low 16 bits under random high ones
+        high = rng.integers(0, 2**16, state[f].shape).astype(np.uint32) << np.uint32(16)
+        v1[f] = high | state[f].astype(np.uint32)
+    resumed = StoryIndex.from_state(persist(v1))
+    for f in ("sigs", "leads", "lead_pos", "sizes", "lead_sizes", "parent"):
+        assert np.array_equal(resumed.to_state()[f], state[f])
+    resumed.add_many(docs[15:])
+    assert resumed.clusters() == group_stories(docs)
+
+
+def test_index_layout_is_456_bytes_of_sketches_and_48_band_entries_per_doc():
+    index = StoryIndex()
+    index.add_many(all_docs())
+    n = len(index)
+    assert index.features.nbytes == 456 * n  # 128 + 64 16-bit values, 64 positions, 2 sizes
+    live = int((index.features.sizes > 0).sum())  # empty texts are not indexed
+    assert len(index.lsh.store) == 48 * live and index.lsh.store.nbytes == 8 * 48 * live
+    parts = index.memory()
+    assert parts["band_table"] == index.lsh.store.nbytes and parts["union_find"] >= 4 * n
+
+
+def test_unrelated_texts_agree_in_almost_no_16_bit_bins():
+    rng = random.Random(4)
+    words = [f"w{i}" for i in range(5000)]
+    docs = [StoryDoc(str(i), " ".join(rng.choices(words, k=300)), None, 0) for i in range(60)]
+    index = StoryIndex()
+    index.add_many(docs)
+    sigs = index.features.sigs
+    agree = (sigs[:, None, :] == sigs[None, :, :]).sum(axis=-1)
+    np.fill_diagonal(agree, 0)
+    # true Jaccard ~0: 128 bins x (J + 2**-16) ~ 0.002 chance agreements per pair
+    assert agree.max() <= 2 and len(group_stories(docs)) == 60
+
+
+def test_big_batches_in_chunks_give_the_same_clusters(monkeypatch):
+    import dedupe.stories as stories
+    docs = all_docs()
+    random.Random(2).shuffle(docs)
+    whole = group_stories(docs)
+    monkeypatch.setattr(stories, "_ADD_CHUNK_DOCS", 4)
+    index = StoryIndex()
+    index.add_many(docs)
+    assert index.clusters() == whole and len(index) == len(docs)
+
+
 def test_state_with_another_version_is_refused():
     state = StoryIndex().to_state()
     state["version"] = 99
