@@ -16,7 +16,6 @@ Starts its own redis-server on a free loopback port (no persistence), stopped by
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import socket
 import subprocess
@@ -29,7 +28,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from bench.crawl_bench import BENCH_SETTINGS, article_paths  # noqa: E402
-from netfixture import sites  # noqa: E402
 from netfixture.harness import FixtureServer, crawl_command, write_sources  # noqa: E402
 
 CRAWL_BATCH = 50  # a crawl commits (and publishes to the shared index) ~50 articles at a time
@@ -100,7 +98,7 @@ def crawl_section(url: str, scale: int, delay: float) -> list[tuple[str, dict]]:
 def index_section(url: str, n_docs: int) -> dict:
     import redis
 
-    from bench.clustering import _scaled
+    from bench.throughput import scaled as _scaled
     from dedupe import StoryDoc, StoryIndex
     from pipelines.redis_backend import shared_story_index
 

@@ -7,8 +7,9 @@ from .index import (ArrayBandStore, BandLayout, BandStore, LSHIndex, StorageBand
                     false_positive_probability, optimal_layout)
 from .shingles import CJK_N, WORD_N, shingle_batch, shingle_hashes, shingle_hashes_many
 from .sketch import SketchScheme, Sketcher, estimate_containment, estimate_jaccard
-from .stories import (Features, PairEvidence, StoryConfig, StoryDoc, StoryIndex, choose_representative,
-                      explain, featurise, group_stories, link_test)
+from .features import Features, StoryConfig, StoryDoc, featurise, link_test
+from .pair_evidence import PairEvidence, explain
+from .stories import StoryIndex, choose_representative, group_stories
 from .unionfind import UnionFind
 
 __all__ = [

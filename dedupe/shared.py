@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from .index import BandStore
-from .stories import Features, StoryConfig, StoryDoc, _empty_features, featurise, link_test
+from .features import Features, StoryConfig, StoryDoc, empty_features, featurise, link_test
 from .unionfind import UnionFind
 
 
@@ -59,7 +59,7 @@ def pack_features(feats: Features) -> list[bytes]:
 
 def unpack_features(rows: Sequence[bytes], config: StoryConfig) -> Features:
     """Inverse of ``pack_features`` for sketches made under ``config``."""
-    template = _empty_features(config)
+    template = empty_features(config)
     widths = [getattr(template, f).dtype.itemsize * int(np.prod(getattr(template, f).shape[1:]))
               for f in Features.FIELDS]
     if any(len(r) != sum(widths) for r in rows):
@@ -123,7 +123,7 @@ class SharedStoryIndex:
         missing = [int(n) for n, r in zip(fetch.tolist(), rows) if r is None]
         if missing:  # a band entry is written after its sketches, so this is a broken store
             raise RuntimeError(f"shared index: no sketches for documents {missing[:5]}")
-        fetched = unpack_features(rows, self.config) if rows else _empty_features(self.config)
+        fetched = unpack_features(rows, self.config) if rows else empty_features(self.config)
         pool = Features(*(np.concatenate((getattr(batch, f), getattr(fetched, f)))
                           for f in Features.FIELDS))
         position = dict(local)

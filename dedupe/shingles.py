@@ -65,6 +65,9 @@ CJK_RANGES = (
 _JOIN = "\n"
 # Batches are processed in chunks of about this many characters to bound temporary memory.
 _CHUNK_CHARS = 1 << 16  # cache-sized: 3-5x faster than 2M-char passes (measured)
+# distinct_counts sorts about this many hashes at a time, of at most 2**20 groups (44 + 20 bits).
+_DISTINCT_CHUNK = 1 << 15
+_DISTINCT_MAX_GROUPS = 1 << 20
 
 
 def sorted_unique(a: np.ndarray) -> np.ndarray:
@@ -266,17 +269,24 @@ def shingle_batch(texts: Sequence[str], *, cjk_n: int = CJK_N, word_n: int = WOR
 
 
 def distinct_counts(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Distinct hashes in each group hashes[offsets[i]:offsets[i+1]], for < 2**20 groups.
+    """Distinct hashes in each group hashes[offsets[i]:offsets[i+1]].
 
-    One sort of (group << 44 | top 44 hash bits); a false merge needs two of a text's shingles to
-    agree on 44 bits (~3e-6 expected for a 10,000-shingle text).
+    Sorts (group << 44 | top 44 hash bits) a cache-sized run of whole groups at a time (about 2x
+    faster than one big sort, measured); a false merge needs two of a text's shingles to agree on
+    44 bits (~3e-6 expected for a 10,000-shingle text).
     """
     n = len(offsets) - 1
-    if n >= 1 << 20:
-        raise ValueError("distinct_counts takes fewer than 2**20 groups")
-    doc = np.repeat(np.arange(n, dtype=_U64), np.diff(offsets))
-    combined = sorted_unique((doc << _U64(44)) | (np.asarray(hashes, _U64) >> _U64(20)))
-    return np.bincount((combined >> _U64(44)).astype(np.int64), minlength=n)
+    out = np.zeros(n, dtype=np.int64)
+    start = 0
+    while start < n:
+        stop = int(np.searchsorted(offsets, offsets[start] + _DISTINCT_CHUNK, side="right")) - 1
+        stop = min(max(stop, start + 1), n, start + _DISTINCT_MAX_GROUPS)
+        lo, hi = offsets[start], offsets[stop]
+        group = np.repeat(np.arange(stop - start, dtype=_U64), np.diff(offsets[start:stop + 1]))
+        combined = sorted_unique((group << _U64(44)) | (np.asarray(hashes[lo:hi], _U64) >> _U64(20)))
+        out[start:stop] = np.bincount((combined >> _U64(44)).astype(np.int64), minlength=stop - start)
+        start = stop
+    return out
 
 
 def shingle_hashes(text: str, *, cjk_n: int = CJK_N, word_n: int = WORD_N) -> np.ndarray:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench import metrics, syndicate
-from bench.clustering import baseline_shingles, union_find_clusters
+from bench.baseline import baseline_shingles, union_find_clusters
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

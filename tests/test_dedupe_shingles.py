@@ -130,3 +130,14 @@ def test_pinned_values_guard_persisted_state():
     # sketch scheme name, not a silent change.
     assert shingle_hashes("新华社北京").tolist() == [17565075878431847218, 18003118590982971165]
     assert shingle_hashes("breaking news today").tolist() == [5700488052095902903]
+
+
+def test_distinct_counts_equal_per_text_unique_counts():
+    from dedupe.shingles import _DISTINCT_CHUNK, distinct_counts
+    rng = np.random.default_rng(8)
+    sizes = [0, 5, 0, 300, 2 * _DISTINCT_CHUNK + 17, 1, 0, 4000] + rng.integers(0, 900, 200).tolist()
+    groups = [rng.integers(0, max(1, s // 2) + 1, s).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+              for s in sizes]  # about half of every group repeats
+    offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    got = distinct_counts(np.concatenate(groups), offsets)
+    assert got.tolist() == [len(np.unique(g)) for g in groups]

@@ -345,7 +345,7 @@ def test_choose_representative_prefers_earliest_then_longest_then_smallest_id():
 
 
 def test_worker_processes_give_identical_features_and_clusters(monkeypatch):
-    from dedupe import stories
+    from dedupe import features as stories
     monkeypatch.setattr(stories, "_PARALLEL_MIN_DOCS", 2)
     docs = all_docs()
     serial, parallel = StoryConfig(), StoryConfig(workers=2)
