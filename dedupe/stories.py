@@ -74,6 +74,7 @@ class StoryIndex:
                 raise ValueError(f"duplicate story doc id {d.id!r}")
             seen.add(d.id)
         del seen
+        self._reserve(self._n + len(docs))
         for start in range(0, len(docs), _ADD_CHUNK_DOCS):
             chunk = docs[start:start + _ADD_CHUNK_DOCS]
             self._add_features([d.id for d in chunk], featurise([d.text for d in chunk], self.config))
@@ -89,10 +90,18 @@ class StoryIndex:
                    np.concatenate((old, live[inner[:, 1]] + base)))
         self.lsh.insert(live + base, keys)
 
+    def _reserve(self, n: int) -> None:
+        """Room for ``n`` documents: x1.5 growth (amortised O(1) for small batches), or exactly
+        ``n`` when one batch needs more than that (a big batch leaves no slack)."""
+        if n > len(self._feats):
+            capacity = max(len(self._feats) * 3 // 2, 64)
+            capacity = n if n > capacity else capacity
+            self._feats = self._feats.resized(capacity)
+            self.uf.reserve(capacity)
+
     def _append(self, ids: list[str], feats: Features) -> None:
         m = len(ids)
-        if self._n + m > len(self._feats):  # x1.5 growth: amortised O(1), <= 50% slack
-            self._feats = self._feats.resized(max(self._n + m, len(self._feats) * 3 // 2, 64))
+        self._reserve(self._n + m)
         self._feats.put(self._n, feats)
         self._num.update(zip(ids, range(self._n, self._n + m)))
         self.ids.extend(ids)

@@ -280,13 +280,17 @@ def test_version_1_state_loads_with_its_links_and_16_bit_sketches():
 
 def test_index_layout_is_456_bytes_of_sketches_and_48_band_entries_per_doc():
     index = StoryIndex()
-    index.add_many(all_docs())
+    index.add_many([StoryDoc(f"{d.id}-{k}", d.text, None, d.length)
+                    for k in range(5) for d in all_docs()])  # > 64, the smallest capacity
     n = len(index)
     assert index.features.nbytes == 456 * n  # 128 + 64 16-bit values, 64 positions, 2 sizes
     live = int((index.features.sizes > 0).sum())  # empty texts are not indexed
     assert len(index.lsh.store) == 48 * live and index.lsh.store.nbytes == 8 * 48 * live
-    parts = index.memory()
-    assert parts["band_table"] == index.lsh.store.nbytes and parts["union_find"] >= 4 * n
+    parts = index.memory()  # one big batch into an empty index: no spare capacity
+    assert parts["band_table"] == index.lsh.store.nbytes
+    assert parts["sketches"] == 456 * n and parts["union_find"] == 4 * n
+    index.add(StoryDoc("one-more", "a short text", None, 12))  # then x1.5 growth, amortised
+    assert 456 * (n + 1) < index.memory()["sketches"] <= 456 * (3 * n // 2 + 1)
 
 
 def test_unrelated_texts_agree_in_almost_no_16_bit_bins():
