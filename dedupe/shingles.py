@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -275,18 +275,25 @@ def distinct_counts(hashes: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     faster than one big sort, measured); a false merge needs two of a text's shingles to agree on
     44 bits (~3e-6 expected for a 10,000-shingle text).
     """
-    n = len(offsets) - 1
-    out = np.zeros(n, dtype=np.int64)
-    start = 0
-    while start < n:
-        stop = int(np.searchsorted(offsets, offsets[start] + _DISTINCT_CHUNK, side="right")) - 1
-        stop = min(max(stop, start + 1), n, start + _DISTINCT_MAX_GROUPS)
+    out = np.zeros(len(offsets) - 1, dtype=np.int64)
+    for start, stop in group_runs(offsets, _DISTINCT_CHUNK, _DISTINCT_MAX_GROUPS):
         lo, hi = offsets[start], offsets[stop]
         group = np.repeat(np.arange(stop - start, dtype=_U64), np.diff(offsets[start:stop + 1]))
         combined = sorted_unique((group << _U64(44)) | (np.asarray(hashes[lo:hi], _U64) >> _U64(20)))
         out[start:stop] = np.bincount((combined >> _U64(44)).astype(np.int64), minlength=stop - start)
-        start = stop
     return out
+
+
+def group_runs(offsets: np.ndarray, size: int, max_groups: int | None = None) -> Iterator[tuple[int, int]]:
+    """Consecutive (start, stop) ranges of whole groups holding about ``size`` items each (a bigger
+    group alone), at most ``max_groups`` groups; group i is items offsets[i]:offsets[i+1]."""
+    n = len(offsets) - 1
+    start = 0
+    while start < n:
+        stop = int(np.searchsorted(offsets, offsets[start] + size, side="right")) - 1
+        stop = min(max(stop, start + 1), n, start + (max_groups or n))
+        yield start, stop
+        start = stop
 
 
 def shingle_hashes(text: str, *, cjk_n: int = CJK_N, word_n: int = WORD_N) -> np.ndarray:

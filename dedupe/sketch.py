@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .shingles import mix64, mix64_int
+from .shingles import group_runs, mix64, mix64_int
 
 _U64 = np.uint64
 # 0xFFFFFFFF marks an empty bin; real values are clipped just below it.
@@ -112,13 +112,10 @@ class Sketcher:
         if positions is None:
             positions = np.zeros(len(hashes), np.uint32)
         # Chunks of ~_CHUNK hashes keep numpy temporaries in cache (about 3x faster than one pass).
-        parts, start = [], 0
-        while start < n:
-            stop = int(np.searchsorted(offsets, offsets[start] + _CHUNK, side="right")) - 1
-            stop = min(max(stop, start + 1), n)
+        parts = []
+        for start, stop in group_runs(offsets, _CHUNK):
             lo, hi = offsets[start], offsets[stop]
             parts.append(self._chunk(hashes[lo:hi], positions[lo:hi], offsets[start:stop + 1] - lo))
-            start = stop
         packed = self._densify(np.concatenate(parts) if len(parts) > 1 else parts[0])
         return (packed >> _U64(32)).astype(np.uint32), (packed & _U64(0xFFFFFFFF)).astype(np.uint32)
 

@@ -23,11 +23,12 @@ class UnionFind:
     def __init__(self, parent: Iterable[int] = ()) -> None:
         parent = np.fromiter(parent, dtype=np.int64) if not isinstance(parent, np.ndarray) \
             else parent.astype(np.int64)
-        if len(parent) > np.iinfo(_DTYPE).max:
-            raise ValueError("UnionFind holds at most 2**31 - 1 elements")
         if len(parent) and ((parent < 0) | (parent > np.arange(len(parent)))).any():
             raise ValueError("parent array must point to an element no larger than itself")
-        self._parent = parent.astype(_DTYPE)
+        self._parent = np.zeros(0, dtype=_DTYPE)
+        self._n = 0
+        self.reserve(len(parent))  # refuses more than int32 can number
+        self._parent[:] = parent
         self._n = len(parent)
 
     def __len__(self) -> int:
