@@ -114,8 +114,8 @@ def cross_lingual(articles, truth, pred, index: IncidentIndex) -> dict:
 
 def prepare_samples():
     """samples/dump through ``cluster``; truth from samples/expected_stories.json."""
-    from pipelines.dump import cluster_dump
-    from pipelines.incidents import read_output
+    from newsdedup.dump import cluster_dump
+    from newsdedup.output import read_output
 
     expected = json.loads(SAMPLES_TRUTH.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as out:

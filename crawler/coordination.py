@@ -53,7 +53,7 @@ class RedisScheduler(RedisSchedulerBase):
 
     @classmethod
     def for_run(cls, crawler: Crawler) -> RedisScheduler:
-        from pipelines.redis_backend import connect
+        from crawler.redis_backend import connect
 
         settings = crawler.settings
         if not settings.get("NEWSDEDUP_RUN_ID"):

@@ -99,7 +99,7 @@ def run_crawl(sources_path: str | Path, out_dir: str | Path = "output", *,
     (a ValueError) for a bad sources file before anything is fetched.
     """
     from scrapy.crawler import AsyncCrawlerProcess
-    from pipelines.store import Store, check_not_busy
+    from crawler.store import Store, check_not_busy
 
     sources_file = load_sources(sources_path)  # fail fast, with the file's own message
     selected = sources_file.named(sources)
@@ -139,13 +139,13 @@ def run_crawl(sources_path: str | Path, out_dir: str | Path = "output", *,
 
 def _store_path(settings, out_dir: str | Path) -> Path:
     """OUT/store.sqlite, or in Redis mode this worker's OUT/workers/<worker>/store.sqlite."""
-    from pipelines.store import STORE_FILE
+    from crawler.store import STORE_FILE
 
     if not settings.get("NEWSDEDUP_REDIS_URL"):
         return Path(out_dir) / STORE_FILE
     import socket
 
-    from pipelines.shared_store import worker_store_path
+    from crawler.shared_store import worker_store_path
     if not settings.get("NEWSDEDUP_RUN_ID"):
         raise ValueError("Redis mode needs a run id shared by the run's workers (--run-id)")
     return worker_store_path(out_dir, settings.get("NEWSDEDUP_WORKER_ID") or socket.gethostname())
@@ -168,8 +168,8 @@ def run_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, re
     import socket
     import subprocess
 
-    from pipelines.redis_backend import shared_story_index
-    from pipelines.shared_store import export_shared
+    from crawler.redis_backend import shared_story_index
+    from crawler.shared_store import export_shared
 
     run_id = run_id or new_run_id()
     prefix = worker_prefix or socket.gethostname()

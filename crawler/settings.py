@@ -64,8 +64,8 @@ EXTENSIONS = {
 SCHEDULER = "crawler.coordination.Scheduler"
 NEWSDEDUP_LAG_INTERVAL = 0.05  # seconds between reactor-lag probes; 0 turns the probe off
 ITEM_PIPELINES = {
-    "pipelines.scrapy_pipelines.ProcessPipeline": 100,
-    "pipelines.scrapy_pipelines.StorePipeline": 800,
+    "crawler.pipelines.ProcessPipeline": 100,
+    "crawler.pipelines.StorePipeline": 800,
 }
 
 # --- newsdedup --------------------------------------------------------------------------------

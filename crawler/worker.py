@@ -1,7 +1,7 @@
 """The CPU-heavy part of a crawl, run in worker processes: process_document + watchlist filter.
 
 bench/crawl_bench.py measured extraction on the reactor thread holding up downloads, so the item
-pipeline sends each page here through a process pool (see pipelines/scrapy_pipelines.py).
+pipeline sends each page here through a process pool (see crawler/pipelines.py).
 """
 from __future__ import annotations
 

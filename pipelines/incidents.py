@@ -20,7 +20,6 @@ from dedupe.bilingual import Lexicon, latin_key, parse_cedict
 from dedupe.evidence import Evidence, extract_evidence, parse_published
 from dedupe.incidents import IncidentConfig, IncidentDoc, IncidentIndex, combine_copies
 from pipelines.normalise import to_simplified
-from pipelines.output import ARTICLES_FILE, STORIES_FILE, write_outputs
 from pipelines.records import Article, Story
 
 INCIDENTS_FILE = "incidents.jsonl"
@@ -177,69 +176,3 @@ class IncidentTracker:
     def clusters(self) -> list[list[str]]:
         """Incidents as sorted lists of story ids."""
         return self.index.clusters()
-
-# ---------------------------------------------------------------- reading an output folder back
-@dataclass
-class OutputSet:
-    """What ``cluster`` wrote: articles, stories and (if present) incidents."""
-
-    articles: list[Article]
-    stories: list[Story]
-    incidents: list[dict[str, Any]]
-
-
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def article_from_record(row: dict[str, Any]) -> Article:
-    article = Article(**{name: row.get(name) for name in Article.OUTPUT_FIELDS})
-    article.incident_id = row.get("incident_id")
-    return article
-
-
-def stories_from_articles(articles: Sequence[Article]) -> list[Story]:
-    """Stories rebuilt from the articles' ``story_id`` (each article alone if it has none)."""
-    groups: dict[str, list[Article]] = {}
-    for article in articles:
-        groups.setdefault(article.story_id or "s" + article.id, []).append(article)
-    stories = []
-    for story_id, members in sorted(groups.items()):
-        dated = sorted(a.published for a in members if a.published)
-        first = min(members, key=lambda a: (a.published is None, a.published or "", -len(a.text),
-                                            a.id))
-        stories.append(Story(story_id=story_id, article_ids=sorted(a.id for a in members),
-                             representative_id=first.id,
-                             languages=sorted({a.lang for a in members}),
-                             first_published=dated[0] if dated else None))
-    return stories
-
-
-def read_output(out_dir: str | Path) -> OutputSet:
-    """Read articles.jsonl, stories.jsonl and incidents.jsonl from ``out_dir``. Raises
-    FileNotFoundError when there is no articles.jsonl."""
-    out_dir = Path(out_dir)
-    if not (out_dir / ARTICLES_FILE).exists():
-        raise FileNotFoundError(f"{out_dir / ARTICLES_FILE} not found (run `newsdedup cluster`)")
-    articles = [article_from_record(r) for r in _read_jsonl(out_dir / ARTICLES_FILE)]
-    known = {a.id for a in articles}
-    stories = [Story(story_id=r["story_id"], article_ids=r["article_ids"],
-                     representative_id=r["representative_id"], languages=r["languages"],
-                     first_published=r.get("first_published"))
-               for r in _read_jsonl(out_dir / STORIES_FILE)]
-    if not stories or any(i not in known for s in stories for i in s.article_ids):
-        stories = stories_from_articles(articles)
-    return OutputSet(articles, stories, _read_jsonl(out_dir / INCIDENTS_FILE))
-
-
-def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Sequence[Story],
-                      rejects: Sequence, lexicon: Lexicon | None = None) -> list[Incident]:
-    """Assign incidents, then write the contract files plus incidents.jsonl: the one way a dump
-    and a crawl store publish their results."""
-    incidents = assign_incidents(articles, stories, lexicon=lexicon)
-    write_outputs(Path(out_dir), articles, stories, rejects,
-                  extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
-    return incidents

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, warc_bytes
-from pipelines.cli import main
+from newsdedup.cli import main
 
 SAMPLES = REPO / "samples"
 OUTPUTS = ("articles.jsonl", "stories.jsonl", "incidents.jsonl", "rejects.jsonl")
@@ -109,7 +109,7 @@ def test_bad_inputs_are_rejected_with_reasons_and_the_rest_goes_on(tmp_path):
 
 def test_missing_input_exits_2_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "cluster",
+    proc = subprocess.run([sys.executable, "-m", "newsdedup.cli", "cluster",
                            str(tmp_path / "nope.warc"), "--out", str(out)],
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 2
@@ -121,7 +121,7 @@ def test_stdin_jsonl_via_the_console_command(tmp_path):
     text = ("Police in Leeds said a 19-year-old had used a nudify app to create fake images of "
             "classmates, the first such arrest in the county.")
     record = json.dumps({"url": "https://e.example/n/1", "text": text, "published": "2026-05-03"})
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", "cluster", "-", "--out",
+    proc = subprocess.run([sys.executable, "-m", "newsdedup.cli", "cluster", "-", "--out",
                            str(tmp_path / "o")], input=record + "\n", capture_output=True,
                           text=True, cwd=REPO)
     assert proc.returncode == 0, proc.stderr

@@ -17,7 +17,7 @@ from crawler.watchlist import Watchlist, load_watchlist, spellings
 from pipelines.assign import assign_stories
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Location, Reject
-from pipelines.store import STORE_FILE, Store, StoreBusy, check_not_busy
+from crawler.store import STORE_FILE, Store, StoreBusy, check_not_busy
 from pipelines.urls import article_id
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from pipelines.explain import explain, resolve, shared_passages
+from newsdedup.explain import explain, resolve, shared_passages
 from pipelines.incidents import INCIDENTS_FILE, assign_incidents, load_lexicon
 from pipelines.normalise import to_traditional
-from pipelines.output import write_outputs
+from newsdedup.output import write_outputs
 from pipelines.records import Story
 from test_incidents import load, singleton_stories
 

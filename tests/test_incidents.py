@@ -12,9 +12,10 @@ import pytest
 from dedupe.evidence import Evidence, extract_evidence, strip_teasers
 from dedupe.incidents import (IncidentConfig, IncidentDoc, IncidentIndex, combine_copies,
                               group_incidents, subsumed)
-from pipelines.dump import cluster_dump
+from newsdedup.dump import cluster_dump
+from newsdedup.output import read_output
 from pipelines.incidents import (IncidentTracker, assign_incidents, incident_docs,
-                                 load_lexicon, read_output)
+                                 load_lexicon)
 from pipelines.records import Article, Story
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import warc_bytes
-from pipelines.readers import (MAX_DOCUMENT_BYTES, InputError, check_paths, read_inputs, sniff)
+from newsdedup.readers import (MAX_DOCUMENT_BYTES, InputError, check_paths, read_inputs, sniff)
 from pipelines.records import RawDocument, Reject
 
 PAGE = ("<!doctype html><html><head><title>{t}</title>"

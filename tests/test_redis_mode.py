@@ -130,7 +130,7 @@ def test_shared_index_in_any_batches_equals_batch_clustering(seed):
 
 
 def _add_in_batches(url: str, namespace: str, docs: list[StoryDoc], seed: int) -> None:
-    from pipelines.redis_backend import shared_story_index
+    from crawler.redis_backend import shared_story_index
 
     index = shared_story_index(url, namespace=namespace)
     rng = random.Random(seed)
@@ -141,7 +141,7 @@ def _add_in_batches(url: str, namespace: str, docs: list[StoryDoc], seed: int) -
 
 @needs_redis
 def test_concurrent_writers_on_redis_equal_batch_clustering(redis_url):
-    from pipelines.redis_backend import shared_story_index
+    from crawler.redis_backend import shared_story_index
 
     namespace = fresh_namespace(redis_url, "t-concurrent")
     docs = variant_docs()
@@ -161,7 +161,7 @@ def test_concurrent_writers_on_redis_equal_batch_clustering(redis_url):
 
 @needs_redis
 def test_a_namespace_refuses_sketches_of_another_config(redis_url):
-    from pipelines.redis_backend import shared_story_index
+    from crawler.redis_backend import shared_story_index
 
     namespace = fresh_namespace(redis_url, "t-config")
     shared_story_index(redis_url, namespace=namespace)
@@ -227,8 +227,8 @@ def test_two_workers_fetch_every_page_once_and_equal_one_process(redis_url, sing
     assert outputs(tmp_path / "out") == outputs(single["out"])
     assert len(result["summaries"]) == 2
     # each article is stored by exactly one worker
-    from pipelines.shared_store import worker_stores
-    from pipelines.store import Store
+    from crawler.shared_store import worker_stores
+    from crawler.store import Store
     stored = []
     for path in worker_stores(tmp_path / "out"):
         store = Store(path, writable=False)
@@ -271,8 +271,8 @@ def test_a_worker_killed_mid_run_loses_nothing(redis_url, single, tmp_path):
         server.stop()
     summary = json.loads(stdout.strip().splitlines()[-1])
     assert summary["recovered"] >= 5  # what the victim claimed and never committed
-    from pipelines.shared_store import worker_store_path
-    from pipelines.store import Store
+    from crawler.shared_store import worker_store_path
+    from crawler.store import Store
 
     victim_store = Store(worker_store_path(out, "victim"), writable=False)
     assert victim_store.counts()["articles"] == 0  # nothing of the victim's survived in its file

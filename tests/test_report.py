@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.incidents import OutputSet, assign_incidents, load_lexicon
-from pipelines.output import write_outputs
-from pipelines.report import REPORT_FILE, render_report, script_hash, write_report
+from newsdedup.output import OutputSet
+from pipelines.incidents import assign_incidents, load_lexicon
+from newsdedup.output import write_outputs
+from newsdedup.report import REPORT_FILE, render_report, script_hash, write_report
 from pipelines.records import Article, Story
 from test_incidents import load, singleton_stories
 

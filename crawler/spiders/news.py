@@ -27,7 +27,7 @@ from crawler.middlewares import AlreadySeen
 from crawler.sources import Source, load_sources
 from crawler.watchlist import Watchlist, load_watchlist
 from pipelines.records import Location, RawDocument
-from pipelines.store import Store
+from crawler.store import Store
 
 
 def open_store(settings, out_dir: str) -> Store:
@@ -36,8 +36,8 @@ def open_store(settings, out_dir: str) -> Store:
         return Store.open(out_dir)
     import socket
 
-    from pipelines.redis_backend import SharedCrawlState, shared_story_index
-    from pipelines.shared_store import SharedStore
+    from crawler.redis_backend import SharedCrawlState, shared_story_index
+    from crawler.shared_store import SharedStore
 
     url, namespace = settings.get("NEWSDEDUP_REDIS_URL"), settings.get("NEWSDEDUP_REDIS_NAMESPACE")
     state = SharedCrawlState(url, settings.get("NEWSDEDUP_RUN_ID"),
@@ -90,7 +90,7 @@ class NewsSpider(scrapy.Spider):
 
     @property
     def shared(self):
-        """Redis mode: the run's shared state (pipelines.redis_backend); None otherwise."""
+        """Redis mode: the run's shared state (crawler.redis_backend); None otherwise."""
         return getattr(self.store, "state", None)
 
     def finished(self, url: str) -> None:

@@ -209,7 +209,7 @@ def count_paths(requests: list[dict]) -> Counter:
 def store_snapshot(out: Path) -> dict:
     """What must be equal between two crawls of the same network: articles (all fields but the
     fetch time), stories, rejects and the final outcome of every article URL."""
-    from pipelines.store import STORE_FILE, Store
+    from crawler.store import STORE_FILE, Store
 
     store = Store(out / STORE_FILE, writable=False)
     try:

@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipelines.incidents import (Incident, OutputSet, assign_incidents, outlet_of,
-                                 read_output)
+from newsdedup.output import OutputSet, read_output
+from pipelines.incidents import Incident, assign_incidents, outlet_of
 from pipelines.normalise import to_simplified, to_traditional
 from pipelines.records import Article, Story
 

@@ -2,7 +2,7 @@
 
 ProcessPipeline: decode → extract → language (``process_document``) and the watchlist filter,
 in a process pool so extraction never runs on the reactor thread. StorePipeline: the store
-stage (``pipelines.store``), which assigns stories as batches commit and, at the end of the run,
+stage (``crawler.store``), which assigns stories as batches commit and, at the end of the run,
 rewrites articles.jsonl / stories.jsonl / rejects.jsonl in the out dir.
 """
 from __future__ import annotations

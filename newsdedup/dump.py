@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TextIO
 
 from pipelines.assign import assign_stories
-from pipelines.incidents import write_all_outputs
+from newsdedup.output import write_all_outputs
 from pipelines.process import process_document
-from pipelines.readers import check_paths, read_inputs
+from newsdedup.readers import check_paths, read_inputs
 from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.urls import article_id
 

@@ -3,7 +3,7 @@
 Each worker writes its own SQLite file, ``OUT/workers/<worker>/store.sqlite``: one writer per
 file keeps the single-process store's kill -9 guarantees unchanged (WAL, one transaction per
 batch) and needs no database server. What the workers must agree on lives in Redis
-(pipelines/redis_backend.py): the seen-URL set, hub validators and links, and the story index.
+(crawler/redis_backend.py): the seen-URL set, hub validators and links, and the story index.
 
 After a batch COMMITs in SQLite it is published to Redis: its articles join the shared story
 index, its URLs become seen, its hubs' validators are saved. A worker killed between the two
@@ -20,10 +20,10 @@ from pathlib import Path
 from dedupe import StoryConfig
 from dedupe.shared import SharedStoryIndex
 from pipelines.assign import build_stories, story_doc
-from pipelines.incidents import write_all_outputs
+from newsdedup.output import write_all_outputs
 from pipelines.records import Article, Reject
-from pipelines.redis_backend import SharedCrawlState
-from pipelines.store import ARTICLE_COLS, DONE_OUTCOMES, STORE_FILE, Store, _article
+from crawler.redis_backend import SharedCrawlState
+from crawler.store import ARTICLE_COLS, DONE_OUTCOMES, STORE_FILE, Store, _article
 
 WORKERS_DIR = "workers"
 PUBLISHED_KEY = "published_upto"  # meta: articles (by seq) already published to Redis

@@ -18,7 +18,7 @@ class UsageError(Exception):
 
 
 def _cluster(args: argparse.Namespace) -> int:
-    from pipelines.dump import cluster_dump, default_workers
+    from newsdedup.dump import cluster_dump, default_workers
 
     workers = args.workers or default_workers()
     summary = cluster_dump(args.inputs, Path(args.out), workers=workers, stdin=sys.stdin.buffer)
@@ -32,7 +32,7 @@ def _cluster(args: argparse.Namespace) -> int:
 def _crawl(args: argparse.Namespace) -> int:
     from crawler.run import run_crawl
     from crawler.sources import SourcesError
-    from pipelines.store import StoreBusy
+    from crawler.store import StoreBusy
 
     import os
 
@@ -78,13 +78,13 @@ def _run_id(redis_url: str | None) -> str | None:
 def _export(args: argparse.Namespace) -> int:
     import os
 
-    from pipelines.store import export_store
+    from crawler.store import export_store
 
     redis_url = args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL")
     try:
         if redis_url:
-            from pipelines.redis_backend import shared_story_index
-            from pipelines.shared_store import export_shared
+            from crawler.redis_backend import shared_story_index
+            from crawler.shared_store import export_shared
 
             from crawler.run import crawl_settings
 
@@ -101,7 +101,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from pipelines.explain import explain
+    from newsdedup.explain import explain
 
     try:
         print(explain(args.out, args.a, args.b), end="")
@@ -112,7 +112,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pipelines.report import write_report
+    from newsdedup.report import write_report
 
     try:
         path = write_report(args.out, args.output)
@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipelines.readers import InputError
+    from newsdedup.readers import InputError
 
     args = build_parser().parse_args(argv)
     try:

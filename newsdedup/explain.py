@@ -20,8 +20,8 @@ from dedupe.evidence import Evidence, parse_published
 from dedupe.incidents import IncidentConfig, IncidentIndex, PairScore
 from dedupe.shingles import CJK_N, WORD_N
 from pipelines.assign import story_doc
-from pipelines.incidents import (article_evidence, load_lexicon, outlet_of, read_output,
-                                 stories_from_articles, story_incident_doc)
+from newsdedup.output import read_output, stories_from_articles
+from pipelines.incidents import article_evidence, load_lexicon, outlet_of, story_incident_doc
 from pipelines.records import Article, Story
 from pipelines.urls import article_id, canonical_url
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex
 from pipelines.assign import build_stories, story_doc
-from pipelines.incidents import write_all_outputs
+from newsdedup.output import write_all_outputs
 from pipelines.records import Article, Location, Reject, Story
 from pipelines.urls import canonical_url
 
