@@ -41,6 +41,7 @@ SETS = ("scrapinghub-aeb", "naeb-subset", "fundus-en", "fundus-cjk", "chinese-wc
 # upstream has no silver for wechat/people/xinhuanet/huanqiu/thepaper/baijiahao.
 MODERN_SITES = ("163", "sina", "qq", "ifeng", "people", "xinhuanet", "huanqiu", "guancha",
                 "thepaper", "toutiao", "baijiahao", "wechat")
+MIN_REFERENCE_CHARS = 300
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
 _DATE = re.compile(r"(\d{4})\D(\d{1,2})\D(\d{1,2})")
@@ -157,7 +158,9 @@ def load_gne_modern(root: Path) -> list[Page]:
                               date=iso_day(ref.get("publish_time"))))
             continue
         live = gne_reference(body)
-        if live is not None:
+        # Below MIN_REFERENCE_CHARS GNE itself failed (it returned a platform notice, a
+        # dateline or a video blurb: 163_9, ifeng_3, people_1, sina_4), so the page is unscored.
+        if live is not None and len(live) >= MIN_REFERENCE_CHARS:
             pages.append(Page("gne-modern", path.name + "*", body, None, live))
     return pages
 
