@@ -20,6 +20,7 @@ from trafilatura.settings import DEFAULT_CONFIG
 
 from pipelines import boilerplate as bp
 from pipelines.records import RejectError
+from pipelines.sites import article_container, find_profile
 
 # Below this many characters an extraction is a failure, not an article (a headline alone).
 MIN_TEXT_CHARS = 25
@@ -89,8 +90,18 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     if tree is None:
         raise RejectError("not-html", "unparseable")
     unwrap_layout_tables(tree)
+    profile = find_profile(tree, url)
+    # copied before trafilatura, which prunes the tree in place
+    container = article_container(profile, tree) if profile is not None else None
     doc = trafilatura.bare_extraction(tree, url=url, config=DEFAULT_CONFIG, **TRAFILATURA_OPTIONS)
-    lines = (doc.text or "").splitlines() if doc is not None else []
+    if doc is None:
+        raise RejectError("empty-extraction", "trafilatura found no content")
+    lines = (doc.text or "").splitlines()
+    if container is not None:
+        body = trafilatura.bare_extraction(container, url=url, config=DEFAULT_CONFIG,
+                                           **{**TRAFILATURA_OPTIONS, "with_metadata": False})
+        if body is not None and body.text:
+            lines = body.text.splitlines()
     for rule in PARAGRAPH_RULES:
         lines = rule(lines)
     text = "\n".join(lines).strip()
