@@ -66,3 +66,43 @@ def test_every_profile_is_versioned_and_measured() -> None:
     assert len(names) == len(set(names))
     for profile in PROFILES:
         assert profile.version >= 1 and profile.container and profile.gain
+
+
+# Each shipped profile on a page of its own making: the portal's container markup, a clutter
+# block the profile drops from inside the container, and a sidebar of other stories outside.
+CLUTTER = "分享到：微信 微博 QQ空间 纠错 点赞 推荐阅读 本文来源 热线电话 客户端下载"
+LAYOUTS = {
+    "163": ('<div class="post_body"><div id="endText" class="post_text">{body}'
+            '<div class="ep-source cDGray">{clutter}</div></div></div>'),
+    "sina": ('<div id="article_content" class="article-content"><div id="artibody" class="article">'
+             '{body}<p class="show_author">{clutter}</p></div></div>'),
+    "qq": ('<div class="qq_conent"><div class="LEFT"><div class="content-article">{body}'
+           '<div class="article-status">{clutter}</div></div></div></div>'),
+    "guancha": ('<ul class="two-coloum"><li class="left left-main"><div class="content all-txt">{body}'
+                '</div><div class="comment">{clutter}</div></li></ul>'),
+    "xinhuanet": '<div id="p-detail">{body}<div class="p-tags">{clutter}</div></div>',
+    "thepaper": '<div class="newscontent"><div class="news_txt">{body}</div><div>{clutter}</div></div>',
+    "people": '<div class="rm_txt_con">{body}<div class="edit">{clutter}</div></div>',
+}
+
+
+def portal_page(layout: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in BODY)
+    sidebar = "".join(f"<li><a href='/n{i}'>其他新闻标题第{i}条：某地举行活动吸引众多市民参加</a></li>"
+                      for i in range(12))
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>公交线网优化</title></head><body>"
+            f"<div class='nav'>首页 新闻 财经 体育</div>{layout.format(body=body, clutter=CLUTTER)}"
+            f"<ul class='side'>{sidebar}</ul><div class='footer'>{CLUTTER}</div></body></html>")
+
+
+@pytest.mark.parametrize("profile", [p for p in PROFILES if p.name != "wechat"], ids=lambda p: p.name)
+def test_profile_takes_its_container_and_drops_its_clutter(profile: SiteProfile) -> None:
+    assert profile.name in LAYOUTS, "every shipped profile has a test page"
+    html = portal_page(LAYOUTS[profile.name])
+    tree = trafilatura.load_html(html)
+    # matched by the page's markers alone (re-hosted copy), and by its own domain
+    assert find_profile(tree, "https://copy.example.net/a.html").name == profile.name
+    assert find_profile(trafilatura.load_html("<html><body></body></html>"),
+                        f"https://news.{profile.domains[0]}/a.html").name == profile.name
+    text = extract_article(html, "https://copy.example.net/a.html").text
+    assert text.splitlines() == BODY
