@@ -43,6 +43,12 @@ TRAFILATURA_OPTIONS = dict(
 # 300 chars: 150 gave wce +0.003 more but evaldata -0.001; 600 lost most of the wce gain.
 LAYOUT_CELL_CHARS = 300
 
+# Blocks that are readers' comments or share bars, by a class/id token.
+_REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
+CLUTTER_BLOCK = r"(^|[\s_-])(comments?|cmt|cmt-item|comment-list|share|share-bar|sharebar|bdshare)([\s_-]|$)"
+CLUTTER_BLOCK_XPATH = (f"//*[not(self::body or self::html or self::article)]"
+                       f"[re:test(@class, '{CLUTTER_BLOCK}', 'i') or re:test(@id, '{CLUTTER_BLOCK}', 'i')]")
+
 # Dates. The URL's date wins when htmldate's is over a month away from it (2 and 7 days
 # lost naeb/fundus pages whose URL carries the first-draft day). The headline dateline is
 # read within 200 chars (500/1500: same on wce, more false hits elsewhere); dates before
@@ -90,6 +96,7 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     if tree is None:
         raise RejectError("not-html", "unparseable")
     unwrap_layout_tables(tree)
+    drop_clutter_blocks(tree)
     profile = find_profile(tree, url)
     # copied before trafilatura, which prunes the tree in place
     container = article_container(profile, tree) if profile is not None else None
@@ -131,6 +138,27 @@ def unwrap_layout_tables(tree: HtmlElement) -> None:
         for part in table.xpath(_TABLE_PARTS):
             part.tag = "div"
         table.tag = "div"
+
+
+def drop_clutter_blocks(tree: HtmlElement) -> None:
+    """Remove comment sections and share bars by their class/id (``CLUTTER_BLOCK``), unless the
+    block holds most of the page's text (a theme that wraps the article in "comment-area").
+    trafilatura's own comment XPaths miss "np-comments", "cmt-item", "bdshare"; sample: 5 pages
+    with reader comments → 0."""
+    body = tree.find("body")
+    total = len(body.text_content()) if body is not None else 0
+    for element in tree.xpath(CLUTTER_BLOCK_XPATH, namespaces=_REGEXP_NS):
+        parent = element.getparent()
+        if parent is None or len(element.text_content()) > total / 2:
+            continue
+        tail = element.tail
+        parent.remove(element)
+        if tail and tail.strip():
+            previous = parent[-1] if len(parent) else None
+            if previous is not None:
+                previous.tail = (previous.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
 
 
 def _is_layout_table(table: HtmlElement) -> bool:
@@ -314,4 +342,38 @@ def _is_stray_copy(key: str, count: int) -> bool:
     return count == 2 and len(key) >= bp.REPEAT_MIN_CHARS
 
 
-PARAGRAPH_RULES = (drop_boilerplate_lines, drop_heading_lists, drop_dated_lists, drop_repeated)
+def drop_comments(lines: list[str]) -> list[str]:
+    """Reader comments: everything after a comment-section heading ("评论 3", "网友评论（12条）",
+    "Comments (4)"), flattened comment rows ("用户（03-10 10:36）：…") and like counts.
+    Bundled sample: comments leaked on 5 of 37 pages → 0."""
+    out: list[str] = []
+    for line in lines:
+        key = _key(line)
+        if bp.COMMENT_HEADING_RE.match(key):
+            break
+        if bp.COMMENT_LINE_RE.match(key) or bp.LIKE_LINE_RE.match(key):
+            continue
+        out.append(line)
+    return out
+
+
+def drop_teaser_runs(lines: list[str]) -> list[str]:
+    """Runs of TEASER_RUN_MIN+ lines that are other stories' digests (ending "……") or channel
+    teasers ("【军事】…"): sample 8 pages of related-story digests → 0; gne sina pages."""
+    out: list[str] = []
+    run: list[str] = []
+    for line in [*lines, None]:
+        key = _key(line) if line is not None else ""
+        if line is not None and key and (bp.TRUNCATED_RE.search(key) or bp.CHANNEL_TEASER_RE.match(key)):
+            run.append(line)
+            continue
+        if len(run) < bp.TEASER_RUN_MIN:
+            out.extend(run)
+        run = []
+        if line is not None:
+            out.append(line)
+    return out
+
+
+PARAGRAPH_RULES = (drop_boilerplate_lines, drop_comments, drop_heading_lists, drop_dated_lists,
+                   drop_teaser_runs, drop_repeated)
