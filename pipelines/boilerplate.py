@@ -35,7 +35,7 @@ BOILERPLATE_LINES = (
     # date + 来源 under the headline: "2020年09月11日 18:05 来源：商讯"
     r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:来源|來源|稿源)\s*[：:]?.{0,30}",
     # photo captions and credits: "…（受访者供图）", "新华社记者 李明 摄", "（视觉中国）"
-    r".{0,80}(?:受访者供图|供图|图片来源[：:].{0,20}|[（(](?:资料图|视觉中国|图源网络|网络图片|视频截图)[)）]|\s摄)[。.]?",
+    r".{0,80}(?:受访者供图|供图|图片来源[：:].{0,20}|[（(](?:资料图|视觉中国|图源网络|网络图片|视频截图)[)）]|\s摄)[)）]?[。.]?",
 )
 
 # Headings that open a list of *other* stories (sidebars, "more like this" blocks). The heading
@@ -63,6 +63,10 @@ STAMP_RE = re.compile(
     r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
     r"|(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)"
     r"|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+# A page whose extracted lines are mostly dated headlines, LISTING_MIN_DATED or more, is a
+# listing/channel page, not an article (issue 14: "10 teasers with timestamps").
+LISTING_MIN_DATED = 8
+LISTING_SHORT_SHARE = 0.9
 DATED_RUN_MIN = 3  # consecutive short dated lines
 STAMPS_PER_LINE = 3  # stamps in one line
 

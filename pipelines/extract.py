@@ -66,6 +66,10 @@ _CHINESE_TITLE = re.compile(r"[\u4e00-\u9fff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|title|meta|p|div|br|table|span|article)\b", re.I)
 _COMMENT_OR_DECL = re.compile(r"<!--.*?-->|<\?xml[^>]*>", re.S)
+# How a JavaScript, CSS or JSON file opens (after whitespace); an HTML page opens with "<".
+_NOT_HTML_START = re.compile(
+    r"\s*(?:[{\[]|\(function|!function|(?:var|let|const|function|import|export|window\.|document\.)[\s.(]"
+    r"|['\"]use strict|/[/*]|@(?:charset|import|media|font-face)|[.#]?[\w-]+(?:[\s,>+~]+[.#]?[\w-]+)*\s*\{)")
 _FEED_ROOT = re.compile(r"\s*<(?:rss|feed|rdf:RDF)\b")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SPACE = re.compile(r"\s+")
@@ -90,6 +94,10 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     """Main text and metadata of one page; RejectError("not-html"/"empty-extraction")."""
     if not _HTML_TAG.search(html):
         raise RejectError("not-html", "no HTML tags")
+    not_html = _NOT_HTML_START.match(html)
+    if not_html and not html.lstrip().startswith("<"):
+        # app.js / style.css / data.json saved beside a page: tags inside strings are not a page
+        raise RejectError("not-article", f"starts like JavaScript/CSS/JSON: {not_html.group(0).strip()[:20]!r}")
     if _is_feed(html):
         raise RejectError("not-html", "RSS/Atom feed")
     tree = trafilatura.load_html(_declare_html(html))
@@ -104,6 +112,8 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     if doc is None:
         raise RejectError("empty-extraction", "trafilatura found no content")
     lines = (doc.text or "").splitlines()
+    if _is_listing(lines):
+        raise RejectError("not-article", "listing page: dated headlines, no running text")
     if container is not None:
         body = trafilatura.bare_extraction(container, url=url, config=DEFAULT_CONFIG,
                                            **{**TRAFILATURA_OPTIONS, "with_metadata": False})
@@ -311,6 +321,15 @@ def drop_dated_lists(lines: list[str]) -> list[str]:
         if line is not None:
             out.append(line)
     return out
+
+
+def _is_listing(lines: list[str]) -> bool:
+    """LISTING_MIN_DATED+ timestamped lines and nearly every line headline-short: a channel or
+    listing page (trafilatura puts a stamp on its own line or beside its headline)."""
+    keys = [_key(line) for line in lines if _key(line)]
+    dated = sum(1 for key in keys if bp.STAMP_RE.search(key))
+    short = sum(1 for key in keys if is_headline(key))
+    return dated >= bp.LISTING_MIN_DATED and short >= bp.LISTING_SHORT_SHARE * len(keys)
 
 
 def _is_dated_headline(line: str) -> bool:

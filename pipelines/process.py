@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from pipelines.decode import decode_html
+from pipelines.decode import decode_html, repair_mojibake
 from pipelines.extract import extract_article
 from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
@@ -50,15 +50,21 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, str | None, str | None,
     if raw.text is not None:
         return raw.text.strip(), raw.title, raw.published, None, None
     encoding = None
-    html = raw.html
+    html = repair_mojibake(raw.html) if raw.html is not None else None
     if html is None:
         if raw.body is None:
             raise RejectError("missing-content", "no html, text or body")
         decoded = decode_html(raw.body, raw.content_type)
         html, encoding = decoded.html, decoded.encoding
     extracted = extract_article(html, raw.url)
-    return extracted.text, raw.title or extracted.title, raw.published or extracted.published, \
+    # Feed/sitemap hints only fill gaps: the page's own title and date win, and a hint that
+    # was mis-decoded (U+FFFD) is dropped rather than shown.
+    return extracted.text, extracted.title or _hint(raw.title), extracted.published or _hint(raw.published), \
         extracted.site, encoding
+
+
+def _hint(value: str | None) -> str | None:
+    return None if value is None or "\ufffd" in value else value
 
 
 def process_document(raw: RawDocument) -> Article | Reject:

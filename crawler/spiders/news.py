@@ -204,7 +204,8 @@ class NewsSpider(scrapy.Spider):
                     self.count(source.name, "offsite_links")
             return out
         try:
-            parsed = parse_xml_hub(response.body, response.url, self.sitemap_maxsize)
+            parsed = parse_xml_hub(response.body, response.url, self.sitemap_maxsize,
+                                   response.headers.get("Content-Type", b"").decode("latin-1"))
         except FeedError as err:
             self.logger.warning("%s: %s is not a readable feed or sitemap: %s",
                                 source.name, response.url, err)
