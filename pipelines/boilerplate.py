@@ -28,7 +28,11 @@ BOILERPLATE_LINES = (
     r"特别声明\s*[：:].{0,120}(?:信息存储服务|观点和立场|不代表).{0,40}",  # platform notices
     r"(?:免责声明|声明)\s*[：:].{0,80}(?:观点和立场|信息存储服务|不代表).{0,40}",
     r"Notice\s*:\s*the content above.{0,300}",
-    r".{0,40}(?:Copyright|版权所有|All Rights Reserved|©).{0,80}",  # footers
+    # footers: a site's copyright runs from its founding year ("Copyright © 1996-2019 SINA");
+    # a single-year wire notice ("© 2019 Associated Press…") is kept, as the gold sets keep it
+    # (sh c467d507, f344ca5f: 1.0 → 0.94 / 0.98 when dropped)
+    r".{0,40}(?:版权所有|版權所有).{0,60}",
+    r"(?:Copyright\s*)?©?\s*(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}.{0,80}",
     r".{0,30}ICP(?:备|证|経営許可証)?.{0,40}",
     r".{0,20}(?:违法和不良信息举报|举报电话|举报邮箱|新闻热线|客服热线|意见反馈).{0,60}",
     r"(?:关键词|關鍵詞|关键字|标签|Tags?|Keywords?)\s*[：:].{0,60}",  # keyword lines
@@ -91,6 +95,8 @@ CHANNEL_TEASER_RE = re.compile(r"^【\s*[\u4e00-\u9fff]{2,4}\s*】.{0,60}$")
 # A digest cut short ("……", "...") is a teaser of another story when two or more come in a row.
 TRUNCATED_RE = re.compile(r"(?:……|…|\.\.\.)\s*$")
 TEASER_RUN_MIN = 2
+DIGEST_MAX_CHARS = 150  # portals print ~70-char digests (samples/corpus.py LEAD_CHARS_ZH = 72)
+COMMENT_CUT_MIN_SHARE = 0.3  # share of the text before a comment heading for it to end the story
 
 BOILERPLATE_LINE_RE = re.compile(r"^(?:" + "|".join(BOILERPLATE_LINES) + r")$", re.I)
 LIST_HEADING_RE = re.compile(

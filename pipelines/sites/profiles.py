@@ -72,6 +72,12 @@ PROFILES: tuple[SiteProfile, ...] = (
         clutter=('.//*[contains(@class, "edit")]', './/*[contains(@class, "share")]'),
         gain="chinese-wce-69 people (2) 0.982 -> 0.999",
     ),
+    SiteProfile(
+        name="toutiao-gallery", version=1, domains=("toutiao.com",),
+        markers=('//div[contains(@class, "info-box")]//div[@class="abstract"][span[@class="abstract-index"]]',),
+        container=('//div[contains(@class, "info-box")]//div[@class="abstract"]',),
+        gain="gne-modern toutiao_2 (a photo gallery: the caption is the text) 0.007 -> TBD",
+    ),
 )
 
 # Written and measured, but no gain on the shared pages: kept as data for when a page shows one.
