@@ -42,6 +42,9 @@ TRAFILATURA_OPTIONS = dict(
 # the whole grid (2005-era portals): wce +0.028, sh +0.0012, evaldata -0.0001. Cell threshold
 # 300 chars: 150 gave wce +0.003 more but evaldata -0.001; 600 lost most of the wce gain.
 LAYOUT_CELL_CHARS = 300
+# ...unless most rows (DATA_ROWS_MIN+) are grids of short cells: a data table with a footnote.
+DATA_CELL_CHARS = 60
+DATA_ROWS_MIN = 3
 
 # Body chunks (join_body_chunks): see the measurement there.
 CHUNK_MIN_PARAGRAPHS = 2
@@ -200,7 +203,13 @@ def join_body_chunks(tree: HtmlElement) -> None:
 def _is_layout_table(table: HtmlElement) -> bool:
     if table.find(".//table") is not None:
         return True
-    return any(len(cell.text_content().strip()) > LAYOUT_CELL_CHARS for cell in table.iter("td", "th"))
+    if not any(len(cell.text_content().strip()) > LAYOUT_CELL_CHARS for cell in table.iter("td", "th")):
+        return False
+    # A long cell in a grid of short ones is a footnote of a data table, which stays a table.
+    rows = table.xpath("./tr|./*/tr")
+    grid = [r for r in rows if len(r.xpath("./td|./th")) >= 2
+            and all(len(c.text_content().strip()) <= DATA_CELL_CHARS for c in r.xpath("./td|./th"))]
+    return not (len(grid) >= DATA_ROWS_MIN and 2 * len(grid) >= len(rows))
 
 
 # ---------------------------------------------------------------- dates

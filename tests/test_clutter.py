@@ -109,13 +109,15 @@ def test_javascript_css_and_json_are_not_articles_whatever_tags_they_hold(source
 def test_data_table_with_a_long_footnote_cell_stays_a_table() -> None:
     rows = "".join(f"<tr><td>{city}</td><td>{n}</td><td>{n * 3}</td></tr>"
                    for city, n in (("北京", 120), ("上海", 98), ("广州", 75), ("深圳", 66)))
-    note = "注：" + "数据来源于各市统计局公开发布的年度统计公报，其中部分城市口径包含下辖县市，" * 8
+    note = "注：" + "数据来源于各市统计局公开发布的年度统计公报，其中部分城市口径包含下辖县市，" * 12
+    assert len(note) > ex.LAYOUT_CELL_CHARS
     html = (f"<html><body><article><h1>四城公交线路统计</h1><p>{STORY}</p>"
             f"<table><tr><th>城市</th><th>线路</th><th>站点</th></tr>{rows}"
             f"<tr><td colspan='3'>{note}</td></tr></table><p>{STORY2}</p></article></body></html>")
     text = ex.extract_article(html).text
     assert "| 北京 | 120 | 360 |" in text
     assert "| 城市 | 线路 | 站点 |" in text
+    assert "| 注：数据来源" in text  # the footnote is a row of the table too
 
 
 # ---------------------------------------------------------------- charsets and hints
@@ -166,3 +168,12 @@ def test_feed_hints_only_fill_gaps_and_broken_hints_are_dropped() -> None:
 def test_js_file_in_a_dump_is_a_not_article_reject() -> None:
     out = process_document(raw(html="(function(){document.write('<div><p>" + STORY + "</p></div>')})();"))
     assert isinstance(out, Reject) and out.reason == "not-article"
+
+
+def test_feed_without_xml_encoding_is_read_with_the_http_charset() -> None:
+    from crawler.feeds import parse_xml_hub
+    rss = ("<rss version='2.0'><channel><title>要闻</title><item><title>公交线网优化调整方案公布</title>"
+           "<link>https://news.example.cn/a.html</link><pubDate>Fri, 15 Mar 2024 08:00:00 +0800</pubDate>"
+           "</item></channel></rss>").encode("gbk")
+    (link,) = parse_xml_hub(rss, "https://news.example.cn/rss.xml", content_type="text/xml; charset=GBK").articles
+    assert link.title == "公交线网优化调整方案公布"
