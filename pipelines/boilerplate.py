@@ -1,7 +1,7 @@
 """Phrases that mark portal furniture rather than story text, as named data.
 
 Used by pipelines.extract after trafilatura, one paragraph (line) at a time. A change here is
-a data change; the measurement that justified each list is recorded in pipelines/extract.py.
+a data change; the measurement that justified each list is recorded in pipelines/paragraphs.py.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ BOILERPLATE_LINES = (
     r"(?:Read|See) (?:the )?(?:full|whole|complete|original) (?:story|article).{0,40}",
     r"(?:Click|Tap) here to read more.{0,40}",
     r"(?:Advertisement|ADVERTISEMENT|Sponsored(?: content| links?)?|Story continues below advertisement)",
-    # issue 14 classes (measured in pipelines/extract.py, drop_boilerplate_lines)
+    # issue 14 classes (measured in pipelines/paragraphs.py)
     r"[（(【\[]?\s*(?:責任編輯|責編|编审|主编|策划|监制)\s*[：:].{0,30}",  # editor lines, zh-Hant too
     r"(?:分享|分享给朋友|Share(?: this)?)\s*[：:].{0,40}",  # share bars: 分享：微信 微博 复制链接
     r"特别声明\s*[：:].{0,120}(?:信息存储服务|观点和立场|不代表).{0,40}",  # platform notices

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines import extract as ex
+from pipelines import paragraphs as para
 from pipelines.decode import decode_html, repair_mojibake
 from pipelines.process import process_document
 from pipelines.records import Article, Location, RawDocument, Reject, RejectError
@@ -19,7 +20,7 @@ EN = ("The city council voted 7-2 on Tuesday night to approve a long-debated pla
 
 
 def clean(lines: list[str]) -> list[str]:
-    for rule in ex.PARAGRAPH_RULES:
+    for rule in para.PARAGRAPH_RULES:
         lines = rule(lines)
     return lines
 
