@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from pipelines import boilerplate as bp
 
@@ -57,13 +58,18 @@ def drop_dated_lists(lines: list[str]) -> list[str]:
     of DATED_RUN_MIN+ short dated lines ("- 标题 2019-09-07 15:05"). gne +0.018 (guancha
     小编最近文章 / 最新 lists), wce +0.0015 (BBS reply lists), sh +0.0001."""
     lines = [line for line in lines if len(bp.STAMP_RE.findall(line)) < bp.STAMPS_PER_LINE]
+    return _drop_runs(lines, _is_dated_headline, bp.DATED_RUN_MIN)
+
+
+def _drop_runs(lines: list[str], member: Callable[[str], bool], min_run: int) -> list[str]:
+    """``lines`` without each run of ``min_run``+ consecutive lines for which ``member`` holds."""
     out: list[str] = []
     run: list[str] = []
     for line in [*lines, None]:
-        if line is not None and _is_dated_headline(line):
+        if line is not None and member(line):
             run.append(line)
             continue
-        if len(run) < bp.DATED_RUN_MIN:
+        if len(run) < min_run:
             out.extend(run)
         run = []
         if line is not None:
@@ -136,20 +142,13 @@ def drop_teaser_runs(lines: list[str]) -> list[str]:
     ending "……") or channel teasers ("【军事】…"): sample 8 pages of related-story digests → 0;
     gne sina pages. Without the length bound, wce e3f3b532 lost two long paragraphs that end
     in "……" (0.932 → 0.768)."""
-    out: list[str] = []
-    run: list[str] = []
-    for line in [*lines, None]:
-        key = _key(line) if line is not None else ""
-        digest = len(key) <= bp.DIGEST_MAX_CHARS and bp.TRUNCATED_RE.search(key)
-        if line is not None and key and (digest or bp.CHANNEL_TEASER_RE.match(key)):
-            run.append(line)
-            continue
-        if len(run) < bp.TEASER_RUN_MIN:
-            out.extend(run)
-        run = []
-        if line is not None:
-            out.append(line)
-    return out
+    return _drop_runs(lines, _is_teaser, bp.TEASER_RUN_MIN)
+
+
+def _is_teaser(line: str) -> bool:
+    key = _key(line)
+    digest = len(key) <= bp.DIGEST_MAX_CHARS and bp.TRUNCATED_RE.search(key) is not None
+    return bool(key) and (digest or bp.CHANNEL_TEASER_RE.match(key) is not None)
 
 
 PARAGRAPH_RULES = (drop_boilerplate_lines, drop_comments, drop_heading_lists, drop_dated_lists,
