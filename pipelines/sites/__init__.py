@@ -72,7 +72,7 @@ def article_container(profile: SiteProfile, tree: HtmlElement) -> HtmlElement | 
             body.tail = None
             for selector in profile.clutter:
                 for junk in body.xpath(selector):
-                    _drop(junk)
+                    drop_element(junk)
             # The page hides the body until a script shows it (WeChat: visibility: hidden on
             # #js_content); trafilatura drops hidden nodes, so the container is shown here.
             if body.get("style"):
@@ -84,7 +84,8 @@ def article_container(profile: SiteProfile, tree: HtmlElement) -> HtmlElement | 
     return None
 
 
-def _drop(element: HtmlElement) -> None:
+def drop_element(element: HtmlElement) -> None:
+    """Remove ``element`` from its tree, keeping its tail text in the flow."""
     parent = element.getparent()
     if parent is None:
         return
