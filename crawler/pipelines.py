@@ -2,8 +2,9 @@
 
 ProcessPipeline: decode → extract → language (``process_document``) and the watchlist filter,
 in a process pool so extraction never runs on the reactor thread. StorePipeline: the store
-stage (``crawler.store``), which assigns stories as batches commit and, at the end of the run,
-rewrites articles.jsonl / stories.jsonl / rejects.jsonl in the out dir.
+stage (``crawler.store``, reached through ``crawler.storage.StoreExtension``), which commits in
+batches; each commit assigns the batch's articles to stories. Writing the output files is the
+caller's job once the crawl is over (``newsdedup.crawl``).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 from twisted.internet.task import LoopingCall
 
 from crawler.items import AliasItem, FailureItem, HubItem, PageItem
+from crawler.storage import StoreExtension
 from crawler.worker import init_worker, process_page
 from pipelines.records import Article, Location, Reject
 
@@ -76,6 +78,7 @@ class ProcessPipeline:
 class StorePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
+        self.store = StoreExtension.of(crawler).store
         settings = crawler.settings
         self.commit_items = settings.getint("NEWSDEDUP_COMMIT_ITEMS")
         self.commit_seconds = settings.getfloat("NEWSDEDUP_COMMIT_SECONDS")
@@ -86,19 +89,13 @@ class StorePipeline:
     def from_crawler(cls, crawler) -> StorePipeline:
         return cls(crawler)
 
-    @property
-    def store(self):
-        return self.crawler.spider.store
-
     def open_spider(self) -> None:
         self.timer.start(max(self.commit_seconds / 2, 0.05), now=False)
 
     def close_spider(self) -> None:
         if self.timer.running:
             self.timer.stop()
-        spider = self.crawler.spider
-        self.store.finish()
-        self.store.export(spider.out_dir)
+        self.flush()  # the store itself is finished and closed by StoreExtension
 
     def count(self, source: str, what: str) -> None:
         self.crawler.stats.inc_value(f"newsdedup/{source}/{what}")

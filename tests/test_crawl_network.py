@@ -26,7 +26,8 @@ from netfixture.templates import published  # noqa: E402
 from pipelines.assign import assign_stories  # noqa: E402
 from pipelines.process import iso_date, process_document  # noqa: E402
 from pipelines.records import Location, RawDocument  # noqa: E402
-from crawler.store import STORE_FILE, Store, export_store  # noqa: E402
+from crawler.store import STORE_FILE, Store  # noqa: E402
+from newsdedup.export import export_store  # noqa: E402
 from pipelines.urls import article_id, canonical_url  # noqa: E402
 
 WIRE = f"http://{sites.WIRE}"

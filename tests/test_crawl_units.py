@@ -177,8 +177,8 @@ def test_store_uncommitted_writes_vanish_and_committed_ones_stay(tmp_path):
     store.abort()  # like kill -9: the open transaction is never committed
     again = Store(tmp_path / STORE_FILE)
     assert [a.url for a in again.articles()] == ["http://a.cn/1"]
-    assert again.rejects() == [] and not again.is_seen("http://a.cn/2")
-    assert again.is_seen("http://a.cn/1")
+    assert again.rejects() == [] and not again.frontier.is_seen("http://a.cn/2")
+    assert again.frontier.is_seen("http://a.cn/1")
     assert again.raw(first.id) == (b"<html>1</html>", None)
     assert [s.article_ids for s in again.stories()] == [[first.id]]
     again.close()
@@ -215,8 +215,8 @@ def test_store_hub_links_survive_a_304(tmp_path):
     store.add_hub("http://a.cn/s.xml", "sitemap", "A", 200, "t0", '"e1"', None, links)
     store.add_hub("http://a.cn/s.xml", "sitemap", "A", 304, "t1", None, None, None)
     store.commit()
-    assert store.validators("http://a.cn/s.xml") == ('"e1"', None)
-    assert store.hub_links("http://a.cn/s.xml") == links
+    assert store.frontier.validators("http://a.cn/s.xml") == ('"e1"', None)
+    assert store.frontier.hub_links("http://a.cn/s.xml") == links
     store.close()
 
 
