@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -20,18 +19,15 @@ from twisted.internet.task import LoopingCall
 from crawler.items import AliasItem, FailureItem, HubItem, PageItem
 from crawler.storage import StoreExtension
 from crawler.worker import init_worker, process_page
+from pipelines.cores import usable_cores
 from pipelines.records import Article, Location, Reject
 
 
-def default_workers() -> int:
+def default_extract_processes() -> int:
     """One extraction process per usable core but one, which the reactor keeps. On 2 cores a
     second worker only competes with the reactor (bench/crawl_bench.py, 2,019 pages: pool of 2
     vs 1: 63 vs 63 pages/s, downloads done at 31 vs 21 s; on a loaded machine 48 vs 56)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, cores - 1)
+    return max(1, usable_cores() - 1)
 
 
 def make_pool(workers: int) -> ProcessPoolExecutor:
@@ -46,7 +42,7 @@ class ProcessPipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         workers = crawler.settings.get("NEWSDEDUP_EXTRACT_PROCESSES")
-        self.workers = default_workers() if workers is None else int(workers)
+        self.workers = default_extract_processes() if workers is None else int(workers)
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dedupe import StoryConfig, StoryDoc, StoryIndex
+from dedupe import StoryConfig, StoryIndex
 from pipelines.assign import build_stories, story_doc
 from pipelines.records import Article, Location, Reject, Story
 from pipelines.urls import canonical_url
@@ -246,8 +246,7 @@ class LocalStoryIndex:
         for cluster in clusters:
             members = self.table.members(cluster)
             old = {a.story_id for a in members if a.story_id}
-            docs = {a.id: StoryDoc(a.id, "", a.published, len(a.text)) for a in members}
-            (story,) = build_stories(members, [cluster], docs)
+            (story,) = build_stories(members, [cluster])
             for story_id in old - {story.story_id}:
                 self.file.write("DELETE FROM stories WHERE story_id = ?", (story_id,))
             self.file.write("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?, ?)",

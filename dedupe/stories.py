@@ -122,11 +122,6 @@ class StoryIndex:
             groups.setdefault(root, []).append(self.ids[num])
         return sorted(sorted(g) for g in groups.values())
 
-    def cluster_of(self, doc_id: str) -> list[str]:
-        """Sorted ids of the story that ``doc_id`` belongs to."""
-        roots = self.uf.roots()
-        return sorted(self.ids[i] for i in np.flatnonzero(roots == roots[self._num[doc_id]]).tolist())
-
     def to_state(self) -> dict[str, Any]:
         """Plain data (str, int, lists, numpy arrays) from which ``from_state`` resumes."""
         state: dict[str, Any] = {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 import sys
 import time
 from collections import Counter
@@ -136,8 +135,3 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     summary.titles = {a.id: a.title or "" for a in articles}
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def default_workers() -> int:
-    """All cores the process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.feeds import FeedError, iso_date, parse_xml_hub
+from crawler.feeds import FeedError, feed_date, parse_xml_hub
 from crawler.middlewares import RetryBackoffMiddleware
 from crawler.run import crawl_settings
 from crawler.sources import SourcesError, load_sources
@@ -128,11 +128,11 @@ def test_entities_are_not_expanded_and_html_is_not_a_feed():
         parse_xml_hub(b"<html><body>hello</body></html>", "http://x.cn/")
 
 
-def test_iso_date_forms():
-    assert iso_date("Thu, 12 Mar 2026 01:05:00 GMT") == "2026-03-12T01:05:00+00:00"
-    assert iso_date("2026-03-12") == "2026-03-12"
-    assert iso_date("2026-03-12T09:05:00Z") == "2026-03-12T09:05:00+00:00"
-    assert iso_date("yesterday") is None and iso_date("") is None
+def test_feed_date_forms():
+    assert feed_date("Thu, 12 Mar 2026 01:05:00 GMT") == "2026-03-12T01:05:00+00:00"
+    assert feed_date("2026-03-12") == "2026-03-12"
+    assert feed_date("2026-03-12T09:05:00Z") == "2026-03-12T09:05:00+00:00"
+    assert feed_date("yesterday") is None and feed_date("") is None
 
 
 # --- watchlist ----------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedupe import ArrayBandStore, StoryDoc, group_stories  # noqa: E402
+from dedupe import StoryDoc, group_stories  # noqa: E402
+from dedupe.index import ArrayBandStore  # noqa: E402
 from dedupe.shared import MemoryDocStore, SharedStoryIndex, pack_features, unpack_features  # noqa: E402
 from dedupe.stories import StoryConfig, featurise  # noqa: E402
 from netfixture import sites  # noqa: E402

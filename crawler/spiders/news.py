@@ -247,7 +247,7 @@ class NewsSpider(scrapy.Spider):
         if failure.check(AlreadySeen):  # stored before, or already requested in this run
             self.count(source, "skipped_seen")
             if request.meta.get("redirect_urls"):  # remember the alias: not fetched again
-                yield AliasItem(source, request.meta["redirect_urls"], request.url, now_iso())
+                yield AliasItem(source, request.meta["redirect_urls"], now_iso())
             return
         # (HttpError is an IgnoreRequest too, so it is told apart first.)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):

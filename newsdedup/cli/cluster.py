@@ -34,9 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsdedup.dump import cluster_dump, default_workers
+    from newsdedup.dump import cluster_dump
+    from pipelines.cores import usable_cores
 
-    processes = args.extract_processes or default_workers()
+    processes = args.extract_processes or usable_cores()
     summary = cluster_dump(args.inputs, Path(args.out), workers=processes,
                            stdin=sys.stdin.buffer)
     if not args.quiet:
