@@ -26,8 +26,8 @@ from datasketch.storage import unordered_storage
 
 from dedupe import StoryConfig
 from dedupe.index import StorageBandStore
-from dedupe.stories import STATE_VERSION
 from dedupe.shared import SharedStoryIndex
+from dedupe.stories import STATE_VERSION
 from pipelines.urls import canonical_url
 
 DEFAULT_NAMESPACE = "newsdedup"

@@ -23,8 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
-from crawler.sqlite_parts import (DONE_OUTCOMES, ArticleTable, Link, LocalStoryIndex,
-                                  SqliteFrontier, StoreFile)
+from crawler.sqlite_parts import DONE_OUTCOMES, ArticleTable, Link, LocalStoryIndex, SqliteFrontier, StoreFile
 from dedupe import StoryConfig
 from pipelines.records import Article, Reject, Story
 from pipelines.urls import canonical_url

@@ -16,8 +16,19 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .features import (LINK_CONTAINMENT, LINK_JACCARD, NO_LINK, Features, PairTest, StoryConfig,
-                       StoryDoc, empty_features, featurise, link_test, low_bits)
+from .features import (
+    LINK_CONTAINMENT,
+    LINK_JACCARD,
+    NO_LINK,
+    Features,
+    PairTest,
+    StoryConfig,
+    StoryDoc,
+    empty_features,
+    featurise,
+    link_test,
+    low_bits,
+)
 from .index import BandStore, LSHIndex, batch_pairs
 from .unionfind import UnionFind
 

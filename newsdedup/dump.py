@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from pipelines.assign import assign_stories
 from newsdedup.output import write_all_outputs
-from pipelines.process import process_document
 from newsdedup.readers import check_paths, read_inputs
+from pipelines.assign import assign_stories
+from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.urls import article_id
 

@@ -8,10 +8,10 @@ Sets not named moved by less than 0.0001.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-import json
 from datetime import date, datetime
 
 import trafilatura

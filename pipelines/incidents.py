@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import gzip
 import importlib.resources
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 

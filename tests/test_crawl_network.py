@@ -18,16 +18,24 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from netfixture import sites  # noqa: E402
-from netfixture.harness import (FixtureServer, group_members, kill_crawl,  # noqa: E402
-                                kill_group, run_crawl, start_crawl, store_snapshot, wait_for,
-                                write_sources)
-from netfixture.templates import published  # noqa: E402
-from pipelines.assign import assign_stories  # noqa: E402
-from pipelines.process import utc_iso_date, process_document  # noqa: E402
-from pipelines.records import Location, RawDocument  # noqa: E402
 from crawler.store import STORE_FILE, Store  # noqa: E402
+from netfixture import sites  # noqa: E402
+from netfixture.harness import (  # noqa: E402
+    FixtureServer,
+    group_members,
+    kill_crawl,
+    kill_group,
+    run_crawl,
+    start_crawl,
+    store_snapshot,
+    wait_for,
+    write_sources,
+)
+from netfixture.templates import published  # noqa: E402
 from newsdedup.export import export_store  # noqa: E402
+from pipelines.assign import assign_stories  # noqa: E402
+from pipelines.process import process_document, utc_iso_date  # noqa: E402
+from pipelines.records import Location, RawDocument  # noqa: E402
 from pipelines.urls import article_id, canonical_url  # noqa: E402
 
 WIRE = f"http://{sites.WIRE}"

@@ -13,11 +13,11 @@ from crawler.feeds import FeedError, feed_date, parse_xml_hub
 from crawler.middlewares import RetryBackoffMiddleware
 from crawler.run import crawl_settings
 from crawler.sources import SourcesError, load_sources
+from crawler.store import STORE_FILE, Store, StoreBusy, check_not_busy
 from crawler.watchlist import Watchlist, load_watchlist, spellings
 from pipelines.assign import assign_stories
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Location, Reject
-from crawler.store import STORE_FILE, Store, StoreBusy, check_not_busy
 from pipelines.urls import article_id
 
 REPO = Path(__file__).resolve().parents[1]

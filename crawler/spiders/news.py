@@ -26,9 +26,9 @@ from crawler.feeds import FeedError, Link, parse_xml_hub
 from crawler.items import AliasItem, FailureItem, HubItem, PageItem
 from crawler.middlewares import AlreadySeen
 from crawler.sources import Source, load_sources
+from crawler.storage import StoreExtension
 from crawler.watchlist import Watchlist, load_watchlist
 from pipelines.records import Location, RawDocument
-from crawler.storage import StoreExtension
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FINAL_HTTP_STATUSES = (404, 410)  # gone for good: a reject; other errors are retried next run
