@@ -22,9 +22,9 @@ from typing import Protocol
 
 import numpy as np
 
+from ..unionfind import UnionFind
 from .features import Features, StoryConfig, StoryDoc, empty_features, featurise, link_test
 from .index import BandStore
-from .unionfind import UnionFind
 
 
 class DocStore(Protocol):

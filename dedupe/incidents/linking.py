@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from ..unionfind import UnionFind
 from .evidence import Evidence, approx_key
-from .unionfind import UnionFind
 
 PRIORS = {"num": 1.0, "approx": 0.5, "pct": 0.8, "date": 0.6, "ent": 1.0, "term": 0.5}
 ANCHOR_KINDS = frozenset({"num", "approx", "pct", "date", "ent"})

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from ..unionfind import UnionFind
 from .features import (
     LINK_CONTAINMENT,
     LINK_JACCARD,
@@ -30,7 +31,6 @@ from .features import (
     low_bits,
 )
 from .index import BandStore, LSHIndex, batch_pairs
-from .unionfind import UnionFind
 
 __all__ = ["LINK_CONTAINMENT", "LINK_JACCARD", "NO_LINK", "STATE_VERSION", "Features", "PairTest",
            "StoryConfig", "StoryDoc", "StoryIndex", "choose_representative", "featurise",
