@@ -1,7 +1,7 @@
 """Stories: syndicated copies of one report, found by LSH candidates + sketch verification.
 
-Candidates are the pairs of documents sharing a band key (``dedupe.index``); a candidate pair is
-linked when ``dedupe.features.link_test`` says the two are copies; stories are the connected
+Candidates are the pairs of documents sharing a band key (``.index``); a candidate pair is
+linked when ``.features.link_test`` says the two are copies; stories are the connected
 components (union-find) of the links. The link test is a pure function of the two documents, and
 the candidates are exactly the pairs sharing a band key, so the result does not depend on
 arrival order: ``StoryIndex`` (incremental) == ``group_stories`` (batch).
