@@ -97,6 +97,11 @@ def read_warc(path: Path) -> Iterator[RawDocument | Reject]:
                     if overrun:
                         resume = _next_record_start(path, records.offset, gzipped)
                         break
+                else:
+                    if not gzipped and _unread_tail(fh, records.offset):
+                        # warcio stops quietly at a record whose headers the file ends inside
+                        yield Reject(Location(str(path), offset=records.offset), "truncated",
+                                     "the file ends inside this record's headers")
                 start = resume
             except WARC_ERRORS as err:
                 broken_at = records.offset
@@ -111,6 +116,12 @@ def read_warc(path: Path) -> Iterator[RawDocument | Reject]:
     if cut_at is not None and not cut_reported:
         yield Reject(Location(str(path), offset=cut_at), "truncated",
                      "the file ends inside this record (a cut gzip member)")
+
+
+def _unread_tail(fh, offset: int) -> bool:
+    """Whether anything but whitespace follows ``offset`` (where the record parser stopped)."""
+    fh.seek(offset)
+    return bool(fh.read(1 << 16).strip())
 
 
 def _drain(stream, seen: bytes = b"") -> bool:
