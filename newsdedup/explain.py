@@ -21,6 +21,7 @@ from dedupe.incidents import IncidentConfig, IncidentIndex, PairScore
 from dedupe.shingles import CJK_N, WORD_N
 from pipelines.assign import story_doc
 from newsdedup.output import read_output, stories_from_articles
+from newsdedup.terminal import terminal_safe
 from pipelines.incidents import article_evidence, load_lexicon, outlet_of, story_incident_doc
 from pipelines.records import Article, Story
 from pipelines.urls import article_id, canonical_url
@@ -229,4 +230,4 @@ def explain(source: str | Path | Sequence[Article], a: str, b: str,
     lines += story_section(first, second)
     lines += incident_section(first, second, articles, stories, lexicon or load_lexicon(),
                               config or IncidentConfig())
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")  # titles, URLs and passages are scraped
