@@ -104,6 +104,9 @@ def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]]) -> dict
     out_dir = Path(out_dir)
     sets = out_dir / SETS_DIR
     sets.mkdir(parents=True, exist_ok=True)
+    copied = out_dir / CURRENT_LINK
+    if copied.exists() and not copied.is_symlink():  # a copy that followed the links (cp -rL)
+        shutil.rmtree(copied) if copied.is_dir() else copied.unlink()
     current = os.readlink(out_dir / CURRENT_LINK) if os.path.islink(out_dir / CURRENT_LINK) else None
     for stale in sets.iterdir():  # left by a killed run
         if f"{SETS_DIR}/{stale.name}" != current:

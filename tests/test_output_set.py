@@ -130,3 +130,13 @@ def test_interrupt_message_says_what_happened(monkeypatch, capsys):
     output.PUBLISHED.append(Path("OUT"))
     assert cli.main(["report"]) == cli.EXIT_INTERRUPTED
     assert "published in OUT (complete)" in capsys.readouterr().err
+
+
+def test_a_copy_that_followed_the_links_is_written_again(tmp_path):
+    import shutil
+    write_set(tmp_path / "a", {"articles.jsonl": [{"id": "a"}]})
+    shutil.copytree(tmp_path / "a", tmp_path / "b")  # symlinks followed: plain files and folders
+    write_set(tmp_path / "b", {"articles.jsonl": [{"id": "b"}]})
+    assert (tmp_path / "b" / ".current").is_symlink()
+    assert (tmp_path / "b" / "articles.jsonl").read_text() == '{"id": "b"}\n'
+    assert (tmp_path / "a" / "articles.jsonl").read_text() == '{"id": "a"}\n'
