@@ -12,10 +12,10 @@ import json
 import tempfile
 from pathlib import Path
 
+from conftest import warc_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import warc_bytes
 from crawler.feeds import FeedError, HubLinks, parse_xml_hub
 from newsdedup.readers import read_inputs
 from pipelines.records import RawDocument, Reject

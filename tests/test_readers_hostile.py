@@ -9,8 +9,8 @@ import re
 import threading
 
 import pytest
-
 from conftest import warc_bytes
+
 from newsdedup.readers import read_inputs
 from pipelines.records import RawDocument, Reject
 from pipelines.urls import article_id, canonical_url, site_of, url_problem
