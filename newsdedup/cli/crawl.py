@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from newsdedup.cli.common import EXIT_ERROR, EXIT_OK, UsageError
+from newsdedup.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UsageError
 
 NAME = "crawl"
 HELP = "crawl every configured source once (what a cron job or timer calls)"
@@ -61,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from crawler.sources import SourcesError
     from crawler.store import StoreBusy
-    from newsdedup.crawl import crawl, crawl_workers
+    from newsdedup.crawl import ExportFailed, crawl, crawl_workers
 
     redis_url = args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL")
     if args.workers > 1 and not redis_url:
@@ -84,8 +84,16 @@ def run(args: argparse.Namespace) -> int:
                         worker_id=args.worker_id, **options)
     except (SourcesError, StoreBusy, FileNotFoundError, ConnectionError) as err:
         raise UsageError(err) from err
+    except ExportFailed as err:  # fetched and stored, but the output files are stale
+        print(f"newsdedup: the crawl stored what it fetched, but its export failed: {err}; "
+              f"the output files of {args.out} were not rewritten", file=sys.stderr)
+        return EXIT_ERROR
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    if summary.finish_reason == "shutdown":  # SIGINT / SIGTERM: Scrapy stopped gracefully
+        print("newsdedup: crawl interrupted; what was fetched is stored and exported, the rest "
+              "is fetched by the next run", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK

@@ -20,11 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsdedup.export import export
+    from newsdedup.export import StoreUnreadable, export
 
     try:
         export(args.out, args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL"))
-    except (FileNotFoundError, ConnectionError) as err:
+    except (FileNotFoundError, ConnectionError, StoreUnreadable) as err:
         raise UsageError(err) from err
     if not args.quiet:
         print(f"exported:         {args.out}/articles.jsonl, stories.jsonl, rejects.jsonl",
