@@ -9,9 +9,9 @@ Sets not named moved by less than 0.0001.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-import json
 from datetime import date, datetime
 
 import trafilatura
@@ -23,7 +23,7 @@ from pipelines.records import RejectError
 from pipelines.sites import article_container, drop_element, find_profile
 
 # Below this many characters an extraction is a failure, not an article (a headline alone).
-MIN_TEXT_CHARS = 25
+MIN_EXTRACTED_CHARS = 25
 
 # trafilatura options, passed on every call (no global config). Alternatives measured:
 # favor_precision: sh +0.002, naeb +0.004, fundus-cjk +0.015 but gne -0.088, evaldata -0.007,
@@ -132,7 +132,7 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     for rule in PARAGRAPH_RULES:
         lines = rule(lines)
     text = "\n".join(lines).strip()
-    if len(text) < MIN_TEXT_CHARS:
+    if len(text) < MIN_EXTRACTED_CHARS:
         raise RejectError("empty-extraction", f"{len(text)} chars")
     published = publication_date(tree, doc.title, doc.date, url)
     return Extracted(text=text, title=doc.title, published=published, site=doc.sitename)
