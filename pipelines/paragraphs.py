@@ -26,7 +26,19 @@ def drop_boilerplate_lines(lines: list[str]) -> list[str]:
     """Credit, editor, call-to-action and ad-label lines (bp.BOILERPLATE_LINES).
     wce +0.0007 (来源：…/编辑：…), naeb +0.0003 (Advertisement, CLICK HERE TO READ MORE),
     fundus-en +0.0001, sh +0.0001; gne -0.0007 (GNE's silver output keeps 责任编辑 lines)."""
-    return [line for line in lines if not bp.BOILERPLATE_LINE_RE.match(_key(line))]
+    return [line for line in lines if not _is_boilerplate(line)]
+
+
+def _is_boilerplate(line: str) -> bool:
+    """The line, or every non-empty cell of a table row, is furniture (2005-era portals lay
+    out their toolbars as table rows: "| 2005-04-05 06:40 来源：转载文章 | 打印本文 |")."""
+    key = _key(line)
+    if bp.BOILERPLATE_LINE_RE.match(key):
+        return True
+    if not line.lstrip().startswith("|"):
+        return False
+    cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", key) if cell.strip()]
+    return bool(cells) and all(bp.BOILERPLATE_LINE_RE.match(cell) for cell in cells)
 
 
 def is_headline(line: str) -> bool:

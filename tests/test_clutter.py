@@ -178,3 +178,10 @@ def test_feed_without_xml_encoding_is_read_with_the_http_charset() -> None:
            "</item></channel></rss>").encode("gbk")
     (link,) = parse_xml_hub(rss, "https://news.example.cn/rss.xml", content_type="text/xml; charset=GBK").articles
     assert link.title == "公交线网优化调整方案公布"
+
+
+def test_table_row_of_toolbar_cells_is_dropped_a_data_row_kept() -> None:
+    toolbar = "| 2005-04-05 06:40更新 来源：转载文章 | 第1页/共1页 << 上一页 \\| 下一页 >> |"
+    buttons = "|  | 发送给朋友 |  | 发表评论 |  | 打印本文 |"
+    data = "| 北京 | 120 | 360 |"
+    assert clean([STORY, toolbar, buttons, data, STORY2]) == [STORY, data, STORY2]
