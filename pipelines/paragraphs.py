@@ -128,8 +128,9 @@ def _is_stray_copy(key: str, count: int) -> bool:
 
 
 def drop_comments(lines: list[str]) -> list[str]:
-    """Reader comments: everything after a comment-section heading ("评论 3", "网友评论（12条）",
-    "Comments (4)") once COMMENT_CUT_MIN_SHARE of the text came before it, flattened comment rows ("用户（03-10 10:36）：…") and like counts.
+    """Reader comments: everything after a comment-section heading ("评论 3",
+    "网友评论（12条）", "Comments (4)") once COMMENT_CUT_MIN_SHARE of the text came before
+    it, flattened comment rows ("用户（03-10 10:36）：…") and like counts.
     Bundled sample: comments leaked on 5 of 37 pages → 0."""
     out: list[str] = []
     total = sum(len(_key(line)) for line in lines)

@@ -11,9 +11,11 @@ from pipelines.decode import decode_html, repair_mojibake
 from pipelines.process import process_document
 from pipelines.records import Article, Location, RawDocument, Reject, RejectError
 
-STORY = ("今天上午，市交通运输局召开新闻发布会，通报全市公共交通线网优化调整方案。根据方案，中心城区将新开十二条公交线路，"
+STORY = ("今天上午，市交通运输局召开新闻发布会，通报全市公共交通线网优化调整方案。"
+         "根据方案，中心城区将新开十二条公交线路，"
          "调整二十三条线路的走向，并在早晚高峰增开大站快车，方便市民通勤。")
-STORY2 = ("市交通运输局有关负责人介绍，此次调整综合考虑了地铁新线开通后的客流变化，以及市民通过热线和网络平台提出的一千余条"
+STORY2 = ("市交通运输局有关负责人介绍，此次调整综合考虑了地铁新线开通后的客流变化，"
+          "以及市民通过热线和网络平台提出的一千余条"
           "意见建议，重点解决新建住宅区出行难、换乘不便等问题。")
 EN = ("The city council voted 7-2 on Tuesday night to approve a long-debated plan to restore the downtown "
       "riverfront, clearing the way for construction to begin next spring on new parks and trails.")

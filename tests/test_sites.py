@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+import trafilatura
 
 from pipelines.extract import extract_article
-from pipelines.sites import find_profile
+from pipelines.sites import SiteProfile, article_container, find_profile
 from pipelines.sites.profiles import PROFILES
-from pipelines.sites import SiteProfile, article_container
-import trafilatura
 
 BODY = [
     "今天上午，市交通运输局召开新闻发布会，通报全市公共交通线网优化调整方案。根据方案，中心城区将新开十二条公交线路，"
