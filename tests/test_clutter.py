@@ -187,3 +187,8 @@ def test_table_row_of_toolbar_cells_is_dropped_a_data_row_kept() -> None:
     buttons = "|  | 发送给朋友 |  | 发表评论 |  | 打印本文 |"
     data = "| 北京 | 120 | 360 |"
     assert clean([STORY, toolbar, buttons, data, STORY2]) == [STORY, data, STORY2]
+
+
+def test_date_source_line_with_a_byline_is_kept() -> None:
+    line = "2026年03月11日 16:48 来源：华夏日报 作者：记者 王喆"
+    assert clean([STORY, line, STORY2]) == [STORY, line, STORY2]

@@ -29,8 +29,10 @@ PROFILES: tuple[SiteProfile, ...] = (
     ),
     SiteProfile(
         name="sina", version=1, domains=("sina.com.cn", "sina.cn"),
-        markers=('//div[@id="artibody"]', '//div[@id="article" and contains(@class, "article")]'
-                 '[ancestor::div[@id="article_content"]]'),
+        # "#artibody" alone is a common CMS id (other portals copied sina's); sina's own
+        # wrappers around it are the marker
+        markers=('//div[@id="artibody"][ancestor::div[@id="article_content" or contains(@class, "blkContainer")]]',
+                 '//div[@id="article" and contains(@class, "article")][ancestor::div[@id="article_content"]]'),
         container=('//div[@id="artibody"]', '//div[@id="article_content"]//div[@id="article"]'),
         clutter=('.//*[contains(@class, "show_author")]', './/*[contains(@class, "wap_special")]',
                  './/*[contains(@class, "appendQr")]', './/*[contains(@class, "article-notice")]'),
@@ -76,7 +78,7 @@ PROFILES: tuple[SiteProfile, ...] = (
         name="toutiao-gallery", version=1, domains=("toutiao.com",),
         markers=('//div[contains(@class, "info-box")]//div[@class="abstract"][span[@class="abstract-index"]]',),
         container=('//div[contains(@class, "info-box")]//div[@class="abstract"]',),
-        gain="gne-modern toutiao_2 (a photo gallery: the caption is the text) 0.007 -> TBD",
+        gain="gne-modern toutiao_2 (a photo gallery: its caption is the text) 0.007 -> 1.000",
     ),
 )
 
