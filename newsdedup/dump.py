@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipelines.assign import assign_stories
+from newsdedup.config import Settings
 from newsdedup.output import write_all_outputs
 from pipelines.process import process_document
 from newsdedup.readers import check_paths, read_inputs
@@ -111,9 +112,10 @@ class Progress:
 
 
 def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
-                 progress_stream: TextIO = sys.stderr) -> RunSummary:
-    """Run the whole ``cluster`` job. Raises ``InputError`` before writing anything if an input
-    path is missing or unreadable."""
+                 progress_stream: TextIO = sys.stderr, settings: Settings | None = None) -> RunSummary:
+    """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without).
+    Raises ``InputError`` before writing anything if an input path is missing or unreadable."""
+    settings = settings or Settings()
     check_paths(paths)
     started = time.monotonic()
     summary = RunSummary()
@@ -131,8 +133,9 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
         progress.update(summary.inputs, len(articles), len(rejects))
     progress.close()
     summary.articles = len(articles)
-    summary.stories = assign_stories(articles)
-    summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects))
+    summary.stories = assign_stories(articles, settings.matching)
+    summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
+                                              config=settings.incidents))
     summary.titles = {a.id: a.title or "" for a in articles}
     summary.seconds = time.monotonic() - started
     return summary

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dedupe.incidents import IncidentConfig
 from newsdedup.output import OutputSet, read_output
 from newsdedup.report_assets import SCRIPT, STYLE
 from newsdedup.report_data import (IncidentEvidence, attribution, date_note, lead_paragraph,
@@ -301,14 +302,15 @@ def _table_head(tz_name: str | None) -> str:
     return f"<thead><tr>{cells}</tr></thead>"
 
 
-def render_report(output: OutputSet, source: str = "", tz: str | None = None) -> str:
+def render_report(output: OutputSet, source: str = "", tz: str | None = None,
+                  config: IncidentConfig | None = None) -> str:
     """The whole page as a string. ``tz``: an IANA zone for the local times (default: the
-    viewer's); ValueError if unknown."""
+    viewer's); ValueError if unknown. ``config``: the incident link rule the evidence shows."""
     views = build_views(output)
     shown = views[:MAX_INCIDENTS]
     by_id = {a.id: a for a in output.articles}
     ctx = Context(zone(tz), truncated_copies(output.stories, by_id),
-                  IncidentEvidence(output.articles, output.stories))
+                  IncidentEvidence(output.articles, output.stories, config))
     langs = sorted({a.lang for a in output.articles})
     outlets = sorted({outlet_of(a) for a in output.articles})
     multi = sum(1 for v in views if len(v.stories) > 1)
@@ -343,13 +345,13 @@ def render_report(output: OutputSet, source: str = "", tz: str | None = None) ->
 
 
 def write_report(out_dir: str | Path, path: str | Path | None = None,
-                 tz: str | None = None) -> Path:
+                 tz: str | None = None, config: IncidentConfig | None = None) -> Path:
     """Read ``out_dir`` (articles.jsonl, stories.jsonl, incidents.jsonl) and write the page to
-    ``path`` (default ``out_dir``/report.html) atomically; return its path. ``tz`` as in
-    ``render_report``."""
+    ``path`` (default ``out_dir``/report.html) atomically; return its path. ``tz`` and
+    ``config`` as in ``render_report``."""
     out_dir = Path(out_dir)
     target = Path(path) if path else out_dir / REPORT_FILE
-    page = render_report(read_output(out_dir), source=str(out_dir), tz=tz)
+    page = render_report(read_output(out_dir), source=str(out_dir), tz=tz, config=config)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(page, encoding="utf-8")
