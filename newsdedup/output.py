@@ -28,12 +28,20 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
 
 
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_jsonl_atomic(path: Path, records: Iterable[dict[str, Any]]) -> int:
     """Write ``records`` as JSON lines to ``path`` atomically; return the number written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     count = 0
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600: readable like report.html
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             for record in records:
                 fh.write(dumps(record) + "\n")
