@@ -1,0 +1,116 @@
+"""How a crawl reports, for a person reading a cron mail or a log file.
+
+By default Scrapy's own log is off (its INFO is ~110 lines a run, a site that is down adds
+tracebacks) and ``ConciseLog`` prints each warning or error once, on one line, without a
+traceback (repeats counted at the end, at most ``MAX_LINES`` distinct lines); the command then
+prints its per-source table and summary. ``--verbose`` gives Scrapy's INFO log as before,
+``--log-level LEVEL`` Scrapy's log at that level (both instead of the concise lines), and
+``--quiet`` prints nothing but a failed run's one-line reason.
+
+Exit codes of a crawl (``crawl_exit_code``): 0 every source answered (200 or 304 from at least
+one of its hubs); 4 some sources answered and some did not; 3 no source answered. So cron,
+systemd or a monitor sees a site that is down without reading the log.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TextIO
+
+MAX_LINES = 20  # distinct warning lines printed per run; the rest are counted
+EXIT_NO_SOURCE = 3  # no source could be fetched
+EXIT_SOME_SOURCES = 4  # some sources could not be fetched
+
+
+def scrapy_log_settings(verbose: bool = False, log_level: str | None = None) -> dict[str, Any]:
+    """Crawler setting overrides for Scrapy's own log: off unless asked for."""
+    if log_level:
+        return {"LOG_ENABLED": True, "LOG_LEVEL": log_level.upper()}
+    if verbose:
+        return {"LOG_ENABLED": True, "LOG_LEVEL": "INFO"}
+    return {"LOG_ENABLED": False}
+
+
+def one_line(record: logging.LogRecord) -> str:
+    """A log record as one line: its message's first line, plus the exception's type and
+    message when it carries one (never the traceback)."""
+    try:
+        text = record.getMessage()
+    except Exception:  # a bad format string in someone's log call must not end the crawl
+        text = str(record.msg)
+    text = text.strip().splitlines()[0] if text.strip() else ""
+    if record.exc_info and record.exc_info[1] is not None:
+        err = record.exc_info[1]
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        text = f"{text}: {type(err).__name__}{': ' + detail if detail else ''}"
+    return text
+
+
+class ConciseLog(logging.Handler):
+    """Warnings and errors from every logger, each distinct line printed once."""
+
+    def __init__(self, stream: TextIO, echo: bool = True) -> None:
+        super().__init__(level=logging.WARNING)
+        self.stream = stream
+        self.echo = echo
+        self.counts: dict[str, int] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = f"{record.levelname.lower()}: {one_line(record)}"
+        self.counts[line] = self.counts.get(line, 0) + 1
+        if self.echo and self.counts[line] == 1 and len(self.counts) <= MAX_LINES:
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+    def closing_lines(self) -> list[str]:
+        """Repeats and what was not printed, for the end of the run."""
+        if not self.echo:
+            return []
+        lines = [f"  (the line '{line[:60]}' {n} times)" for line, n in self.counts.items()
+                 if n > 1 and list(self.counts).index(line) < MAX_LINES][:5]
+        hidden = len(self.counts) - MAX_LINES
+        if hidden > 0:
+            lines.append(f"  ({hidden} more distinct warnings; --verbose shows Scrapy's log)")
+        return lines
+
+
+@contextmanager
+def concise_log(stream: TextIO, enabled: bool = True, echo: bool = True
+                ) -> Iterator[ConciseLog | None]:
+    """Attach a ``ConciseLog`` to the root logger for the block (nothing if not enabled)."""
+    if not enabled:
+        yield None
+        return
+    handler = ConciseLog(stream, echo=echo)
+    logging.root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logging.root.removeHandler(handler)
+
+
+def source_answered(counts: dict[str, int]) -> bool:
+    """A source answered when one of its hubs gave content or a 304, or an article came."""
+    return bool(counts.get("hubs_fetched", 0) or counts.get("hubs_not_modified", 0)
+                or counts.get("articles_fetched", 0))
+
+
+def crawl_exit_code(sources: Sequence[tuple[str, dict[str, int]]]) -> int:
+    """0, EXIT_SOME_SOURCES or EXIT_NO_SOURCE from (name, counters) per source."""
+    answered = [source_answered(counts) for _, counts in sources]
+    if not answered or all(answered):
+        return 0
+    return EXIT_SOME_SOURCES if any(answered) else EXIT_NO_SOURCE
+
+
+def failure_line(sources: Sequence[tuple[str, dict[str, int]]]) -> str | None:
+    """The one line a failed crawl prints even with --quiet; None when all answered."""
+    silent = [name for name, counts in sources if not source_answered(counts)]
+    if not silent:
+        return None
+    if len(silent) == len(sources):
+        return f"no source could be fetched ({', '.join(silent[:5])}" \
+               f"{', …' if len(silent) > 5 else ''})"
+    return f"{len(silent)} of {len(sources)} sources could not be fetched: " \
+           f"{', '.join(silent[:5])}{', …' if len(silent) > 5 else ''}"
