@@ -44,7 +44,7 @@ class OutputSettings:
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    workers: int = 0  # extraction processes; 0 = all cores
+    extract_processes: int = 0  # extraction processes; 0 = all cores
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Settings:
 # them makes a persisted story index incomparable, so they stay code).
 SECTIONS: dict[str, tuple[str, ...]] = {
     "output": ("out", "formats"),
-    "cluster": ("workers",),
+    "cluster": ("extract_processes",),
     "report": ("tz",),
     "matching": ("jaccard_threshold", "containment_threshold", "max_containment_ratio",
                  "min_containment_shingles", "lead_tokens", "lead_containment_threshold",

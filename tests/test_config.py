@@ -28,7 +28,7 @@ def test_keys_load_into_the_stage_objects(tmp_path):
 out = "results"
 formats = ["csv", "sqlite"]
 [cluster]
-workers = 3
+extract_processes = 3
 [report]
 tz = "Asia/Shanghai"
 [matching]
@@ -39,7 +39,7 @@ window_days = 14
 min_score = 3
 """))
     assert settings.output.out == "results" and settings.output.formats == ("jsonl", "csv", "sqlite")
-    assert settings.cluster.workers == 3 and settings.report.tz == "Asia/Shanghai"
+    assert settings.cluster.extract_processes == 3 and settings.report.tz == "Asia/Shanghai"
     assert isinstance(settings.matching, StoryConfig) and settings.matching.jaccard_threshold == 0.6
     assert settings.matching.min_shared_lead == 30
     assert settings.matching.containment_threshold == StoryConfig().containment_threshold
@@ -56,7 +56,7 @@ min_score = 3
     ("[incidents]\nmin_anchors = 0\n", r"min_anchors must be ≥ 1"),
     ("[output]\nformats = [\"xlsx\"]\n", r"unknown format 'xlsx'"),
     ("[report]\ntz = \"Mars/Base\"\n", r"unknown time zone"),
-    ("[cluster]\nworkers = true\n", r"expected int"),
+    ("[cluster]\nextract_processes = true\n", r"expected int"),
     ("matching = 1\n", r"must be a \[matching\] table"),
     ("[matching\n", r"not valid TOML"),
 ])
