@@ -28,7 +28,7 @@ padding:6px 0;font-size:13px}.filters label{display:flex;gap:4px;align-items:cen
 .filters select,.filters input{max-width:100%;font-size:13px}.filters select{max-width:220px}
 #csv{font-size:13px}main{padding:12px 24px;max-width:1200px}
 table{border-collapse:collapse;width:100%}#incidents{background:var(--card);
-border:1px solid var(--line)}#incidents>thead th{position:sticky;top:0;text-align:left;
+border:1px solid var(--line)}#incidents>thead th{text-align:left;
 background:#eef2f6;font-size:13px;padding:4px 6px;white-space:nowrap;border-bottom:1px solid var(--line)}
 th button{all:unset;cursor:pointer}th button::after{content:" \\2195";color:var(--mute)}
 th[aria-sort=ascending] button::after{content:" \\2191"}
@@ -61,7 +61,7 @@ ul.copies{margin:4px 0 8px 18px;padding:0;font-size:13px}.story{margin:6px 0 0}.
 #incidents,#incidents>tbody,#incidents>tbody>tr,#incidents>tbody>tr>td,table.pubs,
 table.pubs tbody,table.pubs tr,table.pubs td{display:block;width:auto}
 #incidents>thead{display:block}#incidents>thead tr{display:flex;flex-wrap:wrap;gap:2px 10px;
-padding:4px 6px}#incidents>thead th{position:static;padding:0;background:none;border:0}
+padding:4px 6px}#incidents>thead th{padding:0;background:none;border:0}
 #incidents>tbody.incident>tr.row{display:flex;flex-wrap:wrap;align-items:baseline;
 border-top:2px solid var(--line);padding-top:6px}
 #incidents>tbody.incident>tr.row>td{border:0;padding:1px 8px;font-size:13px;min-width:0}
