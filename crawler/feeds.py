@@ -60,8 +60,10 @@ def parse_xml_hub(body: bytes, base_url: str, max_size: int = 50 * 1024 * 1024) 
     raise FeedError(f"unknown root element <{kind}>")
 
 
-def iso_date(value: str | None) -> str | None:
-    """RFC 822 (RSS) or W3C/ISO 8601 (Atom, sitemaps) date → ISO 8601; None if unreadable."""
+def feed_date(value: str | None) -> str | None:
+    """RFC 822 (RSS) or W3C/ISO 8601 (Atom, sitemaps) date → ISO 8601 with the publisher's
+    offset kept (a hint; ``pipelines.process.utc_iso_date`` makes it UTC for the output);
+    None if unreadable."""
     if not value or not value.strip():
         return None
     value = value.strip()
@@ -128,7 +130,7 @@ def _sitemap_links(root: etree._Element, base_url: str) -> list[Link]:
         title = published = None
         for news in _children(url_el, "news"):  # Google News extension
             title = _text(news, "title")
-            published = iso_date(_text(news, "publication_date"))
+            published = feed_date(_text(news, "publication_date"))
         links.append(Link(urljoin(base_url, loc), title, published))
     return links
 
@@ -144,7 +146,7 @@ def _rss_links(root: etree._Element, base_url: str) -> list[Link]:
             url = (guid.text or "").strip() if guid is not None else None
         if url:
             date = _text(item, "pubDate") or _text(item, "date")
-            links.append(Link(urljoin(base_url, url), _text(item, "title"), iso_date(date)))
+            links.append(Link(urljoin(base_url, url), _text(item, "title"), feed_date(date)))
     return links
 
 
@@ -158,5 +160,5 @@ def _atom_links(root: etree._Element, base_url: str) -> list[Link]:
                 break
         if href:
             date = _text(entry, "published") or _text(entry, "updated")
-            links.append(Link(urljoin(base_url, href), _text(entry, "title"), iso_date(date)))
+            links.append(Link(urljoin(base_url, href), _text(entry, "title"), feed_date(date)))
     return links

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from crawler.storage import StoreExtension
 from pipelines.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -76,7 +77,8 @@ class SeenUrlMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+        backend = StoreExtension.of(crawler)
+        self.frontier, self.shared = backend.store.frontier, backend.run
         self.requested: set[str] = set()
 
     @classmethod
@@ -87,12 +89,10 @@ class SeenUrlMiddleware:
         if request.meta.get("kind") != "article" or request.meta.get("retry_times"):
             return
         url = canonical_url(request.url)
-        store = getattr(self.crawler.spider, "store", None)
-        if store is not None and store.is_seen(url):
+        if self.frontier.is_seen(url):
             raise AlreadySeen(request.url)
-        shared = getattr(store, "state", None)
-        if shared is not None:  # Redis mode: the run's claims are shared by every worker
-            if not shared.claim(url, f"recovered:{request.meta['recovered']}"
+        if self.shared is not None:  # Redis mode: the run's claims are shared by every worker
+            if not self.shared.claim(url, f"recovered:{request.meta['recovered']}"
                                if request.meta.get("recovered") else "claimed"):
                 raise AlreadySeen(request.url)
         elif url in self.requested:

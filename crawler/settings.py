@@ -57,6 +57,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryBackoffMiddleware": 560,  # after RetryMiddleware (550)
 }
 EXTENSIONS = {
+    # opens the crawl store (SQLite, or Redis mode's parts) before every other component
+    "crawler.storage.StoreExtension": 100,
     "crawler.extensions.ReactorLag": 500,
     "crawler.coordination.RunCoordinator": 510,  # Redis mode only (NotConfigured otherwise)
 }

@@ -190,8 +190,11 @@ class ArrayBandStore:
 class StorageBandStore:
     """Adapter over a datasketch storage (``datasketch.storage.unordered_storage(config, name)``).
 
-    Keys are stored as 4 big-endian bytes, values as document numbers; Redis-backed storage
-    works the same way (its values come back as whatever the backend returns; ints for dict).
+    Keys are stored as 4 big-endian bytes, values as document numbers (they come back as
+    whatever the backend returns: ints for dict, bytes for Redis). Each ``insert`` is one
+    buffered insertion session (``insert(..., buffer=True)`` then ``empty_buffer()``: one
+    pipeline for Redis, plain inserts for dict) and each ``lookup`` one ``getmany``. ``len`` is
+    the number of entries inserted through this adapter (a shared Redis table holds others').
     """
 
     def __init__(self, storage) -> None:
@@ -205,13 +208,14 @@ class StorageBandStore:
         keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
         docs = np.broadcast_to(np.asarray(docs, dtype=np.int64), keys.shape).ravel()
         for key, doc in zip(key_bytes(keys), docs.tolist()):
-            self.storage.insert(key, doc)
+            self.storage.insert(key, doc, buffer=True)
+        self.storage.empty_buffer()
         self._n += len(keys)
 
     def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         q, d = [], []
-        for i, key in enumerate(key_bytes(keys)):
-            for doc in self.storage.get(key):
+        for i, members in enumerate(self.storage.getmany(*key_bytes(keys))):
+            for doc in members:
                 q.append(i)
                 d.append(int(doc))
         return np.array(q, dtype=np.int64), np.array(d, dtype=np.int64)

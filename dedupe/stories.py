@@ -16,8 +16,19 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .features import (LINK_CONTAINMENT, LINK_JACCARD, NO_LINK, Features, PairTest, StoryConfig,
-                       StoryDoc, empty_features, featurise, link_test, low_bits)
+from .features import (
+    LINK_CONTAINMENT,
+    LINK_JACCARD,
+    NO_LINK,
+    Features,
+    PairTest,
+    StoryConfig,
+    StoryDoc,
+    empty_features,
+    featurise,
+    link_test,
+    low_bits,
+)
 from .index import BandStore, LSHIndex, batch_pairs
 from .unionfind import UnionFind
 
@@ -121,11 +132,6 @@ class StoryIndex:
         for num, root in enumerate(self.uf.roots().tolist()):
             groups.setdefault(root, []).append(self.ids[num])
         return sorted(sorted(g) for g in groups.values())
-
-    def cluster_of(self, doc_id: str) -> list[str]:
-        """Sorted ids of the story that ``doc_id`` belongs to."""
-        roots = self.uf.roots()
-        return sorted(self.ids[i] for i in np.flatnonzero(roots == roots[self._num[doc_id]]).tolist())
 
     def to_state(self) -> dict[str, Any]:
         """Plain data (str, int, lists, numpy arrays) from which ``from_state`` resumes."""

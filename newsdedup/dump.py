@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 import sys
 import time
 from collections import Counter
@@ -17,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from pipelines.assign import assign_stories
 from newsdedup.config import Settings
 from newsdedup.output import write_all_outputs
 from newsdedup.preflight import check_out_dir
 from newsdedup.progress import RunProgress
-from pipelines.process import process_document
 from newsdedup.readers import InputError, check_paths, read_inputs
+from pipelines.assign import assign_stories
+from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.urls import article_id
 
@@ -137,8 +136,3 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     summary.titles = {a.id: a.title or "" for a in articles}
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def default_workers() -> int:
-    """All cores the process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dedupe.incidents import IncidentConfig
+from pipelines.assign import story_id_for, story_record
 from pipelines.incidents import INCIDENTS_FILE, Incident, Lexicon, assign_incidents
 from pipelines.records import Article, Reject, Story
 
@@ -95,17 +96,8 @@ def stories_from_articles(articles: Sequence[Article]) -> list[Story]:
     """Stories rebuilt from the articles' ``story_id`` (each article alone if it has none)."""
     groups: dict[str, list[Article]] = {}
     for article in articles:
-        groups.setdefault(article.story_id or "s" + article.id, []).append(article)
-    stories = []
-    for story_id, members in sorted(groups.items()):
-        dated = sorted(a.published for a in members if a.published)
-        first = min(members, key=lambda a: (a.published is None, a.published or "", -len(a.text),
-                                            a.id))
-        stories.append(Story(story_id=story_id, article_ids=sorted(a.id for a in members),
-                             representative_id=first.id,
-                             languages=sorted({a.lang for a in members}),
-                             first_published=dated[0] if dated else None))
-    return stories
+        groups.setdefault(article.story_id or story_id_for([article.id]), []).append(article)
+    return [story_record(story_id, members) for story_id, members in sorted(groups.items())]
 
 
 def read_output(out_dir: str | Path) -> OutputSet:

@@ -64,8 +64,15 @@ class RunProgress:
         if not self.enabled:
             return
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                                   TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
         self._bar = Progress(SpinnerColumn(), TextColumn("{task.description:<22}"), BarColumn(),
                              MofNCompleteColumn(), TextColumn("{task.fields[detail]}"),

@@ -29,8 +29,15 @@ from urllib.parse import urlsplit
 from dedupe.incidents import IncidentConfig
 from newsdedup.output import OutputSet, read_output
 from newsdedup.report_assets import SCRIPT, STYLE
-from newsdedup.report_data import (IncidentEvidence, attribution, date_note, lead_paragraph,
-                                   local_time, truncated_copies, zone)
+from newsdedup.report_data import (
+    IncidentEvidence,
+    attribution,
+    date_note,
+    lead_paragraph,
+    local_time,
+    truncated_copies,
+    zone,
+)
 from pipelines.incidents import Incident, assign_incidents, outlet_of
 from pipelines.normalise import to_simplified, to_traditional
 from pipelines.records import Article, Story
@@ -254,7 +261,8 @@ def render_incident(view: IncidentView, ctx: Context) -> str:
     title = (head.title if head and head.title else inc.incident_id)
     other_titles = [t for lang, titles in sorted(inc.titles.items()) for t in titles[:1]
                     if t != title]
-    badges = "".join(f'<span class="badge {_lang_class(l)}">{esc(l)}</span>' for l in inc.languages)
+    badges = "".join(f'<span class="badge {_lang_class(lang)}">{esc(lang)}</span>'
+                     for lang in inc.languages)
     also = "".join(f'<p class="also">{esc(t)}</p>' for t in other_titles)
     days = sorted(a.published[:10] for a in view.articles if a.published)
     keys = {"first": inc.first_published or "", "size": len(view.articles),

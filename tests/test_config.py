@@ -10,7 +10,7 @@ import pytest
 
 from dedupe import StoryConfig
 from dedupe.incidents import IncidentConfig
-from newsdedup.config import ConfigError, SECTIONS, Settings, defaults_table, load_settings
+from newsdedup.config import SECTIONS, ConfigError, Settings, defaults_table, load_settings
 from newsdedup.dump import cluster_dump
 
 ROOT = Path(__file__).resolve().parents[1]

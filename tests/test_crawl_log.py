@@ -5,8 +5,15 @@ from __future__ import annotations
 import io
 import logging
 
-from newsdedup.crawl_log import (EXIT_NO_SOURCE, EXIT_SOME_SOURCES, MAX_LINES, concise_log,
-                                 crawl_exit_code, failure_line, scrapy_log_settings)
+from newsdedup.crawl_log import (
+    EXIT_NO_SOURCE,
+    EXIT_SOME_SOURCES,
+    MAX_LINES,
+    concise_log,
+    crawl_exit_code,
+    failure_line,
+    scrapy_log_settings,
+)
 
 UP = {"hubs_fetched": 2, "hubs_not_modified": 0, "articles_fetched": 5, "hubs_failed": 0}
 NOT_MODIFIED = {"hubs_fetched": 0, "hubs_not_modified": 3, "articles_fetched": 0}

@@ -15,8 +15,9 @@ import numpy as np
 import pytest
 from datasketch.storage import unordered_storage
 
-from dedupe import (StorageBandStore, StoryConfig, StoryDoc, StoryIndex, choose_representative,
-                    explain, group_stories)
+from dedupe import StoryConfig, StoryDoc, StoryIndex, choose_representative, group_stories
+from dedupe.index import StorageBandStore
+from dedupe.pair_evidence import explain
 
 ZH_A = [
     ('本报杭州3月12日电（记者 陈思远）3月11日，杭州互联网法院对一起利用人工智能“换脸”'

@@ -8,12 +8,11 @@ import sqlite3
 import stat
 
 import pytest
+from test_incidents import load, singleton_stories
 
-from newsdedup.formats import (SQLITE_FILE, TABLES, FormatError, files_for, parse_formats,
-                               write_formats)
+from newsdedup.formats import SQLITE_FILE, TABLES, FormatError, files_for, parse_formats, write_formats
 from newsdedup.output import write_all_outputs
 from pipelines.records import Location, Reject
-from test_incidents import load, singleton_stories
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,8 @@ class Terminal(io.StringIO):
 def test_counts_documents_ahead(tmp_path):
     html_files = [p for p in SAMPLE.rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert count_inputs([str(SAMPLE)]) == len(html_files)
-    lines = [l for l in (ROOT / "samples" / "dump.jsonl").read_text(encoding="utf-8").splitlines()
-             if l.strip()]
+    lines = [line for line in (ROOT / "samples" / "dump.jsonl").read_text(encoding="utf-8").splitlines()
+             if line.strip()]
     assert count_inputs([str(ROOT / "samples" / "dump.jsonl")]) == len(lines)
     assert count_inputs([str(ROOT / "samples" / "dump.warc.gz")]) >= 1
     assert count_inputs(["-"]) is None

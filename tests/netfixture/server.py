@@ -22,8 +22,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     __package__ = "netfixture"  # noqa: A001
 
-from netfixture.sites import (CLOSED, SLOW, SLOW_SECONDS, WIRE, WIRE_FLAKY,  # noqa: E402
-                              build_network, http_date)
+from netfixture.sites import CLOSED, SLOW, SLOW_SECONDS, WIRE, WIRE_FLAKY, build_network, http_date  # noqa: E402
 
 NOT_FOUND = b"<!doctype html><html><body><h1>404 Not Found</h1></body></html>"
 FORBIDDEN = b"<!doctype html><html><body><h1>403 Forbidden</h1></body></html>"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import html
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 
 import opencc
 
