@@ -43,7 +43,9 @@ def one_line(record: logging.LogRecord) -> str:
     if record.exc_info and record.exc_info[1] is not None:
         err = record.exc_info[1]
         detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        text = f"{text}: {type(err).__name__}{': ' + detail if detail else ''}"
+        said = detail and detail in text  # Scrapy often repeats the message already
+        text = f"{text} ({type(err).__name__})" if said or not detail else \
+            f"{text}: {type(err).__name__}: {detail}"
     return text
 
 

@@ -12,13 +12,15 @@ from pathlib import Path
 
 from crawler.shared_store import merge_worker_stores
 from crawler.store import STORE_FILE, Store
+from dedupe.incidents import IncidentConfig
 from dedupe.shared import SharedStoryIndex
 from newsdedup.output import write_all_outputs
 
 
-def export_store(out_dir: str | Path) -> dict[str, int]:
+def export_store(out_dir: str | Path, config: IncidentConfig | None = None) -> dict[str, int]:
     """Rewrite articles / stories / incidents / rejects .jsonl of ``out_dir`` from its crawl
-    store; counts written. FileNotFoundError if there is no store."""
+    store (incidents by ``config``, default IncidentConfig()); counts written.
+    FileNotFoundError if there is no store."""
     path = Path(out_dir) / STORE_FILE
     if not path.exists():
         raise FileNotFoundError(f"no crawl store at {path}")
@@ -27,7 +29,7 @@ def export_store(out_dir: str | Path) -> dict[str, int]:
         articles, stories, rejects = store.articles(), store.stories(), store.rejects()
     finally:
         store.close()
-    incidents = write_all_outputs(Path(out_dir), articles, stories, rejects)
+    incidents = write_all_outputs(Path(out_dir), articles, stories, rejects, config=config)
     return {"articles": len(articles), "stories": len(stories), "rejects": len(rejects),
             "incidents": len(incidents)}
 
@@ -42,12 +44,12 @@ def export_shared(out_dir: str | Path, index: SharedStoryIndex) -> dict[str, int
 
 
 def export(out_dir: str | Path, redis_url: str | None = None,
-           namespace: str | None = None) -> dict[str, int]:
+           namespace: str | None = None, config: IncidentConfig | None = None) -> dict[str, int]:
     """``newsdedup export``: the single-process store, or with ``redis_url`` the merged worker
     stores (``namespace`` default: NEWSDEDUP_REDIS_NAMESPACE of crawler/settings.py). Raises
     FileNotFoundError without a store, ConnectionError if Redis does not answer."""
     if not redis_url:
-        return export_store(out_dir)
+        return export_store(out_dir, config)
     from crawler.redis_backend import shared_story_index  # ~1 s of imports: Redis mode only
 
     return export_shared(out_dir, shared_story_index(redis_url, namespace=namespace

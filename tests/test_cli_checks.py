@@ -142,3 +142,49 @@ def test_summary_keeps_reason_and_count_apart():
     assert rows == [["empty-extraction:", "1"], ["unsupported-format:", "2"]]
     starts = {line.rindex(" ") for line in text.render().splitlines() if line.startswith("  ")}
     assert len(starts) == 1  # the counts line up
+
+
+def test_empty_input_is_exit_3_with_one_line(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    one_line_error(newsdedup("cluster", str(empty), "--out", str(tmp_path / "out")), 3,
+                   "no input documents")
+
+
+def test_version():
+    from importlib.metadata import version
+
+    result = newsdedup("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"newsdedup {version('newsdedup')}"
+
+
+def test_cluster_formats_config_and_the_files_it_names(tmp_path):
+    config = tmp_path / "newsdedup.toml"
+    config.write_text(f'[output]\nout = "{tmp_path / "from-config"}"\nformats = ["sqlite"]\n'
+                      "[incidents]\nmin_score = 1000\n", encoding="utf-8")
+    result = newsdedup("cluster", str(SAMPLE), "--config", str(config), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "from-config"  # --out from the file; --format from the command line
+    named = result.stderr.split(f"{out}/", 1)[1].strip().split(", ")
+    assert named == ["articles.jsonl", "stories.jsonl", "incidents.jsonl", "rejects.jsonl",
+                     "articles.csv", "stories.csv", "incidents.csv", "rejects.csv"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(named)
+    stories = (out / "stories.jsonl").read_text(encoding="utf-8").count("\n")
+    assert (out / "incidents.jsonl").read_text(encoding="utf-8").count("\n") == stories
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[matching]\njacard_threshold = 0.6\n", encoding="utf-8")
+    one_line_error(newsdedup("cluster", str(SAMPLE), "--config", str(bad)), 2,
+                   "unknown key 'jacard_threshold'")
+    usage = newsdedup("cluster", str(SAMPLE), "--format", "xlsx")
+    assert usage.returncode == 2 and "unknown format 'xlsx'" in usage.stderr
+
+
+def test_report_tz_option(tmp_path):
+    out = tmp_path / "out"
+    assert newsdedup("cluster", str(SAMPLE), "--out", str(out), "--quiet").returncode == 0
+    result = newsdedup("report", "--out", str(out), "--tz", "Asia/Shanghai")
+    assert result.returncode == 0, result.stderr
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "UTC / Asia/Shanghai" in page and "+08:00</time>" in page
+    one_line_error(newsdedup("report", "--out", str(out), "--tz", "Mars/Base"), 2,
+                   "unknown time zone")
