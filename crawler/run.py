@@ -101,7 +101,7 @@ def run_crawl(sources_path: str | Path, out_dir: str | Path = "output", *,
     from scrapy.crawler import AsyncCrawlerProcess
 
     from crawler.storage import store_path as crawl_store_path
-    from crawler.store import Store, check_not_busy
+    from crawler.store import Store, StoreBusy, check_not_busy
 
     sources_file = load_sources(sources_path)  # fail fast, with the file's own message
     selected = sources_file.named(sources)
@@ -120,11 +120,26 @@ def run_crawl(sources_path: str | Path, out_dir: str | Path = "output", *,
     process = AsyncCrawlerProcess(config)
     crawler = process.create_crawler(spider)
     started = time.monotonic()
-    process.crawl(crawler, sources=str(sources_path), out=str(out_dir),
-                  source=",".join(sources) if sources else None,
-                  watchlist=str(watchlist) if watchlist else None)
+    outcome = process.crawl(crawler, sources=str(sources_path), out=str(out_dir),
+                            source=",".join(sources) if sources else None,
+                            watchlist=str(watchlist) if watchlist else None)
+    errors: list[BaseException] = []
+    if hasattr(outcome, "addErrback"):  # a Deferred: keep why the crawl could not start
+        outcome.addErrback(lambda failure: errors.append(failure.value))
+    elif hasattr(outcome, "add_done_callback"):  # an asyncio Future
+        outcome.add_done_callback(
+            lambda fut: None if fut.cancelled() or fut.exception() is None
+            else errors.append(fut.exception()))
     process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
+    # Two crawls started at the same instant both pass check_not_busy; the loser's store lock
+    # fails while the crawler starts, before its stats exist: report the lock, not the stats.
+    busy = next((e for e in errors if isinstance(e, StoreBusy)), None)
+    if busy is not None:
+        raise busy
+    try:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+    except RuntimeError:  # the crawler never started (its error was logged)
+        stats = {}
     summary = CrawlSummary(
         sources=[SourceSummary(s.name, {c: int(stats.get(f"newsdedup/{s.name}/{c}", 0))
                                         for c in COUNTERS}) for s in selected],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,12 @@ from typing import Any
 
 from crawler.run import CrawlSummary, crawl_settings, new_run_id, run_crawl
 from crawler.store import STORE_FILE
+from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
 from newsdedup.export import export_shared, export_store, redis_namespace
+
+
+class ExportFailed(RuntimeError):
+    """The crawl ran, but writing its output files failed (they are left as they were)."""
 
 
 def crawl(sources_path: str | Path, out_dir: str | Path = "output", *, spider: str = "news",
@@ -36,7 +42,8 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "output", *, spider: s
     NEWSDEDUP_REDIS_URL) this process is one worker of run ``run_id`` (a fresh run if None);
     the worker that leaves the run last writes the merged files. Raises SourcesError (a
     ValueError) for a bad sources file and StoreBusy if another crawl holds ``out_dir``, both
-    before anything is fetched; ConnectionError if Redis does not answer.
+    before anything is fetched; ConnectionError if Redis does not answer; ExportFailed if the
+    output files could not be rewritten (a full disk, a corrupt store).
     """
     overrides = dict(settings or {})
     redis_url = redis_url or crawl_settings(overrides).get("NEWSDEDUP_REDIS_URL")
@@ -48,11 +55,14 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "output", *, spider: s
                         settings=overrides)
     if summary.finish_reason is None:  # the crawl never opened its store: nothing to export
         return summary
-    if not redis_url:
-        if (Path(out_dir) / STORE_FILE).exists():
-            export_store(out_dir)
-    elif summary.last_worker:
-        export_shared(out_dir, shared_index(redis_url, overrides))
+    try:
+        if not redis_url:
+            if (Path(out_dir) / STORE_FILE).exists():
+                export_store(out_dir)
+        elif summary.last_worker:
+            export_shared(out_dir, shared_index(redis_url, overrides))
+    except (OSError, ValueError, sqlite3.Error) as err:  # a full disk, a corrupt store
+        raise ExportFailed(f"{type(err).__name__}: {err}") from err
     return summary
 
 
@@ -93,7 +103,7 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
         out, _ = proc.communicate()
         codes[worker] = proc.returncode
         lines = (out or "").strip().splitlines()
-        if proc.returncode == 0 and lines:
+        if proc.returncode in (0, EXIT_NO_SOURCE, EXIT_SOME_SOURCES) and lines:  # ran to the end
             summaries[worker] = json.loads(lines[-1])
     counts = export_shared(out_dir, shared_index(redis_url, settings))
     return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}

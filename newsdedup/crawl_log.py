@@ -7,9 +7,10 @@ prints its per-source table and summary. ``--verbose`` gives Scrapy's INFO log a
 ``--log-level LEVEL`` Scrapy's log at that level (both instead of the concise lines), and
 ``--quiet`` prints nothing but a failed run's one-line reason.
 
-Exit codes of a crawl (``crawl_exit_code``): 0 every source answered (200 or 304 from at least
-one of its hubs); 4 some sources answered and some did not; 3 no source answered. So cron,
-systemd or a monitor sees a site that is down without reading the log.
+Exit codes of a crawl (``crawl_exit_code``): 0 no source failed; 4 some sources failed; 3 every
+source failed — a source fails when its requests failed and none answered (no feed, sitemap or
+listing gave content or a 304, no article came). So cron, systemd or a monitor sees a site that
+is down without reading the log.
 """
 from __future__ import annotations
 
@@ -92,27 +93,42 @@ def concise_log(stream: TextIO, enabled: bool = True, echo: bool = True
         logging.root.removeHandler(handler)
 
 
-def source_answered(counts: dict[str, int]) -> bool:
-    """A source answered when one of its hubs gave content or a 304, or an article came."""
-    return bool(counts.get("hubs_fetched", 0) or counts.get("hubs_not_modified", 0)
+def source_failed(counts: dict[str, int]) -> bool:
+    """A source failed when requests to it failed and none answered (no hub gave content or a
+    304, no article came). A source this process sent nothing to (another Redis worker took its
+    hubs, robots.txt disallowed them) did not fail."""
+    answered = (counts.get("hubs_fetched", 0) or counts.get("hubs_not_modified", 0)
                 or counts.get("articles_fetched", 0))
+    return not answered and bool(counts.get("hubs_failed", 0) or counts.get("articles_failed", 0))
 
 
 def crawl_exit_code(sources: Sequence[tuple[str, dict[str, int]]]) -> int:
     """0, EXIT_SOME_SOURCES or EXIT_NO_SOURCE from (name, counters) per source."""
-    answered = [source_answered(counts) for _, counts in sources]
-    if not answered or all(answered):
+    failed = [source_failed(counts) for _, counts in sources]
+    if not any(failed):
         return 0
-    return EXIT_SOME_SOURCES if any(answered) else EXIT_NO_SOURCE
+    return EXIT_NO_SOURCE if all(failed) else EXIT_SOME_SOURCES
 
 
 def failure_line(sources: Sequence[tuple[str, dict[str, int]]]) -> str | None:
-    """The one line a failed crawl prints even with --quiet; None when all answered."""
-    silent = [name for name, counts in sources if not source_answered(counts)]
-    if not silent:
+    """The one line a failed crawl prints even with --quiet; None when none failed."""
+    failed = [name for name, counts in sources if source_failed(counts)]
+    if not failed:
         return None
-    if len(silent) == len(sources):
-        return f"no source could be fetched ({', '.join(silent[:5])}" \
-               f"{', …' if len(silent) > 5 else ''})"
-    return f"{len(silent)} of {len(sources)} sources could not be fetched: " \
-           f"{', '.join(silent[:5])}{', …' if len(silent) > 5 else ''}"
+    names = ", ".join(failed[:5]) + (", …" if len(failed) > 5 else "")
+    if len(failed) == len(sources):
+        return f"no source could be fetched ({names})"
+    return f"{len(failed)} of {len(sources)} sources could not be fetched: {names}"
+
+
+def merged_counts(summaries: Sequence[dict[str, Any]]) -> list[tuple[str, dict[str, int]]]:
+    """Per-source counters summed over several workers' JSON summaries (``sources``: name →
+    counters), for the exit code of a several-worker run."""
+    total: dict[str, dict[str, int]] = {}
+    for summary in summaries:
+        for name, counts in summary.get("sources", {}).items():
+            into = total.setdefault(name, {})
+            for key, value in counts.items():
+                if isinstance(value, int):
+                    into[key] = into.get(key, 0) + value
+    return sorted(total.items())

@@ -21,6 +21,7 @@ from newsdedup.output import write_all_outputs
 from newsdedup.preflight import check_out_dir
 from newsdedup.progress import RunProgress
 from newsdedup.readers import InputError, check_paths, read_inputs
+from newsdedup.terminal import terminal_safe
 from pipelines.assign import assign_stories
 from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
@@ -59,7 +60,7 @@ class RunSummary:
             lines += [f"  {s.size:>4} × [{','.join(s.languages)}] {s.story_id}  "
                       f"{self.titles.get(s.representative_id) or ''}"[:120] for s in top]
         lines.append(f"time:             {self.seconds:.1f} s")
-        return "\n".join(lines)
+        return terminal_safe("\n".join(lines))  # titles are scraped text
 
 
 def _process(item: RawDocument | Reject) -> Article | Reject:

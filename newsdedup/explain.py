@@ -20,6 +20,7 @@ from dedupe.incidents import IncidentConfig, IncidentIndex, PairScore
 from dedupe.pair_evidence import explain as story_explain
 from dedupe.shingles import CJK_N, WORD_N
 from newsdedup.output import read_output, stories_from_articles
+from newsdedup.terminal import terminal_safe
 from pipelines.assign import story_doc, story_id_for, story_record
 from pipelines.incidents import article_evidence, load_lexicon, outlet_of, story_incident_doc
 from pipelines.records import Article, Story
@@ -231,4 +232,4 @@ def explain(source: str | Path | Sequence[Article], a: str, b: str,
     lines += story_section(first, second)
     lines += incident_section(first, second, articles, stories, lexicon or load_lexicon(),
                               config or IncidentConfig())
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")  # titles, URLs and passages are scraped

@@ -8,6 +8,7 @@ whatever order they were crawled in, and they are written by ``newsdedup.output`
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from crawler.shared_store import merge_worker_stores
@@ -17,18 +18,49 @@ from dedupe.shared import SharedStoryIndex
 from newsdedup.output import write_all_outputs
 
 
+class StoreUnreadable(ValueError):
+    """The crawl store is empty (0 bytes), not SQLite, or corrupt: exporting it would replace the
+    output files with an empty or partial set, so nothing is written."""
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 def export_store(out_dir: str | Path, config: IncidentConfig | None = None) -> dict[str, int]:
     """Rewrite articles / stories / incidents / rejects .jsonl of ``out_dir`` from its crawl
     store (incidents by ``config``, default IncidentConfig()); counts written.
-    FileNotFoundError if there is no store."""
+    FileNotFoundError if there is no store; StoreUnreadable (output files left as they are) if
+    it is empty, not SQLite or fails SQLite's quick_check."""
     path = Path(out_dir) / STORE_FILE
     if not path.exists():
         raise FileNotFoundError(f"no crawl store at {path}")
-    store = Store(path, writable=False)
+    with open(path, "rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if not head:
+        raise StoreUnreadable(f"{path} is empty (0 bytes): not exported, the output files are "
+                              "left as they are")
+    if head != SQLITE_MAGIC:
+        raise StoreUnreadable(f"{path} is not an SQLite database: not exported, the output "
+                              "files are left as they are")
     try:
-        articles, stories, rejects = store.articles(), store.stories(), store.rejects()
-    finally:
-        store.close()
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            check = probe.execute("PRAGMA quick_check").fetchone()[0]
+            tables = {n for (n,) in probe.execute("SELECT name FROM sqlite_master")}
+        finally:
+            probe.close()
+        if check != "ok":
+            raise sqlite3.DatabaseError(check)
+        if "articles" not in tables:
+            raise sqlite3.DatabaseError("no articles table: not a crawl store")
+        store = Store(path, writable=False)
+        try:
+            articles, stories, rejects = store.articles(), store.stories(), store.rejects()
+        finally:
+            store.close()
+    except sqlite3.Error as err:
+        raise StoreUnreadable(f"{path} is corrupt ({err}): not exported, the output files are "
+                              "left as they are") from err
     incidents = write_all_outputs(Path(out_dir), articles, stories, rejects, config=config)
     return {"articles": len(articles), "stories": len(stories), "rejects": len(rejects),
             "incidents": len(incidents)}

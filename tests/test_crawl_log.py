@@ -12,6 +12,7 @@ from newsdedup.crawl_log import (
     concise_log,
     crawl_exit_code,
     failure_line,
+    merged_counts,
     scrapy_log_settings,
 )
 
@@ -27,6 +28,16 @@ def test_exit_codes_by_sources_answering():
     assert failure_line([("a", UP)]) is None
     assert failure_line([("a", DOWN), ("b", DOWN)]) == "no source could be fetched (a, b)"
     assert failure_line([("a", UP), ("b", DOWN)]) == "1 of 2 sources could not be fetched: b"
+    untouched = {"hubs_fetched": 0, "hubs_failed": 0, "disallowed": 2}  # nothing sent: no failure
+    assert crawl_exit_code([("a", UP), ("b", untouched)]) == 0
+
+
+def test_several_workers_sum_per_source():
+    """Redis mode: a worker that never fetched a source does not make it fail."""
+    worker1 = {"sources": {"a": UP, "b": {"hubs_fetched": 0, "hubs_failed": 0}}}
+    worker2 = {"sources": {"a": {"hubs_fetched": 0}, "b": DOWN}}
+    assert crawl_exit_code(merged_counts([worker1, worker2])) == EXIT_SOME_SOURCES
+    assert merged_counts([worker1, worker2])[0] == ("a", {**UP})
 
 
 def test_warnings_once_each_on_one_line_without_traceback():

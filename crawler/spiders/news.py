@@ -24,11 +24,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.feeds import FeedError, Link, parse_xml_hub
 from crawler.items import AliasItem, FailureItem, HubItem, PageItem
-from crawler.middlewares import AlreadySeen
+from crawler.middlewares import AlreadySeen, DecompressionBomb, OffsiteRedirect, RedirectLoop
 from crawler.sources import Source, load_sources
 from crawler.storage import StoreExtension
 from crawler.watchlist import Watchlist, load_watchlist
 from pipelines.records import Location, RawDocument
+from pipelines.urls import canonical_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FINAL_HTTP_STATUSES = (404, 410)  # gone for good: a reject; other errors are retried next run
@@ -51,6 +52,10 @@ class NewsSpider(scrapy.Spider):
         self.sources: tuple[Source, ...] = ()
         self.watchlist: Watchlist | None = None
         self.hub_pages: dict[str, int] = {}
+        # Aliases whose target is only in flight in this run: stored once the target is fetched
+        # (a redirect loop's targets never are: then nothing is stored, the next run retries).
+        self.fetched: set[str] = set()
+        self.pending_aliases: dict[str, list[AliasItem]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -99,6 +104,12 @@ class NewsSpider(scrapy.Spider):
         if request is not None:
             request.meta["recovered"] = True
         return request
+
+    def closed(self, reason: str) -> None:
+        for aliases in self.pending_aliases.values():  # targets never fetched: a loop, a failure
+            for alias in aliases:
+                self.count(alias.source, "articles_failed")
+        self.pending_aliases.clear()
 
     # --- counters: the per-source run summary --------------------------------------------------
     def count(self, source: str, what: str, n: int = 1) -> None:
@@ -211,6 +222,9 @@ class NewsSpider(scrapy.Spider):
     def hub_failed(self, failure) -> Iterator[Any]:
         request = failure.request
         source = request.meta["source"]
+        if failure.check(OffsiteRedirect, RedirectLoop, DecompressionBomb):
+            yield from self.redirect_or_bomb_failed(failure, kind=request.meta["hub_kind"])
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):  # robots.txt
             self.count(source, "disallowed")
             self.finished(request.url)
@@ -225,6 +239,9 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         source = response.meta["source"]
         urls = [*response.meta.get("redirect_urls", []), response.url]
+        for url in urls:
+            self.fetched.add(canonical_url(url))
+            yield from self.pending_aliases.pop(canonical_url(url), [])
         fetched_at = now_iso()
         self.count(source, "articles_fetched")
         content_type = _header(response, b"Content-Type")
@@ -247,7 +264,16 @@ class NewsSpider(scrapy.Spider):
         if failure.check(AlreadySeen):  # stored before, or already requested in this run
             self.count(source, "skipped_seen")
             if request.meta.get("redirect_urls"):  # remember the alias: not fetched again
-                yield AliasItem(source, request.meta["redirect_urls"], now_iso())
+                alias = AliasItem(source, request.meta["redirect_urls"], now_iso())
+                target = canonical_url(request.url)
+                if self.shared is not None or target in self.fetched \
+                        or self.frontier.is_seen(target):
+                    yield alias
+                else:  # in flight: an alias only if it is fetched (not if it loops back)
+                    self.pending_aliases.setdefault(target, []).append(alias)
+            return
+        if failure.check(OffsiteRedirect, RedirectLoop, DecompressionBomb):
+            yield from self.redirect_or_bomb_failed(failure, kind="article")
             return
         # (HttpError is an IgnoreRequest too, so it is told apart first.)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
@@ -258,6 +284,20 @@ class NewsSpider(scrapy.Spider):
         urls = [*request.meta.get("redirect_urls", []), request.url]
         yield FailureItem(source, request.url, urls, reason, _failure_detail(failure),
                           now_iso(), status, final=final)
+
+    def redirect_or_bomb_failed(self, failure, kind: str) -> Iterator[Any]:
+        """An offsite redirect or a gzip bomb: a reject (final: not fetched again every run); a
+        redirect loop: a failure, retried next run (never an alias)."""
+        request = failure.request
+        source = request.meta["source"]
+        urls = [*request.meta.get("redirect_urls", []), request.url]
+        reason, final = ("offsite-redirect", True) if failure.check(OffsiteRedirect) else \
+            ("redirect-loop", False) if failure.check(RedirectLoop) else ("decompression-bomb", True)
+        self.count(source, reason.replace("-", "_"))
+        if kind != "article":
+            self.count(source, "hubs_failed")
+        yield FailureItem(source, urls[0], urls, reason, str(failure.value)[:300], now_iso(), None,
+                          final=final and kind == "article", kind=kind)
 
     def source_named(self, name: str) -> Source:
         return next(s for s in self.sources if s.name == name)

@@ -54,5 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsdedup: {err}", file=sys.stderr)
         return getattr(err, "exit_code", EXIT_USAGE)
     except KeyboardInterrupt:
-        print("newsdedup: interrupted; outputs of this run were not written", file=sys.stderr)
+        from newsdedup.output import PUBLISHED
+        if PUBLISHED:  # the switch is one rename: the new set is either all there or not at all
+            print(f"newsdedup: interrupted after the new output set was published in "
+                  f"{PUBLISHED[-1]} (complete)", file=sys.stderr)
+        else:
+            print("newsdedup: interrupted; the outputs of this run were not written (the previous "
+                  "output set, if any, is unchanged)", file=sys.stderr)
         return EXIT_INTERRUPTED

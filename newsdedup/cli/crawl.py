@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from newsdedup.cli.common import EXIT_ERROR, EXIT_OK, UsageError
+from newsdedup.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, UsageError
 
 NAME = "crawl"
 HELP = "crawl every configured source once (what a cron job or timer calls)"
@@ -67,8 +67,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from crawler.sources import SourcesError
     from crawler.store import StoreBusy
-    from newsdedup.crawl import crawl, crawl_workers
-    from newsdedup.crawl_log import concise_log, crawl_exit_code, failure_line, scrapy_log_settings
+    from newsdedup.crawl import ExportFailed, crawl, crawl_workers
+    from newsdedup.crawl_log import concise_log, merged_counts, scrapy_log_settings
     from newsdedup.preflight import check_out_dir
 
     redis_url = args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL")
@@ -89,20 +89,36 @@ def run(args: argparse.Namespace) -> int:
                       f"{result['export']}", file=sys.stderr)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False))
-            return EXIT_OK if all(c == 0 for c in result["workers"].values()) else EXIT_ERROR
+            if any(worker not in result["summaries"] for worker in result["workers"]):
+                return EXIT_ERROR  # a worker died or stopped on an error
+            return finish(merged_counts(list(result["summaries"].values())))
         with concise_log(sys.stderr, enabled=not scrapy_log["LOG_ENABLED"],
                          echo=not args.quiet) as log:
             summary = crawl(args.sources, args.out, redis_url=redis_url, run_id=args.run_id,
                             worker_id=args.worker_id, **options)
     except (SourcesError, StoreBusy, FileNotFoundError, ConnectionError) as err:
         raise UsageError(err) from err
+    except ExportFailed as err:  # fetched and stored, but the output files are stale
+        print(f"newsdedup: the crawl stored what it fetched, but its export failed: {err}; "
+              f"the output files of {args.out} were not rewritten", file=sys.stderr)
+        return EXIT_ERROR
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
         for line in log.closing_lines() if log else []:
             print(line, file=sys.stderr)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
-    per_source = [(s.name, s.counts) for s in summary.sources]
+    if summary.finish_reason == "shutdown":  # SIGINT / SIGTERM: Scrapy stopped gracefully
+        print("newsdedup: crawl interrupted; what was fetched is stored and exported, the rest "
+              "is fetched by the next run", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return finish([(s.name, s.counts) for s in summary.sources])
+
+
+def finish(per_source: list[tuple[str, dict[str, int]]]) -> int:
+    """The exit code from how each source fared, with the one line that says why."""
+    from newsdedup.crawl_log import crawl_exit_code, failure_line
+
     failed = failure_line(per_source)
     if failed:
         print(f"newsdedup: {failed}", file=sys.stderr)

@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsdedup.export import export
+    from newsdedup.export import StoreUnreadable, export
     from newsdedup.formats import write_formats
     from newsdedup.preflight import check_out_dir
 
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         export(args.out, args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL"),
                config=args.settings.incidents)
-    except (FileNotFoundError, ConnectionError) as err:
+    except (FileNotFoundError, ConnectionError, StoreUnreadable) as err:
         raise UsageError(err) from err
     write_formats(args.out, args.formats)
     if not args.quiet:

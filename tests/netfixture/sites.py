@@ -170,6 +170,8 @@ def build_network(edition: int = 1, scale: int = 0) -> dict[tuple[str, str], Pag
         page.last_modified = page.last_modified or stamp
         pages[(host, path)] = page
     pages.update(templates.special_pages())
+    from . import hostile
+    pages.update(hostile.pages())  # a host only tests/test_crawl_hostile.py's sources name
     return pages
 
 
