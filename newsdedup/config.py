@@ -27,8 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dedupe import StoryConfig
-from dedupe.incidents import IncidentConfig
+from dedupe import IncidentConfig, StoryConfig
 from newsdedup.formats import FORMATS
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from crawler.shared_store import merge_worker_stores
 from crawler.store import STORE_FILE, Store
-from dedupe.incidents import IncidentConfig
-from dedupe.shared import SharedStoryIndex
+from dedupe import IncidentConfig
+from dedupe.stories.shared import SharedStoryIndex
 from newsdedup.output import write_all_outputs
 
 

@@ -27,17 +27,18 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from pipelines.incidents import INCIDENTS_FILE, Incident
+from newsdedup.output import ARTICLES_FILE, INCIDENTS_FILE, REJECTS_FILE, STORIES_FILE
+from pipelines.incidents import Incident
 from pipelines.records import Article, Location, Story
 
 FORMATS = ("jsonl", "csv", "sqlite")
 SQLITE_FILE = "results.sqlite"
 # table → (JSONL file, its fields in order, the primary key or None)
 TABLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
-    "articles": ("articles.jsonl", Article.OUTPUT_FIELDS, "id"),
-    "stories": ("stories.jsonl", Story.OUTPUT_FIELDS, "story_id"),
+    "articles": (ARTICLES_FILE, Article.OUTPUT_FIELDS, "id"),
+    "stories": (STORIES_FILE, Story.OUTPUT_FIELDS, "story_id"),
     "incidents": (INCIDENTS_FILE, tuple(f.name for f in fields(Incident)), "incident_id"),
-    "rejects": ("rejects.jsonl",
+    "rejects": (REJECTS_FILE,
                 ("source", *(f.name for f in fields(Location)), "reason", "detail", "url"), None),
 }
 INTEGER_FIELDS = frozenset({"size", "line", "offset"})

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dedupe.incidents import IncidentConfig
+from dedupe import IncidentConfig
 from newsdedup.output import OutputSet, read_output
 from newsdedup.report_assets import SCRIPT, STYLE
 from newsdedup.report_data import (

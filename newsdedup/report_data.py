@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dedupe.evidence import Evidence
-from dedupe.incidents import IncidentConfig, IncidentIndex
-from dedupe.pair_evidence import explain as pair_explain
+from dedupe.incidents.evidence import Evidence
+from dedupe.incidents.linking import IncidentConfig, IncidentIndex
+from dedupe.stories.pair_evidence import explain as pair_explain
 from newsdedup.explain import incident_section
 from pipelines.assign import story_doc
 from pipelines.incidents import load_lexicon, story_incident_doc

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe import StoryConfig
-from dedupe.incidents import IncidentConfig
+from dedupe import IncidentConfig, StoryConfig
 from newsdedup.config import SECTIONS, ConfigError, Settings, defaults_table, load_settings
 from newsdedup.dump import cluster_dump
 
