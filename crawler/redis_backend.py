@@ -3,11 +3,7 @@
     NEWSDEDUP_REDIS_URL=redis://127.0.0.1:6379/0    (or newsdedup crawl --redis-url ...)
 
 Keys, all under one namespace (default ``newsdedup``):
-  * the story index: ``{ns}:doc:num`` (id -> number), ``{ns}:doc:id`` (number -> id),
-    ``{ns}:doc:complete`` (bitmap), ``{ns}:doc:feat`` (number -> sketch bytes), ``{ns}:doc:links``
-    (set of "a:b"), and the band table in datasketch's Redis storage with the fixed basename
-    ``{ns}:bands:`` (``unordered_storage``; inserts buffered in one pipeline per batch - an
-    insertion session);
+  * the story index: ``{ns}:doc:*`` and ``{ns}:bk:*``, see crawler/redis_index.py;
   * crawl state shared across runs: ``{ns}:seen`` (URLs with a final outcome), ``{ns}:hub``
     (hub URL -> validators and the links it pointed to, replayed on 304);
   * one run's coordination: ``{ns}:run:{run}:*`` - the scrapy-redis frontier (requests,
@@ -18,33 +14,19 @@ The frontier itself is scrapy-redis's scheduler and dupefilter (crawler/settings
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-import numpy as np
 import redis
-from datasketch.storage import unordered_storage
 
 from dedupe import StoryConfig
-from dedupe.index import KEY_DTYPE, key_bytes  # the same 4-byte keys as StorageBandStore
 from dedupe.stories import STATE_VERSION
 from dedupe.shared import SharedStoryIndex
 from pipelines.urls import canonical_url
 
+from crawler.redis_index import open_stores
+
 DEFAULT_NAMESPACE = "newsdedup"
 RUN_KEY_TTL = 7 * 24 * 3600  # seconds a run's coordination keys outlive its last write
-_ALLOCATE = """
-local out = {}
-for i, id in ipairs(ARGV) do
-  local n = redis.call('HGET', KEYS[1], id)
-  if not n then
-    n = redis.call('INCR', KEYS[3]) - 1
-    redis.call('HSET', KEYS[1], id, n)
-    redis.call('HSET', KEYS[2], n, id)
-  end
-  out[i] = {tonumber(n), redis.call('GETBIT', KEYS[4], n)}
-end
-return out
-"""
 
 
 def connect(url: str) -> redis.Redis:
@@ -57,93 +39,12 @@ def connect(url: str) -> redis.Redis:
     return client
 
 
-def _storage_params(url: str) -> dict:
-    """redis.Redis keyword arguments for datasketch's storage config (it takes no URL)."""
-    kwargs = redis.connection.parse_url(url)
-    return {k: v for k, v in kwargs.items() if k in ("host", "port", "db", "password", "username")}
-
-
-class RedisBandStore:
-    """dedupe's BandStore over datasketch's Redis set storage (fixed basename, so every worker
-    and every run reads and writes the same band table)."""
-
-    def __init__(self, url: str, namespace: str = DEFAULT_NAMESPACE) -> None:
-        config = {"type": "redis", "redis": _storage_params(url),
-                  "redis_buffer": {"transaction": False}}
-        self.storage = unordered_storage(config, name=f"{namespace}:bands:".encode())
-
-    def __len__(self) -> int:
-        return int(self.storage.size())
-
-    def insert(self, keys: np.ndarray, docs: np.ndarray) -> None:
-        """All entries of a batch in one pipeline: datasketch's buffered insertion session."""
-        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
-        docs = np.broadcast_to(np.asarray(docs, dtype=np.int64), keys.shape).ravel()
-        for key, doc in zip(key_bytes(keys), docs.tolist()):
-            self.storage.insert(key, doc, buffer=True)
-        self.storage.empty_buffer()
-
-    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
-        q, d = [], []
-        for i, members in enumerate(self.storage.getmany(*key_bytes(keys))):
-            for doc in members:
-                q.append(i)
-                d.append(int(doc))
-        return np.array(q, dtype=np.int64), np.array(d, dtype=np.int64)
-
-
-class RedisDocStore:
-    """dedupe.shared's DocStore in Redis hashes; numbers come from one atomic script."""
-
-    def __init__(self, client: redis.Redis, namespace: str = DEFAULT_NAMESPACE) -> None:
-        self.r = client
-        ns = f"{namespace}:doc"
-        self.k_num, self.k_id, self.k_next = f"{ns}:num", f"{ns}:id", f"{ns}:next"
-        self.k_complete, self.k_feat, self.k_links = f"{ns}:complete", f"{ns}:feat", f"{ns}:links"
-        self._allocate = self.r.register_script(_ALLOCATE)
-
-    def allocate(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        out = self._allocate(keys=[self.k_num, self.k_id, self.k_next, self.k_complete],
-                             args=list(ids)) if ids else []
-        return (np.array([n for n, _ in out], dtype=np.int64),
-                np.array([bool(c) for _, c in out], dtype=bool))
-
-    def mark_complete(self, nums: np.ndarray) -> None:
-        pipe = self.r.pipeline(transaction=False)
-        for n in np.asarray(nums).tolist():
-            pipe.setbit(self.k_complete, n, 1)
-        pipe.execute()
-
-    def put_features(self, nums: np.ndarray, rows: list[bytes]) -> None:
-        if len(rows):
-            self.r.hset(self.k_feat, mapping=dict(zip(np.asarray(nums).tolist(), rows)))
-
-    def get_features(self, nums: np.ndarray) -> list[bytes | None]:
-        return self.r.hmget(self.k_feat, np.asarray(nums).tolist()) if len(nums) else []
-
-    def add_links(self, a: np.ndarray, b: np.ndarray) -> None:
-        if len(a):
-            self.r.sadd(self.k_links, *[f"{x}:{y}" for x, y in zip(a.tolist(), b.tolist())])
-
-    def links(self) -> tuple[np.ndarray, np.ndarray]:
-        pairs = sorted(tuple(map(int, m.split(b":"))) for m in self.r.smembers(self.k_links))
-        return (np.array([p[0] for p in pairs], dtype=np.int64),
-                np.array([p[1] for p in pairs], dtype=np.int64))
-
-    def ids(self) -> list[str]:
-        table = self.r.hgetall(self.k_id)
-        out = [""] * len(table)
-        for num, doc_id in table.items():
-            out[int(num)] = doc_id.decode()
-        return out
-
-
 def shared_story_index(url: str, config: StoryConfig | None = None,
                        namespace: str = DEFAULT_NAMESPACE) -> SharedStoryIndex:
     """The story index every worker on ``url`` shares."""
     config = config or StoryConfig()
     client = connect(url)
+    docs, bands = open_stores(client, namespace)  # OldIndexLayout: written by an older newsdedup
     # Sketches made under another scheme do not compare: refuse to mix them in one namespace.
     recorded = client.get(f"{namespace}:doc:config")
     # (the layout version too: v1 namespaces hold 32-bit sketches and 8-byte band keys)
@@ -154,7 +55,7 @@ def shared_story_index(url: str, config: StoryConfig | None = None,
         raise ValueError(f"the Redis index {namespace!r} was made with another StoryConfig "
                          "(sketch scheme / bands) or an older newsdedup; use another namespace or "
                          "flush it")
-    return SharedStoryIndex(RedisDocStore(client, namespace), RedisBandStore(url, namespace), config)
+    return SharedStoryIndex(docs, bands, config)
 
 
 class SharedCrawlState:
