@@ -27,6 +27,25 @@ from crawler.redis_index import open_stores
 
 DEFAULT_NAMESPACE = "newsdedup"
 RUN_KEY_TTL = 7 * 24 * 3600  # seconds a run's coordination keys outlive its last write
+# KEYS: workers (sorted set, deadline in Redis-clock ms), their states. ARGV: worker, ttl ms, state
+_BEAT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], 604800000)
+redis.call('PEXPIRE', KEYS[2], 604800000)
+"""
+_LIVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local out = {}
+for _, w in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')) do
+  out[#out + 1] = w
+  out[#out + 1] = redis.call('HGET', KEYS[2], w) or 'idle'
+end
+return out
+"""
 
 
 def connect(url: str) -> redis.Redis:
@@ -67,14 +86,13 @@ class SharedCrawlState:
         self.r = connect(url)
         self.k_seen, self.k_hub = f"{namespace}:seen", f"{namespace}:hub"
         self.run_prefix = f"{namespace}:run:{run_id}"
+        self._beat = self.r.register_script(_BEAT)
+        self._live = self.r.register_script(_LIVE)
 
     def run_key(self, name: str) -> str:
         return f"{self.run_prefix}:{name}"
 
     # --- across runs ----------------------------------------------------------------------------
-    def is_seen(self, url: str) -> bool:
-        return bool(self.r.sismember(self.k_seen, canonical_url(url)))
-
     def mark_seen(self, urls: Iterable[str]) -> None:
         urls = sorted({canonical_url(u) for u in urls})
         if urls:
@@ -105,11 +123,6 @@ class SharedCrawlState:
         self._touch(name)
         return bool(added)
 
-    def discovered(self, url: str, request: dict) -> None:
-        """A URL the run must fetch, with what it takes to request it again (see recover)."""
-        self.r.hsetnx(self.run_key("discovered"), canonical_url(url), json.dumps(request))
-        self._touch("discovered")
-
     def finished(self, urls: Iterable[str]) -> None:
         """URLs whose outcome (any, errors included) is committed by some worker this run."""
         urls = sorted({canonical_url(u) for u in urls})
@@ -118,31 +131,36 @@ class SharedCrawlState:
             self._touch("finished")
 
     def unfinished(self) -> dict[str, dict]:
-        """Discovered this run, neither finished this run nor seen before (sorted by URL)."""
-        finished = self.r.smembers(self.run_key("finished"))
-        out = {}
-        for url, request in self.r.hgetall(self.run_key("discovered")).items():
-            if url not in finished and not self.r.sismember(self.k_seen, url):
-                out[url.decode()] = json.loads(request)
-        return dict(sorted(out.items()))
+        """Discovered this run (crawler/frontier.py records it), neither finished this run nor
+        seen before (sorted by URL)."""
+        discovered = self.r.hgetall(self.run_key("discovered"))
+        urls = sorted(discovered)
+        if not urls:
+            return {}
+        pipe = self.r.pipeline(transaction=False)
+        pipe.smismember(self.run_key("finished"), urls)
+        pipe.smismember(self.k_seen, urls)
+        finished, seen = pipe.execute()
+        return {url.decode(): json.loads(discovered[url])
+                for url, done, old in zip(urls, finished, seen) if not done and not old}
 
     def heartbeat(self, busy: bool, ttl: float) -> None:
-        """This worker is alive (for ``ttl`` seconds) and busy or idle."""
-        self.r.set(self.run_key(f"worker:{self.worker_id}"), "busy" if busy else "idle",
-                   px=int(ttl * 1000))
+        """This worker is alive (for ``ttl`` seconds, by the Redis clock) and busy or idle."""
+        self._beat(keys=[self.run_key("workers"), self.run_key("workers:state")],
+                   args=[self.worker_id, int(ttl * 1000), "busy" if busy else "idle"])
 
     def leave(self) -> None:
-        self.r.delete(self.run_key(f"worker:{self.worker_id}"))
+        pipe = self.r.pipeline(transaction=False)
+        pipe.zrem(self.run_key("workers"), self.worker_id)
+        pipe.hdel(self.run_key("workers:state"), self.worker_id)
+        pipe.execute()
 
     def live_workers(self) -> dict[str, str]:
-        """Workers of this run whose heartbeat has not expired, other than this one: state."""
-        live = {}
-        for key in self.r.scan_iter(match=self.run_key("worker:*")):
-            worker = key.decode().rsplit(":", 1)[1]
-            value = self.r.get(key)
-            if worker != self.worker_id and value is not None:
-                live[worker] = value.decode()
-        return dict(sorted(live.items()))
+        """Workers of this run whose heartbeat has not expired, other than this one: state.
+        (A sorted set by deadline: the frontier's host partition reads the same one.)"""
+        live = self._live(keys=[self.run_key("workers"), self.run_key("workers:state")])
+        return dict(sorted((w.decode(), s.decode()) for w, s in zip(live[0::2], live[1::2])
+                           if w.decode() != self.worker_id))
 
     def others_busy(self) -> list[str]:
         """Live workers of this run, other than this one, that say they are busy."""

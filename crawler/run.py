@@ -163,7 +163,8 @@ def run_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, re
 
     Each worker is ``python -m crawler.run`` with its own id (``<host>-w<i>``) and store; a
     worker that dies does not stop the others (they recover its unfinished URLs). Returns
-    {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export": counts}.
+    {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export": counts of the
+    merge done here when a worker failed, else None}.
     """
     import socket
     import subprocess
@@ -187,8 +188,10 @@ def run_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, re
         lines = (out or "").strip().splitlines()
         if proc.returncode == 0 and lines:
             summaries[worker] = json.loads(lines[-1])
-    namespace = namespace or crawl_settings().get("NEWSDEDUP_REDIS_NAMESPACE")
-    counts = export_shared(out_dir, shared_story_index(redis_url, namespace=namespace))
+    counts = None  # every worker finished: the last to leave wrote the merged files
+    if any(code != 0 for code in codes.values()):  # one died: merge what all of them stored
+        namespace = namespace or crawl_settings().get("NEWSDEDUP_REDIS_NAMESPACE")
+        counts = export_shared(out_dir, shared_story_index(redis_url, namespace=namespace))
     return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}
 
 

@@ -50,7 +50,9 @@ class SharedStore(Store):
 
     # --- reads: shared first --------------------------------------------------------------------
     def is_seen(self, url: str) -> bool:
-        return self.state.is_seen(url) or super().is_seen(url)
+        """This worker's own store only: URLs seen by any worker are dropped by the frontier
+        when popped, where the check is batched with the claim (crawler/frontier.py)."""
+        return super().is_seen(url)
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         hub = self.state.hub(url)
