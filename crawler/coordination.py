@@ -91,8 +91,10 @@ class RunCoordinator:
         if not self.all_quiet():
             self.poll_soon()
             raise DontCloseSpider("other workers still busy")
-        # A worker that has just taken a request may not have said so yet: look again shortly.
-        time.sleep(self.interval * 2)
+        # A worker that has just taken a request may not have said so yet: look again shortly
+        # (no one to wait for when this worker is the only live one).
+        if self.state.live_workers():
+            time.sleep(self.interval * 2)
         if not self.all_quiet():
             self.poll_soon()
             raise DontCloseSpider("other workers still busy")

@@ -302,10 +302,21 @@ class RedisFrontier:
             self.more = True
 
     # --- pop ------------------------------------------------------------------------------------
+    def busy_hosts(self) -> dict[str, int]:
+        """Requests of this worker per host not finished yet: handed to the engine (in the
+        downloader, its middlewares included) or still in the inbox."""
+        busy: dict[str, int] = {}
+        engine = self.crawler.engine
+        active = engine.downloader.active if engine is not None else ()
+        for request in [*active, *self.inbox]:
+            host = urlparse_cached(request).hostname or ""
+            busy[host] = busy.get(host, 0) + 1
+        return busy
+
     def _pop_args(self) -> list:
         downloader = self.crawler.engine.downloader
         want = max(self.total - len(downloader.active), 1)
-        busy = {key: len(slot.active) for key, slot in downloader.slots.items() if slot.active}
+        busy = self.busy_hosts()
         self.offset += 1
         args: list = [self.prefix, self.seen_key, self.worker, self.lease_ms, want, self.per_host,
                       self.offset]
@@ -367,11 +378,10 @@ class RedisFrontier:
                                                       failure.value))
 
     def _lease_args(self) -> list:
-        slots = self.crawler.engine.downloader.slots if self.crawler.engine else {}
+        busy = self.busy_hosts()
         args: list = [self.prefix, self.worker, self.lease_ms]
         for host in sorted(self.held):
-            slot = slots.get(host)
-            args += [host, "1" if slot is not None and slot.active else "0"]
+            args += [host, "1" if busy.get(host) else "0"]
         return args
 
     def release_leases(self) -> None:

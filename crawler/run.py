@@ -156,6 +156,9 @@ def new_run_id() -> str:
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
 
 
+STARTUP_SECONDS = 60.0  # a worker of run_workers counts as live this long before its first beat
+
+
 def run_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, redis_url: str,
                 run_id: str | None = None, worker_prefix: str | None = None,
                 args: list[str] | None = None, namespace: str | None = None) -> dict[str, Any]:
@@ -172,11 +175,18 @@ def run_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, re
     from crawler.redis_backend import shared_story_index
     from crawler.shared_store import export_shared
 
+    from crawler.redis_backend import SharedCrawlState
+
     run_id = run_id or new_run_id()
     prefix = worker_prefix or socket.gethostname()
+    namespace = namespace or crawl_settings().get("NEWSDEDUP_REDIS_NAMESPACE")
     procs = {}
     for i in range(1, count + 1):
         worker = f"{prefix}-w{i}"
+        # Live (and busy) from now, for as long as a worker may take to start: the hosts are
+        # partitioned over all of them from the first request on, not handed over as each
+        # one comes up (crawler/frontier.py).
+        SharedCrawlState(redis_url, run_id, worker, namespace).heartbeat(True, STARTUP_SECONDS)
         cmd = [sys.executable, "-m", "crawler.run", "--sources", str(sources_path),
                "--out", str(out_dir), "--redis-url", redis_url, "--run-id", run_id,
                "--worker-id", worker, *(args or [])]
@@ -190,7 +200,6 @@ def run_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, re
             summaries[worker] = json.loads(lines[-1])
     counts = None  # every worker finished: the last to leave wrote the merged files
     if any(code != 0 for code in codes.values()):  # one died: merge what all of them stored
-        namespace = namespace or crawl_settings().get("NEWSDEDUP_REDIS_NAMESPACE")
         counts = export_shared(out_dir, shared_story_index(redis_url, namespace=namespace))
     return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}
 
