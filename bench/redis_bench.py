@@ -37,7 +37,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from bench.crawl_bench import BENCH_SETTINGS, article_paths  # noqa: E402
-from bench.outlets import OutletServer, max_concurrency, write_sources as outlet_sources  # noqa: E402
+from bench.outlets import OutletServer, max_concurrency  # noqa: E402
+from bench.outlets import write_sources as outlet_sources  # noqa: E402
 from netfixture.harness import FixtureServer, crawl_command, write_sources  # noqa: E402
 
 CRAWL_BATCH = 50  # a crawl commits (and publishes to the shared index) ~50 articles at a time
@@ -142,8 +143,8 @@ def outlets_section(url: str, outlets: int, pages: int, delay: float, settings: 
                     continue
                 first = len(server.requests())
                 out = tmp / f"out{n}"
-                cmd = [sys.executable, "-m", "crawler.run", "--sources", str(sources),
-                       "--out", str(out)]
+                cmd = [sys.executable, "-m", "newsdedup", "crawl", "--sources", str(sources),
+                       "--out", str(out), "--quiet"]
                 for key, value in settings.items():
                     cmd += ["--set", f"{key}={json.dumps(value)}"]
                 row = run_command(cmd + extra, out, url)
@@ -164,8 +165,8 @@ def index_section(url: str, n_docs: int) -> dict:
     import redis
 
     from bench.throughput import scaled as _scaled
-    from dedupe import StoryDoc, StoryIndex
     from crawler.redis_backend import shared_story_index
+    from dedupe import StoryDoc, StoryIndex
 
     docs = [StoryDoc(d.id, d.text, None, len(d.text)) for d in _scaled(n_docs, 0)]
     client = redis.Redis.from_url(url)

@@ -197,18 +197,17 @@ class RedisFrontier:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisFrontier:
-        import socket
-
         from scrapy.exceptions import NotConfigured
 
         from crawler.redis_backend import connect
+        from crawler.storage import worker_id
 
         settings = crawler.settings
         run, ns = settings.get("NEWSDEDUP_RUN_ID"), settings.get("NEWSDEDUP_REDIS_NAMESPACE")
         if not run:
             raise NotConfigured("Redis mode needs NEWSDEDUP_RUN_ID (the run all workers share)")
         return cls(crawler, connect(settings.get("NEWSDEDUP_REDIS_URL")), f"{ns}:run:{run}:",
-                   f"{ns}:seen", settings.get("NEWSDEDUP_WORKER_ID") or socket.gethostname(),
+                   f"{ns}:seen", worker_id(settings),
                    settings.getfloat("NEWSDEDUP_HEARTBEAT_SECONDS"))
 
     # --- Scrapy's scheduler interface -----------------------------------------------------------

@@ -6,10 +6,10 @@ Keys, all under one namespace (default ``newsdedup``):
   * the story index: ``{ns}:doc:*`` and ``{ns}:bk:*``, see crawler/redis_index.py;
   * crawl state shared across runs: ``{ns}:seen`` (URLs with a final outcome), ``{ns}:hub``
     (hub URL -> validators and the links it pointed to, replayed on 304);
-  * one run's coordination: ``{ns}:run:{run}:*`` - the scrapy-redis frontier (requests,
-    dupefilter), URLs claimed, discovered and finished in the run, live workers (see
-    crawler/coordination.py). They expire a week after the run's last write.
-The frontier itself is scrapy-redis's scheduler and dupefilter (crawler/settings.py wires them).
+  * one run's coordination: ``{ns}:run:{run}:*`` - the frontier's per-host queues, dupefilter
+    and host leases (crawler/frontier.py), URLs claimed, discovered and finished in the run, live
+    workers (a sorted set by heartbeat deadline; see crawler/coordination.py). They expire a
+    week after the run's last write.
 """
 from __future__ import annotations
 
@@ -18,12 +18,11 @@ from collections.abc import Iterable
 
 import redis
 
-from dedupe import StoryConfig
-from dedupe.stories import STATE_VERSION
-from dedupe.shared import SharedStoryIndex
-from pipelines.urls import canonical_url
-
 from crawler.redis_index import open_stores
+from dedupe import StoryConfig
+from dedupe.shared import SharedStoryIndex
+from dedupe.stories import STATE_VERSION
+from pipelines.urls import canonical_url
 
 DEFAULT_NAMESPACE = "newsdedup"
 RUN_KEY_TTL = 7 * 24 * 3600  # seconds a run's coordination keys outlive its last write

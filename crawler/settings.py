@@ -52,15 +52,22 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # before RobotsTxtMiddleware (100): a seen article needs neither robots.txt nor a fetch
     "crawler.middlewares.SeenUrlMiddleware": 50,
+    # first: a redirect target off the source's domains is never requested (nor its robots.txt)
+    "crawler.middlewares.RedirectGuardMiddleware": 40,
+    # Scrapy's decompression, with a gzip bomb told apart from a robots.txt refusal
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.BombSafeCompressionMiddleware": 590,
     # before HttpProxyMiddleware (750) so its proxy is honoured; only set by tests/bench
     "crawler.middlewares.FixedProxyMiddleware": 740,
     "crawler.middlewares.RetryBackoffMiddleware": 560,  # after RetryMiddleware (550)
 }
 EXTENSIONS = {
+    # opens the crawl store (SQLite, or Redis mode's parts) before every other component
+    "crawler.storage.StoreExtension": 100,
     "crawler.extensions.ReactorLag": 500,
     "crawler.coordination.RunCoordinator": 510,  # Redis mode only (NotConfigured otherwise)
 }
-# Scrapy's scheduler, or scrapy-redis's shared frontier when NEWSDEDUP_REDIS_URL is set.
+# Scrapy's scheduler, or with NEWSDEDUP_REDIS_URL the run's shared one (crawler/frontier.py).
 SCHEDULER = "crawler.coordination.Scheduler"
 NEWSDEDUP_LAG_INTERVAL = 0.05  # seconds between reactor-lag probes; 0 turns the probe off
 ITEM_PIPELINES = {
@@ -88,7 +95,7 @@ NEWSDEDUP_COMMIT_SECONDS = 2.0
 NEWSDEDUP_MAX_HUB_PAGES = 50
 
 # --- Redis mode: several workers, one Redis (README "Scaling out") -----------------------------
-# Unset: one process, the SQLite store in the out dir. Set: scrapy-redis frontier, seen URLs,
+# Unset: one process, the SQLite store in the out dir. Set: a shared frontier, seen URLs,
 # hub validators and the story index in Redis; each worker's store in OUT/workers/<worker>/.
 NEWSDEDUP_REDIS_URL = os.environ.get("NEWSDEDUP_REDIS_URL") or None
 NEWSDEDUP_REDIS_NAMESPACE = os.environ.get("NEWSDEDUP_REDIS_NAMESPACE", "newsdedup")

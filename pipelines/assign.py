@@ -24,25 +24,30 @@ def story_id_for(article_ids: Sequence[str]) -> str:
     return "s" + min(article_ids)
 
 
-def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]],
-                  docs: dict[str, StoryDoc] | None = None) -> list[Story]:
+def story_record(story_id: str, members: Sequence[Article]) -> Story:
+    """The ``Story`` of these copies: representative by ``dedupe.choose_representative``
+    (earliest published, then longest text, then smallest id), earliest date, languages."""
+    dates = sorted(a.published for a in members if a.published)
+    return Story(
+        story_id=story_id,
+        article_ids=sorted(a.id for a in members),
+        representative_id=choose_representative(
+            StoryDoc(a.id, "", a.published, len(a.text)) for a in members),
+        languages=sorted({a.lang for a in members}),
+        first_published=dates[0] if dates else None,
+    )
+
+
+def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]]) -> list[Story]:
     """Turn clusters of article ids into ``Story`` records and set ``story_id`` on articles."""
     by_id = {a.id: a for a in articles}
-    docs = docs or {a.id: story_doc(a) for a in articles}
     stories = []
     for cluster in clusters:
         members = [by_id[i] for i in cluster]
-        story_id = story_id_for(cluster)
+        story = story_record(story_id_for(cluster), members)
         for article in members:
-            article.story_id = story_id
-        dates = sorted(a.published for a in members if a.published)
-        stories.append(Story(
-            story_id=story_id,
-            article_ids=sorted(cluster),
-            representative_id=choose_representative([docs[i] for i in cluster]),
-            languages=sorted({a.lang for a in members}),
-            first_published=dates[0] if dates else None,
-        ))
+            article.story_id = story.story_id
+        stories.append(story)
     return sorted(stories, key=lambda s: s.story_id)
 
 
@@ -51,4 +56,4 @@ def assign_stories(articles: Sequence[Article], config: StoryConfig | None = Non
     docs = {a.id: story_doc(a) for a in articles}
     clusters = group_stories([docs[a.id] for a in sorted(articles, key=lambda a: a.id)],
                              config or StoryConfig())
-    return build_stories(articles, clusters, docs)
+    return build_stories(articles, clusters)

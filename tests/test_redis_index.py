@@ -12,9 +12,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedupe import ArrayBandStore, group_stories  # noqa: E402
-from dedupe.shared import MemoryDocStore, SharedStoryIndex  # noqa: E402
 from test_redis_mode import fresh_namespace, needs_redis, redis_url, variant_docs  # noqa: E402,F401
+
+from dedupe import group_stories  # noqa: E402
+from dedupe.index import ArrayBandStore, StorageBandStore  # noqa: E402
+from dedupe.shared import MemoryDocStore, SharedStoryIndex  # noqa: E402
 
 
 def pairs(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
@@ -23,7 +25,7 @@ def pairs(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
 
 @needs_redis
 @pytest.mark.parametrize("bucket_bits", [8, 16])
-def test_bucket_table_answers_like_the_array_store(redis_url, bucket_bits):
+def test_bucket_table_answers_like_the_array_store(redis_url, bucket_bits):  # noqa: F811 (the imported fixture)
     import redis
 
     from crawler.redis_bands import RedisBucketBandStore
@@ -54,7 +56,7 @@ def test_bucket_table_answers_like_the_array_store(redis_url, bucket_bits):
 
 
 @needs_redis
-def test_layout_is_recorded_and_a_foreign_one_refused(redis_url):
+def test_layout_is_recorded_and_a_foreign_one_refused(redis_url):  # noqa: F811 (the imported fixture)
     import redis
 
     from crawler.redis_index import LAYOUT, OldIndexLayout, open_stores
@@ -78,8 +80,6 @@ def write_old_layout(url: str, namespace: str, docs) -> None:
     import redis
     from datasketch.storage import unordered_storage
 
-    from dedupe import StorageBandStore
-
     params = {k: v for k, v in redis.connection.parse_url(url).items() if k in ("host", "port")}
     storage = unordered_storage({"type": "redis", "redis": params},
                                 name=f"{namespace}:bands:".encode())
@@ -99,7 +99,7 @@ def write_old_layout(url: str, namespace: str, docs) -> None:
 
 
 @needs_redis
-def test_an_old_namespace_is_refused_then_migrated_with_the_same_stories(redis_url):
+def test_an_old_namespace_is_refused_then_migrated_with_the_same_stories(redis_url):  # noqa: F811 (the imported fixture)
     import redis
 
     from crawler.redis_backend import shared_story_index
