@@ -219,10 +219,9 @@ class RedisFrontier:
         if self.lease_timer.running:
             self.lease_timer.stop()
         self._flush_now()
-        if self.inbox:  # taken but never started: back to the queue for whoever is left
-            self.outbox = list(self.inbox)
-            self.inbox.clear()
-            self._flush_now()
+        # Requests still in the inbox (a shutdown) were claimed by this worker: queued again
+        # they would be dropped as taken; the run's recovery sweep requests them again instead.
+        self.inbox.clear()
         self.release_leases()
 
     def has_pending_requests(self) -> bool:

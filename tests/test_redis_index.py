@@ -119,3 +119,36 @@ def test_an_old_namespace_is_refused_then_migrated_with_the_same_stories(redis_u
     assert index.add_many(first) == 0  # the migrated documents stay complete
     index.add_many(later)
     assert index.clusters() == group_stories(docs)
+
+
+@needs_redis
+def test_two_workers_share_each_outlet_politely(redis_url, tmp_path):  # noqa: F811 (fixture)
+    """Four outlets on their own loopback addresses, one request at a time per outlet: two
+    workers (hosts partitioned, leases) never have two requests in flight on one outlet, and
+    fetch every page once; the merged output holds every page."""
+    import subprocess
+
+    from bench.outlets import OutletServer, max_concurrency, write_sources
+    from netfixture.harness import PYTHON, REPO
+
+    namespace = fresh_namespace(redis_url, "t-polite")
+    server = OutletServer.start(tmp_path / "requests.jsonl", outlets=4, pages=8, delay=0.1)
+    try:
+        sources = write_sources(tmp_path / "sources.toml", 4, server.port)
+        cmd = [PYTHON, "-m", "newsdedup", "crawl", "--sources", str(sources), "--out",
+               str(tmp_path / "out"), "--quiet", "--json", "--redis-url", redis_url,
+               "--run-id", "run-polite", "--workers", "2"]
+        for key, value in {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0.05,
+                           "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "LOG_LEVEL": "WARNING",
+                           "NEWSDEDUP_REDIS_NAMESPACE": namespace}.items():
+            cmd += ["--set", f"{key}={json.dumps(value)}"]
+        done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+        served = [r for r in server.requests() if r["path"].startswith("/a/")]
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr[-3000:]
+    pages = sorted((r["host"], r["path"]) for r in served)
+    assert len(pages) == len(set(pages)) == 32
+    assert set(max_concurrency(served).values()) == {1}
+    articles = (tmp_path / "out" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(articles) == 32
