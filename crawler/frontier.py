@@ -342,6 +342,9 @@ class RedisFrontier:
             self.held.add(urlparse_cached(request).hostname or "")
             self.inbox.append(request)
         self.more = left > 0
+        if n == 0 and left > 0:  # its hosts are all at capacity: ask again when the engine
+            self.next_poll = 0.0  # asks (a download finished), not after a pause
+            return
         if n == 0:  # nothing for this worker now: ask again after a growing pause
             self.next_poll = time.monotonic() + self.empty_wait
             reactor.callLater(self.empty_wait, self._wake)
