@@ -1,4 +1,5 @@
-"""Redis mode: what several crawl workers share, kept in one Redis (the I/O edge of dedupe.shared).
+"""Redis mode: what several crawl workers share, kept in one Redis (the I/O edge of
+dedupe.stories.shared).
 
     NEWSDEDUP_REDIS_URL=redis://127.0.0.1:6379/0    (or newsdedup crawl --redis-url ...)
 
@@ -20,8 +21,8 @@ import redis
 
 from crawler.redis_index import open_stores
 from dedupe import StoryConfig
-from dedupe.shared import SharedStoryIndex
-from dedupe.stories import STATE_VERSION
+from dedupe.stories.grouping import STATE_VERSION
+from dedupe.stories.shared import SharedStoryIndex
 from pipelines.urls import canonical_url
 
 DEFAULT_NAMESPACE = "newsdedup"

@@ -20,7 +20,7 @@ table ~1.4x its size), ``lookup`` scans each asked bucket in Redis for the wante
 touched bucket: ~440 bytes at 100k articles, ~4.4 KB at 1M; a namespace meant for many millions
 can be created with more ``bucket_bits`` (recorded, so every worker then uses them).
 
-Writers never coordinate beyond the atomic scripts, so what ``dedupe.shared`` needs holds: an
+Writers never coordinate beyond the atomic scripts, so what ``dedupe.stories.shared`` needs holds: an
 insert that returned is seen by every lookup that starts after it. An entry added twice (a batch
 re-added after a kill) is returned twice by lookups; callers deduplicate pairs anyway.
 """
@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 import redis
 
-from dedupe.index import KEY_DTYPE
+from dedupe.stories.index import KEY_DTYPE
 
 DEFAULT_BUCKET_BITS = 16
 ENTRY_BYTES = 6

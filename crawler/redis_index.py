@@ -3,7 +3,7 @@
 Keys under the namespace ``{ns}`` (layout ``LAYOUT``, recorded in ``{ns}:layout``):
   * ``{ns}:doc:num`` hash id -> number; ``{ns}:doc:ids`` list, index = number -> id (a list is a
     few bytes per id where a second hash took ~68 B); ``{ns}:doc:complete`` bitmap;
-  * ``{ns}:doc:feat`` hash number -> sketch bytes (``dedupe.shared.pack_features``);
+  * ``{ns}:doc:feat`` hash number -> sketch bytes (``dedupe.stories.shared.pack_features``);
   * ``{ns}:doc:links`` verified links packed as uint32 pairs, appended (8 B per link where a set
     of "a:b" strings took ~70 B; duplicates are dropped on read);
   * the band table (crawler/redis_bands.py).
@@ -49,7 +49,7 @@ class OldIndexLayout(ValueError):
 
 
 class RedisDocStore:
-    """dedupe.shared's DocStore in Redis; numbers come from one atomic script."""
+    """dedupe.stories.shared's DocStore in Redis; numbers come from one atomic script."""
 
     def __init__(self, client: redis.Redis, namespace: str) -> None:
         self.r = client
@@ -158,7 +158,7 @@ def migrate(url: str, namespace: str, chunk: int = 10_000) -> int:
         part = band_keys[start:start + chunk]
         keys, nums = [], []
         for key, members in zip(part, table.getmany(*part)):
-            keys += [int.from_bytes(key, "big")] * len(members)  # dedupe.index.key_bytes
+            keys += [int.from_bytes(key, "big")] * len(members)  # dedupe.stories.index.key_bytes
             nums += [int(m) for m in members]
         bands.insert(np.array(keys, dtype=np.uint32), np.array(nums, dtype=np.int64))
         table.remove(*part)

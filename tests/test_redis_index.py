@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_redis_mode import fresh_namespace, needs_redis, redis_url, variant_docs  # noqa: E402,F401
 
 from dedupe import group_stories  # noqa: E402
-from dedupe.index import ArrayBandStore, StorageBandStore  # noqa: E402
-from dedupe.shared import MemoryDocStore, SharedStoryIndex  # noqa: E402
+from dedupe.stories.index import ArrayBandStore, StorageBandStore  # noqa: E402
+from dedupe.stories.shared import MemoryDocStore, SharedStoryIndex  # noqa: E402
 
 
 def pairs(found: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int]]:
