@@ -22,6 +22,7 @@ from newsdedup.output import write_all_outputs
 from pipelines.process import process_document
 from newsdedup.readers import check_paths, read_inputs
 from pipelines.records import Article, RawDocument, Reject, Story
+from pipelines.timing import STAGES, take, timed_iter
 from pipelines.urls import article_id
 
 BATCH_PER_WORKER = 32  # documents in flight per worker: bounds memory on a huge WARC
@@ -38,6 +39,12 @@ class RunSummary:
     incidents: int = 0
     titles: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    stages: Counter = field(default_factory=Counter)  # seconds per stage, summed over processes
+
+    def render_stages(self) -> str:
+        """One line: seconds per stage (``pipelines.timing.STAGES``), summed over processes."""
+        return "stages (s):       " + " ".join(f"{name}={self.stages.get(name, 0.0):.2f}"
+                                               for name in STAGES)
 
     def render(self, biggest: int = 5) -> str:
         multi = [s for s in self.stories if s.size > 1]
@@ -56,11 +63,14 @@ class RunSummary:
             lines += [f"  {s.size:>4} × [{','.join(s.languages)}] {s.story_id}  "
                       f"{self.titles.get(s.representative_id) or ''}"[:120] for s in top]
         lines.append(f"time:             {self.seconds:.1f} s")
+        if os.environ.get("NEWSDEDUP_PROFILE"):
+            lines.append(self.render_stages())
         return "\n".join(lines)
 
 
-def _process(item: RawDocument | Reject) -> Article | Reject:
-    return item if isinstance(item, Reject) else process_document(item)
+def _process(item: RawDocument | Reject) -> tuple[Article | Reject, dict[str, float]]:
+    """One document's result and the stage seconds spent on it (in whichever process)."""
+    return (item if isinstance(item, Reject) else process_document(item)), take()
 
 
 def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Reject]:
@@ -78,8 +88,10 @@ def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[Ra
         yield item
 
 
-def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator[Article | Reject]:
-    """Process in input order, ``workers`` processes wide, a bounded batch at a time."""
+def process_all(items: Iterable[RawDocument | Reject],
+                workers: int) -> Iterator[tuple[Article | Reject, dict[str, float]]]:
+    """Process in input order, ``workers`` processes wide, a bounded batch at a time; each
+    result comes with its stage seconds."""
     if workers <= 1:
         yield from map(_process, items)
         return
@@ -120,8 +132,10 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     articles: list[Article] = []
     rejects: list[Reject] = []
     progress = Progress(progress_stream)
-    items = _without_repeated_urls(read_inputs(paths, stdin=stdin))
-    for result in process_all(items, workers):
+    take()  # a fresh account for this run
+    items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin)))
+    for result, seconds in process_all(items, workers):
+        summary.stages.update(seconds)
         summary.inputs += 1
         if isinstance(result, Article):
             articles.append(result)
@@ -134,6 +148,7 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     summary.stories = assign_stories(articles)
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects))
     summary.titles = {a.id: a.title or "" for a in articles}
+    summary.stages.update(take())
     summary.seconds = time.monotonic() - started
     return summary
 

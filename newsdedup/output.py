@@ -16,6 +16,7 @@ from typing import Any
 
 from pipelines.incidents import INCIDENTS_FILE, Incident, Lexicon, assign_incidents
 from pipelines.records import Article, Reject, Story
+from pipelines.timing import timed
 
 ARTICLES_FILE = "articles.jsonl"
 STORIES_FILE = "stories.jsonl"
@@ -120,7 +121,9 @@ def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Seque
                       rejects: Sequence, lexicon: Lexicon | None = None) -> list[Incident]:
     """Assign incidents, then write the contract files plus incidents.jsonl: the one way a dump
     and a crawl store publish their results."""
-    incidents = assign_incidents(articles, stories, lexicon=lexicon)
-    write_outputs(Path(out_dir), articles, stories, rejects,
-                  extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
+    with timed("incidents"):
+        incidents = assign_incidents(articles, stories, lexicon=lexicon)
+    with timed("write"):
+        write_outputs(Path(out_dir), articles, stories, rejects,
+                      extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
     return incidents

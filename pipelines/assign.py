@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dedupe import StoryConfig, StoryDoc, choose_representative, group_stories
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
+from pipelines.timing import timed
 
 
 def story_doc(article: Article) -> StoryDoc:
@@ -48,7 +49,9 @@ def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]]
 
 def assign_stories(articles: Sequence[Article], config: StoryConfig | None = None) -> list[Story]:
     """Group ``articles`` into stories (batch), setting each article's ``story_id``."""
-    docs = {a.id: story_doc(a) for a in articles}
-    clusters = group_stories([docs[a.id] for a in sorted(articles, key=lambda a: a.id)],
-                             config or StoryConfig())
-    return build_stories(articles, clusters, docs)
+    with timed("normalise"):
+        docs = {a.id: story_doc(a) for a in articles}
+    with timed("sketch+LSH"):
+        clusters = group_stories([docs[a.id] for a in sorted(articles, key=lambda a: a.id)],
+                                 config or StoryConfig())
+        return build_stories(articles, clusters, docs)
