@@ -22,6 +22,7 @@ from newsdedup.output import write_all_outputs
 from pipelines.language import warm_up
 from pipelines.process import process_document
 from newsdedup.readers import check_paths, read_inputs
+from newsdedup.spool import SpooledArticle, TextSpool
 from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.timing import STAGES, take, timed_iter
 from pipelines.urls import article_id
@@ -131,16 +132,27 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     check_paths(paths)
     started = time.monotonic()
     summary = RunSummary()
-    articles: list[Article] = []
-    rejects: list[Reject] = []
     progress = Progress(progress_stream)
     take()  # a fresh account for this run
+    with TextSpool() as spool:
+        _run(paths, out_dir, workers, stdin, summary, progress, spool)
+    summary.stages.update(take())
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run(paths: list[str], out_dir: Path, workers: int, stdin, summary: RunSummary,
+         progress: Progress, spool: TextSpool) -> None:
+    """Read, process and keep each result (texts in ``spool``), then stories, incidents and
+    the output files."""
+    articles: list[Article] = []
+    rejects: list[Reject] = []
     items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin)))
     for result, seconds in process_all(items, workers):
         summary.stages.update(seconds)
         summary.inputs += 1
         if isinstance(result, Article):
-            articles.append(result)
+            articles.append(SpooledArticle.of(result, spool))
         else:
             rejects.append(result)
             summary.rejected[result.reason] += 1
@@ -150,9 +162,6 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     summary.stories = assign_stories(articles)
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects))
     summary.titles = {a.id: a.title or "" for a in articles}
-    summary.stages.update(take())
-    summary.seconds = time.monotonic() - started
-    return summary
 
 
 def default_workers() -> int:
