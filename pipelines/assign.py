@@ -6,6 +6,7 @@ the inputs it needs and its clusters into ``Story`` records.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex, choose_representative
 from pipelines.normalise import normalise_for_matching
@@ -57,13 +58,13 @@ def assign_stories(articles: Sequence[Article], config: StoryConfig | None = Non
     gives the same clusters fed in chunks as in one batch)."""
     ordered = sorted(articles, key=lambda a: a.id)
     index = StoryIndex(config or StoryConfig())
+    light: dict[str, StoryDoc] = {}  # the representative needs dates and lengths, not text
     for start in range(0, len(ordered), NORMALISE_CHUNK):
         with timed("normalise"):
             docs = [story_doc(a) for a in ordered[start:start + NORMALISE_CHUNK]]
+            light.update((d.id, replace(d, text="")) for d in docs)
         with timed("sketch+LSH"):
             index.add_many(docs)
         del docs
     with timed("sketch+LSH"):
-        # the representative needs only dates and lengths, not the folded text
-        light = {a.id: StoryDoc(a.id, "", a.published, len(a.text)) for a in ordered}
         return build_stories(articles, index.clusters(), light)
