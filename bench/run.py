@@ -32,7 +32,7 @@ CRAWL_SCALE = {False: 500, True: 100}  # filler articles per outlet: 500 gives >
 CRAWL_TIMEOUT = 900
 # The whole-process section: cluster at 20k and 200k texts and over 2,000 pages plus the
 # anchors; bounded so a slow stage shows as a stopped section, not a lost run.
-WHOLE_TIMEOUT = {False: 3600, True: 900}
+WHOLE_TIMEOUT = {False: 9000, True: 2400}
 
 
 def machine() -> list[str]:

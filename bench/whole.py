@@ -23,8 +23,10 @@ import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -38,6 +40,8 @@ QUICK_SCALES = (2_000, 20_000)
 BYHAND_MAX = 20_000  # the by-hand script runs ~1 ms/doc; above this it is not run
 PAGES = 2_000
 QUICK_PAGES = 500
+RUN_LIMIT = 1500  # seconds per command (full); a stopped run is reported as such
+QUICK_RUN_LIMIT = 300
 TINY = 200  # a run this small gives the process's fixed RSS (interpreter, libraries, lexicon)
 SITES = ("news.alpha.example", "www.beta.example", "m.gamma.example", "wire.delta.example")
 _STAGES = re.compile(r"^stages \(s\):\s+(.*)$", re.M)
@@ -54,25 +58,38 @@ class Run:
     peak_bytes: int
     stages: dict[str, float] = field(default_factory=dict)
     f1: float | None = None
-    note: str = ""
+    stopped: bool = False  # killed at its time limit: the figures are not a finished run
 
     @property
     def per_core(self) -> float:
         return self.docs / self.seconds / self.cores
 
 
-def run_command(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS bytes (the child and its waited-for children) and stderr."""
+def run_command(cmd: list[str], env: dict[str, str] | None = None,
+                limit: float | None = None) -> tuple[float, int, str, bool]:
+    """Wall seconds, peak RSS bytes (the child and its waited-for children), stderr, and
+    whether it was stopped at ``limit`` seconds (its process group killed)."""
     start = time.perf_counter()
     child = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             env={**os.environ, **(env or {})})
+                             env={**os.environ, **(env or {})}, start_new_session=True)
+    stopped = threading.Event()
+
+    def stop() -> None:
+        stopped.set()
+        os.killpg(child.pid, signal.SIGKILL)  # the group we started: the child and its pool
+
+    timer = threading.Timer(limit, stop) if limit else None
+    if timer:
+        timer.start()
     err = child.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(child.pid, 0)
+    if timer:
+        timer.cancel()
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
+    if child.returncode and not stopped.is_set():
         raise RuntimeError(f"{' '.join(cmd)} exited {child.returncode}:\n{err[-2000:]}")
-    return seconds, usage.ru_maxrss * 1024, err
+    return seconds, usage.ru_maxrss * 1024, err, stopped.is_set()
 
 
 # ---------------------------------------------------------------- inputs
@@ -133,31 +150,32 @@ def _f1(truth: dict[str, str], pred: dict[str, object]) -> float:
 
 
 def cluster(name: str, src: Path, docs: int, workers: int, workdir: Path,
-            truth: dict[str, str] | None = None) -> Run:
+            truth: dict[str, str] | None = None, limit: float | None = None) -> Run:
     out = workdir / f"out-{name}"
-    seconds, peak, err = run_command(
+    seconds, peak, err, stopped = run_command(
         [str(Path(sys.executable).parent / "newsdedup"), "cluster", str(src), "--out", str(out),
-         "--workers", str(workers)], env={"NEWSDEDUP_PROFILE": "1"})
+         "--workers", str(workers)], env={"NEWSDEDUP_PROFILE": "1"}, limit=limit)
     stages = {}
     if match := _STAGES.search(err):
         stages = {k: float(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
     f1 = None
-    if truth is not None:
+    if truth is not None and not stopped:
         with (out / "articles.jsonl").open(encoding="utf-8") as fh:
             pred = {(r := json.loads(line))["url"]: r["story_id"] for line in fh}
         f1 = _f1(truth, pred)
-    return Run(name, docs, workers, seconds, peak, stages, f1)
+    return Run(name, docs, workers, seconds, peak, stages, f1, stopped)
 
 
 def byhand(mode: str, name: str, src: Path, docs: int, workdir: Path,
-           truth: dict[str, str] | None = None) -> Run:
+           truth: dict[str, str] | None = None, limit: float | None = None) -> Run:
     out = workdir / f"out-{name}.jsonl"
-    seconds, peak, _ = run_command([sys.executable, "-m", "bench.byhand", mode, str(src), str(out)])
+    seconds, peak, _, stopped = run_command(
+        [sys.executable, "-m", "bench.byhand", mode, str(src), str(out)], limit=limit)
     f1 = None
-    if truth is not None:
+    if truth is not None and not stopped:
         with out.open(encoding="utf-8") as fh:
             f1 = _f1(truth, {(r := json.loads(line))["url"]: r["cluster"] for line in fh})
-    return Run(name, docs, 1, seconds, peak, f1=f1)
+    return Run(name, docs, 1, seconds, peak, f1=f1, stopped=stopped)
 
 
 def index_bytes_per_article(src: Path, limit: int) -> float:
@@ -205,31 +223,41 @@ def language_agreement(src: Path, limit: int = 2_000) -> dict:
 
 
 def run(quick: bool = False, scales: tuple[int, ...] | None = None, pages: int | None = None,
-        workdir: Path | None = None, workers: int = 2) -> dict:
-    """All runs of the section (call from a ``__main__`` guard)."""
-    scales = scales or (QUICK_SCALES if quick else SCALES)
+        workdir: Path | None = None, workers: int = 2, limit: float | None = None) -> dict:
+    """All runs of the section (call from a ``__main__`` guard). The largest text scale runs
+    last and only with ``workers``; each command is stopped after ``limit`` seconds."""
+    scales = tuple(sorted(scales or (QUICK_SCALES if quick else SCALES)))
     pages = pages or (QUICK_PAGES if quick else PAGES)
+    limit = limit or (QUICK_RUN_LIMIT if quick else RUN_LIMIT)
     workdir = workdir or Path(os.environ.get("TMPDIR", "/tmp")) / "newsdedup-bench-whole"
     workdir.mkdir(parents=True, exist_ok=True)
-    text_runs, tiny = [], None
     tiny_src, _ = text_set(TINY, workdir)
     tiny = cluster(f"text-{TINY}", tiny_src, TINY, 1, workdir)
+    text_runs, html_runs = [], []
+    src, truth = text_set(scales[0], workdir)
+    agreement = language_agreement(src)
     index_per_article = None
     for n in scales:
+        if n == scales[-1] and len(scales) > 1:  # the HTML runs before the longest one
+            html_src, n_pages = html_set(pages, workdir)
+            html_runs.append(byhand("html", "trafilatura", html_src, n_pages, workdir, limit=limit))
+            html_runs += [cluster(f"html-w{w}", html_src, n_pages, w, workdir, limit=limit)
+                          for w in sorted({1, workers})]
         src, truth = text_set(n, workdir)
         if n <= BYHAND_MAX:
-            text_runs.append(byhand("text", f"byhand-{n}", src, n, workdir, truth))
-        for w in sorted({1, workers}):
-            text_runs.append(cluster(f"text-{n}-w{w}", src, n, w, workdir, truth))
-        if n == max(scales):
+            text_runs.append(byhand("text", f"byhand-{n}", src, n, workdir, truth, limit))
+        for w in sorted({1, workers}) if n < scales[-1] or len(scales) == 1 else (workers,):
+            text_runs.append(cluster(f"text-{n}-w{w}", src, n, w, workdir, truth, limit))
+        if n == scales[-1]:
             index_per_article = index_bytes_per_article(src, min(n, 20_000))
-        if n == min(scales):
-            agreement = language_agreement(src)
-    src, n_pages = html_set(pages, workdir)
-    html_runs = [byhand("html", "trafilatura", src, n_pages, workdir)]
-    html_runs += [cluster(f"html-w{w}", src, n_pages, w, workdir) for w in sorted({1, workers})]
+    if not html_runs:
+        html_src, n_pages = html_set(pages, workdir)
+        html_runs.append(byhand("html", "trafilatura", html_src, n_pages, workdir, limit=limit))
+        html_runs += [cluster(f"html-w{w}", html_src, n_pages, w, workdir, limit=limit)
+                      for w in sorted({1, workers})]
     return {"text": text_runs, "html": html_runs, "tiny": tiny, "index": index_per_article,
-            "scales": scales, "pages": n_pages, "quick": quick, "language": agreement}
+            "scales": scales, "pages": n_pages, "quick": quick, "language": agreement,
+            "limit": limit}
 
 
 # ---------------------------------------------------------------- report
@@ -250,11 +278,31 @@ def _table(runs: list[Run], anchor_of) -> list[str]:
         anchor = anchor_of(r)
         ratio = f"{anchor.seconds / r.seconds:.2f}×" if anchor and anchor is not r else ""
         f1 = "—" if r.f1 is None else f"{r.f1:.4f}"
+        if r.stopped:
+            lines.append(f"| {r.docs:,} | {_label(r)} | stopped at {r.seconds:.0f} s (time limit)"
+                         " |" * (7 + len(STAGES)))
+            continue
         stages = " | ".join(f"{r.stages[s]:.1f}" if s in r.stages else "" for s in STAGES)
         lines.append(f"| {r.docs:,} | {_label(r)} | {r.seconds:.1f} | {r.docs / r.seconds:,.0f} | "
                      f"{r.per_core:,.0f} | {ratio} | {r.peak_bytes / 2**20:,.0f} MiB | {f1} | "
                      f"{stages} |")
     return lines
+
+
+def _memory_line(res: dict) -> str:
+    """Peak RSS per article of the biggest finished cluster run, beyond the fixed part and the
+    story index."""
+    finished = [r for r in res["text"] if not r.name.startswith("byhand") and not r.stopped]
+    if not finished:
+        return "No cluster run finished: no memory figure."
+    big = max(finished, key=lambda r: (r.docs, -r.cores))
+    fixed = res["tiny"].peak_bytes
+    per_article = (big.peak_bytes - fixed) / big.docs
+    return (f"Peak RSS per article at {big.docs:,} (`--workers {big.cores}`): "
+            f"({big.peak_bytes / 2**20:,.0f} MiB − {fixed / 2**20:,.0f} MiB fixed, the peak of a "
+            f"{TINY}-article run) ÷ {big.docs:,} = **{per_article:,.0f} B**, of which the story "
+            f"index is {res['index']:,.0f} B (`StoryIndex.memory()`), so **"
+            f"{per_article - res['index']:,.0f} B per article beyond the index**.")
 
 
 def _agreement_line(a: dict) -> str:
@@ -266,23 +314,16 @@ def _agreement_line(a: dict) -> str:
 
 
 def to_markdown(res: dict) -> str:
-    text, html, tiny = res["text"], res["html"], res["tiny"]
+    text, html = res["text"], res["html"]
     byhand_at = {r.docs: r for r in text if r.name.startswith("byhand")}
     lines = ["## Whole process (`newsdedup cluster` end to end)", "",
              "Each command a fresh subprocess on the same input file, in this run. Stage columns: "
              "seconds inside each stage, summed over processes (with 2 workers they overlap "
              "and exceed the wall time); `÷ anchor` is the anchor's wall time over this "
-             "command's (> 1 = faster).", "",
+             f"command's (> 1 = faster). Each command is stopped after {res['limit']:.0f} s.", "",
              "### Pre-extracted text (JSONL with `text`)", "",
              *_table(text, lambda r: byhand_at.get(r.docs)), ""]
-    big = max((r for r in text if not r.name.startswith("byhand")), key=lambda r: (r.docs, -r.cores))
-    fixed = tiny.peak_bytes
-    per_article = (big.peak_bytes - fixed) / big.docs
-    lines += [f"Peak RSS per article at {big.docs:,} (`--workers {big.cores}`): "
-              f"({big.peak_bytes / 2**20:,.0f} MiB − {fixed / 2**20:,.0f} MiB fixed, the peak "
-              f"of a {TINY}-article run) ÷ {big.docs:,} = **{per_article:,.0f} B**, of which the "
-              f"story index is {res['index']:,.0f} B (`StoryIndex.memory()`), so "
-              f"**{per_article - res['index']:,.0f} B per article beyond the index**.", "",
+    lines += [_memory_line(res), "",
               _agreement_line(res["language"]), "",
               f"### HTML (JSONL with `html`, {res['pages']:,} pages: every page of the shared "
               "extraction sets, repeated under distinct URLs)", "",
@@ -297,11 +338,13 @@ def main() -> None:
     parser.add_argument("--scale", type=int, nargs="+", help="text set sizes (default "
                         f"{SCALES})")
     parser.add_argument("--pages", type=int, help=f"HTML pages (default {PAGES})")
+    parser.add_argument("--limit", type=float, help="seconds per command (default "
+                        f"{RUN_LIMIT}, {QUICK_RUN_LIMIT} with --quick)")
     parser.add_argument("--workdir", type=Path, help="where inputs and outputs go (default "
                         "$TMPDIR/newsdedup-bench-whole; inputs are reused)")
     args = parser.parse_args()
     print(to_markdown(run(args.quick, tuple(args.scale) if args.scale else None, args.pages,
-                          args.workdir)))
+                          args.workdir, limit=args.limit)))
 
 
 if __name__ == "__main__":
