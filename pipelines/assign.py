@@ -13,7 +13,7 @@ from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
 from pipelines.timing import timed
 
-NORMALISE_CHUNK = 50_000  # articles folded at a time: dedupe's own add_many chunk
+NORMALISE_CHUNK = 10_000  # articles folded at a time: bounds the folded copies held at once
 
 
 def story_doc(article: Article) -> StoryDoc:
