@@ -29,9 +29,20 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from .bilingual import (COMMON_SURNAMES, GENERIC_NAMES, NAME_CONNECTORS, NAME_CUES, NAMED_BODIES,
-                        STOP_CAPS, TERMS, Lexicon, latin_key, name_pinyin, place_pinyin,
-                        segment_proper)
+from .bilingual import (
+    COMMON_SURNAMES,
+    GENERIC_NAMES,
+    NAME_CONNECTORS,
+    NAME_CUES,
+    NAMED_BODIES,
+    STOP_CAPS,
+    TERMS,
+    Lexicon,
+    latin_key,
+    name_pinyin,
+    place_pinyin,
+    segment_proper,
+)
 
 MIN_NUMBER = 10
 TEASER_ENDINGS = ("…", "...")

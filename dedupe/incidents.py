@@ -4,8 +4,8 @@ Scoring model (the thresholds are chosen on the labelled set, see bench/incident
 
   Each story is a bag of evidence keys (``dedupe.evidence``: amounts, dates, entities, key terms,
   all in one language-independent key space): those at least two of its copies agree on
-  (``combine_copies``), so a portal's sidebar does not lend it other events. Two stories share a key when both have it and at
-  least one has it solid (a probe meeting a probe is no evidence). A shared key weighs
+  (``combine_copies``), so a portal's sidebar does not lend it other events. Two stories share a
+  key when both have it and at least one has it solid (a probe meeting a probe is no evidence). A shared key weighs
 
       w(k) = PRIOR[kind(k)] · ln((n + 1) / df(k)) / ln(n + 1)
 

@@ -22,8 +22,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .index import BandStore
 from .features import Features, StoryConfig, StoryDoc, empty_features, featurise, link_test
+from .index import BandStore
 from .unionfind import UnionFind
 
 

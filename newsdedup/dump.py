@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from pipelines.assign import assign_stories
 from newsdedup.output import write_all_outputs
-from pipelines.language import warm_up
-from pipelines.process import process_document
 from newsdedup.readers import check_paths, read_inputs
 from newsdedup.spool import SpooledArticle, TextSpool
+from newsdedup.terminal import terminal_safe
+from pipelines.assign import assign_stories
+from pipelines.language import warm_up
+from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.timing import STAGES, take, timed_iter
 from pipelines.urls import article_id
@@ -67,7 +68,7 @@ class RunSummary:
         lines.append(f"time:             {self.seconds:.1f} s")
         if os.environ.get("NEWSDEDUP_PROFILE"):
             lines.append(self.render_stages())
-        return "\n".join(lines)
+        return terminal_safe("\n".join(lines))  # titles are scraped text
 
 
 def _process(item: RawDocument | Reject) -> tuple[Article | Reject, dict[str, float]]:
@@ -162,8 +163,3 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, summary: RunSumma
     summary.stories = assign_stories(articles)
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects))
     summary.titles = {a.id: a.title or "" for a in articles}
-
-
-def default_workers() -> int:
-    """All cores the process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -6,7 +6,6 @@ the inputs it needs and its clusters into ``Story`` records.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex, choose_representative
 from pipelines.normalise import normalise_for_matching
@@ -28,25 +27,30 @@ def story_id_for(article_ids: Sequence[str]) -> str:
     return "s" + min(article_ids)
 
 
-def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]],
-                  docs: dict[str, StoryDoc] | None = None) -> list[Story]:
+def story_record(story_id: str, members: Sequence[Article]) -> Story:
+    """The ``Story`` of these copies: representative by ``dedupe.choose_representative``
+    (earliest published, then longest text, then smallest id), earliest date, languages."""
+    dates = sorted(a.published for a in members if a.published)
+    return Story(
+        story_id=story_id,
+        article_ids=sorted(a.id for a in members),
+        representative_id=choose_representative(
+            StoryDoc(a.id, "", a.published, len(a.text)) for a in members),
+        languages=sorted({a.lang for a in members}),
+        first_published=dates[0] if dates else None,
+    )
+
+
+def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]]) -> list[Story]:
     """Turn clusters of article ids into ``Story`` records and set ``story_id`` on articles."""
     by_id = {a.id: a for a in articles}
-    docs = docs or {a.id: story_doc(a) for a in articles}
     stories = []
     for cluster in clusters:
         members = [by_id[i] for i in cluster]
-        story_id = story_id_for(cluster)
+        story = story_record(story_id_for(cluster), members)
         for article in members:
-            article.story_id = story_id
-        dates = sorted(a.published for a in members if a.published)
-        stories.append(Story(
-            story_id=story_id,
-            article_ids=sorted(cluster),
-            representative_id=choose_representative([docs[i] for i in cluster]),
-            languages=sorted({a.lang for a in members}),
-            first_published=dates[0] if dates else None,
-        ))
+            article.story_id = story.story_id
+        stories.append(story)
     return sorted(stories, key=lambda s: s.story_id)
 
 
@@ -58,13 +62,11 @@ def assign_stories(articles: Sequence[Article], config: StoryConfig | None = Non
     gives the same clusters fed in chunks as in one batch)."""
     ordered = sorted(articles, key=lambda a: a.id)
     index = StoryIndex(config or StoryConfig())
-    light: dict[str, StoryDoc] = {}  # the representative needs dates and lengths, not text
     for start in range(0, len(ordered), NORMALISE_CHUNK):
         with timed("normalise"):
             docs = [story_doc(a) for a in ordered[start:start + NORMALISE_CHUNK]]
-            light.update((d.id, replace(d, text="")) for d in docs)
         with timed("sketch+LSH"):
             index.add_many(docs)
         del docs
     with timed("sketch+LSH"):
-        return build_stories(articles, index.clusters(), light)
+        return build_stories(articles, index.clusters())

@@ -6,11 +6,9 @@ time), turns each story into evidence keys and the clusters back into ``Incident
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -149,28 +147,3 @@ def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
     for doc in incident_docs(articles, stories, lexicon):
         index.add(doc)
     return build_incidents(articles, stories, index.clusters())
-
-
-class IncidentTracker:
-    """Incidents kept up to date as a crawl adds or grows stories (the store calls this).
-
-    ``update_story`` adds a story or replaces it after it gained copies; ``remove_story`` drops a
-    story merged into another. Article evidence is cached by id, so a grown story costs only its
-    new copies. ``clusters()`` equals ``assign_incidents`` over the same stories, whatever the
-    order of the calls."""
-
-    def __init__(self, lexicon: Lexicon | None = None,
-                 config: IncidentConfig | None = None) -> None:
-        self.lexicon = lexicon or load_lexicon()
-        self.index = IncidentIndex(config or IncidentConfig())
-        self._evidence: dict[str, Evidence] = {}
-
-    def update_story(self, story: Story, articles: Sequence[Article]) -> None:
-        self.index.add(story_incident_doc(story, articles, self.lexicon, self._evidence))
-
-    def remove_story(self, story_id: str) -> None:
-        self.index.remove(story_id)
-
-    def clusters(self) -> list[list[str]]:
-        """Incidents as sorted lists of story ids."""
-        return self.index.clusters()

@@ -16,11 +16,11 @@ from pipelines.records import Article, RawDocument, Reject, RejectError
 from pipelines.timing import timed
 from pipelines.urls import article_id, canonical_url, site_of
 
-MIN_TEXT_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
+MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
 
 
-def iso_date(value: str | None) -> str | None:
-    """An ISO 8601 date or date-time from common input forms, or None if unparseable.
+def utc_iso_date(value: str | None) -> str | None:
+    """An ISO 8601 date or UTC date-time from common input forms, or None if unparseable.
 
     A date-time with an offset is converted to UTC (``…Z``) so that plain string order is time
     order for everyone reading the output (a feed says +00:00, the page +08:00); a date alone
@@ -68,7 +68,7 @@ def process_document(raw: RawDocument) -> Article | Reject:
     """Turn one input into an ``Article`` (no story yet), or a ``Reject`` saying why not."""
     try:
         text, title, published, site, encoding = _extract(raw)
-        if len(text) < MIN_TEXT_CHARS:
+        if len(text) < MIN_ARTICLE_CHARS:
             raise RejectError("too-short", f"{len(text)} characters of text after extraction")
         with timed("language"):
             lang, script = detect_language(text, raw.lang)
@@ -77,7 +77,7 @@ def process_document(raw: RawDocument) -> Article | Reject:
     url = canonical_url(raw.url)
     return Article(
         id=article_id(url), url=url, title=(title or "").strip() or None, text=text,
-        lang=lang, script=script, published=iso_date(published),
+        lang=lang, script=script, published=utc_iso_date(published),
         site=site or site_of(url), fetched_at=raw.fetched_at, encoding=encoding,
         location=raw.location,
     )

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, warc_bytes
+
 from newsdedup.cli import main
 
 SAMPLES = REPO / "samples"

@@ -58,8 +58,8 @@ def test_canonical_url_and_id():
     ("2026-03-10T08:30:00", "2026-03-10T08:30:00"), ("yesterday", None), ("2026-02-30", None),
     (None, None)])
 def test_published_dates_normalised_so_string_order_is_time_order(value, expected):
-    from pipelines.process import iso_date
-    assert iso_date(value) == expected
+    from pipelines.process import utc_iso_date
+    assert utc_iso_date(value) == expected
 
 
 def test_langdetect_sample_is_bounded_and_spread():
