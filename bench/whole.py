@@ -123,24 +123,23 @@ def text_set(n: int, workdir: Path, seed: int = 0) -> tuple[Path, dict[str, str]
 
 
 def html_set(pages: int, workdir: Path) -> tuple[Path, int]:
-    """JSONL with ``html`` (decoded by pipelines.decode) of every shared page, repeated under
-    distinct URLs until there are at least ``pages``; path and record count."""
+    """JSONL with ``html`` (decoded by pipelines.decode): ``pages`` records cycling through
+    every shared page, each round under distinct URLs; path and record count."""
     from bench.extraction import load_pages
     from pipelines.decode import decode_html
 
     path = workdir / f"html-{pages}.jsonl"
-    real = load_pages(syndicate.SHARED)
-    copies = -(-pages // len(real))
     if not path.exists():
+        real = load_pages(syndicate.SHARED)
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", encoding="utf-8") as out:
-            for k in range(copies):
-                for page in real:
-                    url = f"https://mirror{k}.example/{page.set}/{page.key}"
-                    out.write(json.dumps({"url": url, "html": decode_html(page.body).html},
-                                         ensure_ascii=False) + "\n")
+            for i in range(pages):
+                page = real[i % len(real)]
+                url = f"https://mirror{i // len(real)}.example/{page.set}/{page.key}"
+                out.write(json.dumps({"url": url, "html": decode_html(page.body).html},
+                                     ensure_ascii=False) + "\n")
         os.replace(tmp, path)
-    return path, copies * len(real)
+    return path, pages
 
 
 # ---------------------------------------------------------------- runs
@@ -289,6 +288,11 @@ def _table(runs: list[Run], anchor_of) -> list[str]:
     return lines
 
 
+def _real_pages() -> str:
+    from bench.extraction import load_pages
+    return f"{len(load_pages(syndicate.SHARED)):,}"
+
+
 def _memory_line(res: dict) -> str:
     """Peak RSS per article of the biggest finished cluster run, beyond the fixed part and the
     story index."""
@@ -325,8 +329,8 @@ def to_markdown(res: dict) -> str:
              *_table(text, lambda r: byhand_at.get(r.docs)), ""]
     lines += [_memory_line(res), "",
               _agreement_line(res["language"]), "",
-              f"### HTML (JSONL with `html`, {res['pages']:,} pages: every page of the shared "
-              "extraction sets, repeated under distinct URLs)", "",
+              f"### HTML (JSONL with `html`, {res['pages']:,} pages cycling through the "
+              f"{_real_pages()} pages of the shared extraction sets under distinct URLs)", "",
               *_table(html, lambda r: html[0]), ""]
     return "\n".join(lines)
 
