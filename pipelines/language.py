@@ -89,7 +89,8 @@ def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))
-    words = len(_WORD.findall(sample))
+    word_list = _WORD.findall(sample)
+    words = len(word_list)
     cjk = han + kana + hangul
     if cjk and cjk >= words:
         if hangul > han + kana:
@@ -98,7 +99,7 @@ def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None
             return "ja", None
     if han and han / (han + words) >= HAN_SHARE_ZH and kana < KANA_SHARE_JA * cjk + 1:
         return "zh", chinese_script(sample)
-    letters = sum(len(w) for w in _WORD.findall(sample))
+    letters = sum(map(len, word_list))
     if letters >= MIN_LANGDETECT_LETTERS:
         lang = _langdetect(langdetect_sample(sample))
         if lang:
