@@ -26,6 +26,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -65,12 +66,31 @@ class Run:
         return self.docs / self.seconds / self.cores
 
 
+# Runs the command as ITS child and writes that child's ru_maxrss (KiB; its pool included, as
+# wait4 counts waited-for descendants). Linux carries a process's peak across fork + exec, so a
+# command started straight from this (big) bench process would report this process's RSS.
+_LAUNCHER = """
+import os, sys
+out, cmd = sys.argv[1], sys.argv[2:]
+pid = os.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+_, status, usage = os.wait4(pid, 0)
+with open(out, "w") as fh:
+    fh.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_command(cmd: list[str], env: dict[str, str] | None = None,
                 limit: float | None = None) -> tuple[float, int, str, bool]:
     """Wall seconds, peak RSS bytes (the child and its waited-for children), stderr, and
     whether it was stopped at ``limit`` seconds (its process group killed)."""
+    peak_file = tempfile.NamedTemporaryFile(prefix="whole-peak-", delete=False)
+    peak_file.close()
     start = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", _LAUNCHER, peak_file.name, *cmd], cwd=REPO,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              env={**os.environ, **(env or {})}, start_new_session=True)
     stopped = threading.Event()
 
@@ -82,14 +102,15 @@ def run_command(cmd: list[str], env: dict[str, str] | None = None,
     if timer:
         timer.start()
     err = child.stderr.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(child.pid, 0)
+    child.wait()
     if timer:
         timer.cancel()
     seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
+    peak = Path(peak_file.name).read_text().strip()
+    os.unlink(peak_file.name)
     if child.returncode and not stopped.is_set():
         raise RuntimeError(f"{' '.join(cmd)} exited {child.returncode}:\n{err[-2000:]}")
-    return seconds, usage.ru_maxrss * 1024, err, stopped.is_set()
+    return seconds, int(peak or 0) * 1024, err, stopped.is_set()
 
 
 # ---------------------------------------------------------------- inputs
