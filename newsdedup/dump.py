@@ -3,6 +3,11 @@
 read (readers) → process each document (decode → extract → language, in a process pool) →
 drop repeated URLs → assign stories → write the contract files. Everything stays in input order
 or is sorted, so the same input gives byte-identical output whatever the worker count.
+
+Memory: inputs flow through in bounded batches (never every page at once), and each kept
+article's text goes to a temporary spool file (``newsdedup.spool``), so what stays resident per
+article is its small fields plus its share of the story index. ``NEWSDEDUP_PROFILE=1`` adds the
+seconds per stage to the summary (``pipelines.timing``).
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from dedupe import StoryConfig
 from newsdedup.output import write_all_outputs
 from newsdedup.readers import check_paths, read_inputs
 from newsdedup.spool import SpooledArticle, TextSpool
@@ -160,6 +166,7 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, summary: RunSumma
         progress.update(summary.inputs, len(articles), len(rejects))
     progress.close()
     summary.articles = len(articles)
-    summary.stories = assign_stories(articles)
+    # shingling and sketching of each 2k+ chunk in `workers` processes too (same clusters)
+    summary.stories = assign_stories(articles, StoryConfig(workers=workers))
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects))
     summary.titles = {a.id: a.title or "" for a in articles}
