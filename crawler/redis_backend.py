@@ -1,4 +1,4 @@
-"""Redis mode: what several crawl workers share, kept in one Redis (the I/O edge of dedupe.shared).
+"""Redis mode: what several crawl workers share, kept in one Redis (the I/O edge of dedupe.stories.shared).
 
     NEWSDEDUP_REDIS_URL=redis://127.0.0.1:6379/0    (or newsdedup crawl --redis-url ...)
 
@@ -25,9 +25,9 @@ import redis
 from datasketch.storage import unordered_storage
 
 from dedupe import StoryConfig
-from dedupe.index import StorageBandStore
-from dedupe.shared import SharedStoryIndex
-from dedupe.stories import STATE_VERSION
+from dedupe.stories.grouping import STATE_VERSION
+from dedupe.stories.index import StorageBandStore
+from dedupe.stories.shared import SharedStoryIndex
 from pipelines.urls import canonical_url
 
 DEFAULT_NAMESPACE = "newsdedup"
@@ -72,7 +72,7 @@ def redis_band_store(url: str, namespace: str = DEFAULT_NAMESPACE) -> StorageBan
 
 
 class RedisDocStore:
-    """dedupe.shared's DocStore in Redis hashes; numbers come from one atomic script."""
+    """dedupe.stories.shared's DocStore in Redis hashes; numbers come from one atomic script."""
 
     def __init__(self, client: redis.Redis, namespace: str = DEFAULT_NAMESPACE) -> None:
         self.r = client

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from crawler.sqlite_parts import DONE_OUTCOMES, ArticleTable, Link, SqliteFrontier, StoreFile
 from crawler.store import STORE_FILE, Store
 from dedupe import StoryConfig
-from dedupe.shared import SharedStoryIndex
+from dedupe.stories.shared import SharedStoryIndex
 from pipelines.assign import build_stories, story_doc
 from pipelines.records import Article, Reject, Story
 

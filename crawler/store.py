@@ -23,15 +23,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
-from crawler.sqlite_parts import DONE_OUTCOMES, ArticleTable, Link, LocalStoryIndex, SqliteFrontier, StoreFile
+from crawler.sqlite_parts import ArticleTable, Link, LocalStoryIndex, SqliteFrontier, StoreFile
 from dedupe import StoryConfig
 from pipelines.records import Article, Reject, Story
 from pipelines.urls import canonical_url
 
 STORE_FILE = "store.sqlite"
 LOCK_FILE = ".crawl.lock"  # one writer per out dir: an overlapping cron run stops at once
-__all__ = ["DONE_OUTCOMES", "LOCK_FILE", "STORE_FILE", "Frontier", "Store", "StoreBusy",
-           "StoryPart", "check_not_busy"]
 
 
 class Frontier(Protocol):

@@ -7,9 +7,9 @@ dates, names, terms across zh/en) -> incidents (rarity-weighted links in a date 
 The names below are the library's surface; the parts (band stores, sketches, shingling,
 evidence extraction, the shared index) are imported from their own modules.
 """
-from .features import StoryConfig, StoryDoc
-from .incidents import IncidentConfig, IncidentDoc, IncidentIndex
-from .stories import StoryIndex, choose_representative, group_stories
+from .incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex
+from .stories.features import StoryConfig, StoryDoc
+from .stories.grouping import StoryIndex, choose_representative, group_stories
 
 __all__ = ["IncidentConfig", "IncidentDoc", "IncidentIndex", "StoryConfig", "StoryDoc",
            "StoryIndex", "choose_representative", "group_stories"]

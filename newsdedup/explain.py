@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
-from dedupe.bilingual import Lexicon
-from dedupe.evidence import Evidence, parse_published
-from dedupe.incidents import IncidentConfig, IncidentIndex, PairScore
-from dedupe.pair_evidence import explain as story_explain
-from dedupe.shingles import CJK_N, WORD_N
+from dedupe.incidents.bilingual import Lexicon
+from dedupe.incidents.evidence import Evidence, parse_published
+from dedupe.incidents.linking import IncidentConfig, IncidentIndex, PairScore
+from dedupe.stories.pair_evidence import explain as story_explain
+from dedupe.stories.shingles import CJK_N, WORD_N
 from newsdedup.output import read_output, stories_from_articles
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import story_doc, story_id_for, story_record

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from crawler.shared_store import merge_worker_stores
 from crawler.store import STORE_FILE, Store
-from dedupe.shared import SharedStoryIndex
+from dedupe.stories.shared import SharedStoryIndex
 from newsdedup.output import write_all_outputs
 
 

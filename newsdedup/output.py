@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.assign import story_id_for, story_record
-from pipelines.incidents import INCIDENTS_FILE, Incident, Lexicon, assign_incidents
+from pipelines.incidents import Incident, Lexicon, assign_incidents
 from pipelines.records import Article, Reject, Story
 from pipelines.timing import timed
 
 ARTICLES_FILE = "articles.jsonl"
 STORIES_FILE = "stories.jsonl"
 REJECTS_FILE = "rejects.jsonl"
+INCIDENTS_FILE = "incidents.jsonl"
 SETS_DIR = ".sets"
 CURRENT_LINK = ".current"
 # Test hook: the name of a step (``staged:<file>``, ``switch``, ``linked``) at which the process

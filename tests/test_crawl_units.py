@@ -250,6 +250,26 @@ def test_settings_keep_the_crawler_polite_and_closed():
     assert crawl_settings({"DOWNLOAD_DELAY": 0}).getfloat("DOWNLOAD_DELAY") == 0
 
 
+def test_the_store_and_its_path_come_from_the_settings(tmp_path):
+    from crawler.sqlite_parts import LocalStoryIndex, SqliteFrontier
+    from crawler.storage import open_backend, store_path
+
+    plain = crawl_settings({"NEWSDEDUP_REDIS_URL": None})
+    assert store_path(plain, tmp_path) == tmp_path / STORE_FILE
+    backend = open_backend(plain, tmp_path)
+    try:
+        assert backend.run is None and backend.store.path == tmp_path / STORE_FILE
+        assert isinstance(backend.store.frontier, SqliteFrontier)
+        assert isinstance(backend.store.stories_part, LocalStoryIndex)
+    finally:
+        backend.store.close()
+    redis = {"NEWSDEDUP_REDIS_URL": "redis://127.0.0.1:1/0", "NEWSDEDUP_WORKER_ID": "w7"}
+    assert store_path(crawl_settings({**redis, "NEWSDEDUP_RUN_ID": "r1"}), tmp_path) == \
+        tmp_path / "workers" / "w7" / STORE_FILE
+    with pytest.raises(ValueError, match="run id"):
+        store_path(crawl_settings({**redis, "NEWSDEDUP_RUN_ID": None}), tmp_path)
+
+
 def test_scrapy_list_shows_the_spiders():
     done = subprocess.run([str(Path(sys.executable).parent / "scrapy"), "list"], cwd=REPO,
                           capture_output=True, text=True, timeout=60)

@@ -1,4 +1,4 @@
-"""dedupe.index: band maths, band keys, the batch pair finder and the band stores."""
+"""dedupe.stories.index: band maths, band keys, the batch pair finder and the band stores."""
 from __future__ import annotations
 
 import itertools
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from datasketch.storage import unordered_storage
 
-from dedupe.index import (
+from dedupe.stories.index import (
     ArrayBandStore,
     BandLayout,
     LSHIndex,

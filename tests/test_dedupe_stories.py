@@ -1,4 +1,4 @@
-"""dedupe.stories: syndicated copies join their story; same-topic reports and sidebars do not.
+"""dedupe.stories.grouping: syndicated copies join their story; same-topic reports and sidebars do not.
 
 The reports below were written for these tests (fictional people and cases). Each language has
 two reports from the same week on the same topic (AI deepfakes in court), which share much of
@@ -16,8 +16,8 @@ import pytest
 from datasketch.storage import unordered_storage
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex, choose_representative, group_stories
-from dedupe.index import StorageBandStore
-from dedupe.pair_evidence import explain
+from dedupe.stories.index import StorageBandStore
+from dedupe.stories.pair_evidence import explain
 
 ZH_A = [
     ('本报杭州3月12日电（记者 陈思远）3月11日，杭州互联网法院对一起利用人工智能“换脸”'
@@ -309,7 +309,7 @@ def test_unrelated_texts_agree_in_almost_no_16_bit_bins():
 
 
 def test_big_batches_in_chunks_give_the_same_clusters(monkeypatch):
-    import dedupe.stories as stories
+    import dedupe.stories.grouping as stories
     docs = all_docs()
     random.Random(2).shuffle(docs)
     whole = group_stories(docs)
@@ -351,7 +351,7 @@ def test_choose_representative_prefers_earliest_then_longest_then_smallest_id():
 
 
 def test_worker_processes_give_identical_features_and_clusters(monkeypatch):
-    from dedupe import features as stories
+    from dedupe.stories import features as stories
     monkeypatch.setattr(stories, "_PARALLEL_MIN_DOCS", 2)
     docs = all_docs()
     serial, parallel = StoryConfig(), StoryConfig(workers=2)

@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.evidence import Evidence, extract_evidence, strip_teasers
-from dedupe.incidents import IncidentConfig, IncidentDoc, IncidentIndex, combine_copies, group_incidents, subsumed
+from dedupe.incidents.evidence import Evidence, extract_evidence, strip_teasers
+from dedupe.incidents.linking import (
+    IncidentConfig,
+    IncidentDoc,
+    IncidentIndex,
+    combine_copies,
+    group_incidents,
+    subsumed,
+)
 from newsdedup.dump import cluster_dump
 from newsdedup.output import read_output
 from pipelines.incidents import assign_incidents, incident_docs, load_lexicon

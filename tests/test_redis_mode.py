@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_dedupe_stories import EN_A, ZH_A, ZH_B  # noqa: E402
 
 from dedupe import StoryDoc, group_stories  # noqa: E402
-from dedupe.index import ArrayBandStore  # noqa: E402
-from dedupe.shared import MemoryDocStore, SharedStoryIndex, pack_features, unpack_features  # noqa: E402
-from dedupe.stories import StoryConfig, featurise  # noqa: E402
+from dedupe.stories.features import StoryConfig, featurise  # noqa: E402
+from dedupe.stories.index import ArrayBandStore  # noqa: E402
+from dedupe.stories.shared import MemoryDocStore, SharedStoryIndex, pack_features, unpack_features  # noqa: E402
 from netfixture.harness import (  # noqa: E402
     REPO,
     FixtureServer,

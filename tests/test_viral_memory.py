@@ -15,7 +15,7 @@ import textwrap
 import numpy as np
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex, group_stories
-from dedupe.index import batch_pair_blocks, batch_pairs
+from dedupe.stories.index import batch_pair_blocks, batch_pairs
 
 WORDS = ("the minister said on tuesday that the new rail line would open next spring after "
          "years of delay and a budget that doubled while engineers fought flooding in two tunnels "

@@ -1,12 +1,12 @@
 """Stories: syndicated copies of one report, found by LSH candidates + sketch verification.
 
-Candidates are the pairs of documents sharing a band key (``dedupe.index``); a candidate pair is
-linked when ``dedupe.features.link_test`` says the two are copies; stories are the connected
+Candidates are the pairs of documents sharing a band key (``.index``); a candidate pair is
+linked when ``.features.link_test`` says the two are copies; stories are the connected
 components (union-find) of the links. The link test is a pure function of the two documents, and
 the candidates are exactly the pairs sharing a band key, so the result does not depend on
 arrival order: ``StoryIndex`` (incremental) == ``group_stories`` (batch). One exception keeps
 memory linear when a story has thousands of copies: a document meets at most the first 1,024
-documents of an equal-key run (``dedupe.index.MAX_RUN_PARTNERS``), so in a run longer than that
+documents of an equal-key run (``.index.MAX_RUN_PARTNERS``), so in a run longer than that
 a document linking to none of those (but to a later one, in no other shared band) may depend on
 arrival order. Verbatim copies (identical sketches) are joined to their first copy without
 taking part in the candidate search at all.
@@ -21,6 +21,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from ..unionfind import UnionFind
 from .features import (
     LINK_CONTAINMENT,
     LINK_JACCARD,
@@ -35,7 +36,6 @@ from .features import (
     low_bits,
 )
 from .index import BandStore, LSHIndex, batch_pair_blocks
-from .unionfind import UnionFind
 
 __all__ = ["LINK_CONTAINMENT", "LINK_JACCARD", "NO_LINK", "STATE_VERSION", "Features", "PairTest",
            "StoryConfig", "StoryDoc", "StoryIndex", "choose_representative", "featurise",

@@ -2,7 +2,7 @@
 
 Scoring model (the thresholds are chosen on the labelled set, see bench/incidents.py):
 
-  Each story is a bag of evidence keys (``dedupe.evidence``: amounts, dates, entities, key terms,
+  Each story is a bag of evidence keys (``.evidence``: amounts, dates, entities, key terms,
   all in one language-independent key space): those at least two of its copies agree on
   (``combine_copies``), so a portal's sidebar does not lend it other events. Two stories share a
   key when both have it and at least one has it solid (a probe meeting a probe is no evidence). A shared key weighs
@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from ..unionfind import UnionFind
 from .evidence import Evidence, approx_key
-from .unionfind import UnionFind
 
 PRIORS = {"num": 1.0, "approx": 0.5, "pct": 0.8, "date": 0.6, "ent": 1.0, "term": 0.5}
 ANCHOR_KINDS = frozenset({"num", "approx", "pct", "date", "ent"})
