@@ -78,6 +78,7 @@ def test_sampled_langdetect_agrees_with_the_whole_text_on_the_shared_gold_texts(
     import json
 
     from conftest import shared_or_skip
+
     from pipelines.language import SAMPLE_CHARS, _langdetect
 
     gold = json.loads(shared_or_skip("scrapinghub-aeb", "ground-truth.json").read_text("utf-8"))
