@@ -65,8 +65,8 @@ def test_cedict_cache_equals_the_parse_and_is_byte_identical_across_processes(tm
     script = (
         "import gzip, importlib.resources\n"
         "from dataclasses import fields\n"
-        "from dedupe.bilingual import parse_cedict\n"
-        "from pipelines.incidents import CEDICT_PACKAGE, CEDICT_RESOURCE, load_lexicon\n"
+        "from pipelines.incidents import CEDICT_PACKAGE, CEDICT_RESOURCE, load_lexicon, "
+        "parse_cedict\n"
         "cached = load_lexicon()\n"
         "res = importlib.resources.files(CEDICT_PACKAGE).joinpath(CEDICT_RESOURCE)\n"
         "with res.open('rb') as raw, gzip.open(raw, 'rt', encoding='utf-8') as lines:\n"
