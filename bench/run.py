@@ -2,7 +2,7 @@
 
     python -m bench.run            # full: < 30 min on 2 cores, plus the whole-process section
                                    # (cluster at 20k and 200k articles: up to 2.5 h, bounded)
-    python -m bench.run --quick    # a few minutes (whole-process: 2k and 20k, up to 40 min)
+    python -m bench.run --quick    # a few minutes (whole-process: 1k and 5k, up to 40 min)
 
 Needs ../shared (the evaluation data beside the checkout); exits with status 2 without it.
 """

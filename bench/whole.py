@@ -36,12 +36,12 @@ from bench import metrics, syndicate
 
 REPO = Path(__file__).resolve().parents[1]
 SCALES = (20_000, 200_000)
-QUICK_SCALES = (2_000, 20_000)
+QUICK_SCALES = (1_000, 5_000)
 BYHAND_MAX = 20_000  # the by-hand script runs ~1 ms/doc; above this it is not run
 PAGES = 2_000
-QUICK_PAGES = 500
+QUICK_PAGES = 300
 RUN_LIMIT = 1500  # seconds per command (full); a stopped run is reported as such
-QUICK_RUN_LIMIT = 300
+QUICK_RUN_LIMIT = 600
 TINY = 200  # a run this small gives the process's fixed RSS (interpreter, libraries, lexicon)
 SITES = ("news.alpha.example", "www.beta.example", "m.gamma.example", "wire.delta.example")
 _STAGES = re.compile(r"^stages \(s\):\s+(.*)$", re.M)
