@@ -241,6 +241,14 @@ def language_agreement(src: Path, limit: int = 2_000) -> dict:
     return {"texts": len(texts), "asked": asked, "differ": differ, "flips": flips}
 
 
+def html(pages: int, workdir: Path, workers: int, limit: float) -> list[Run]:
+    """Plain trafilatura, then cluster with 1 and ``workers`` processes, on ``pages`` pages."""
+    src, n_pages = html_set(pages, workdir)
+    return [byhand("html", "trafilatura", src, n_pages, workdir, limit=limit),
+            *(cluster(f"html-w{w}", src, n_pages, w, workdir, limit=limit)
+              for w in sorted({1, workers}))]
+
+
 def run(quick: bool = False, scales: tuple[int, ...] | None = None, pages: int | None = None,
         workdir: Path | None = None, workers: int = 2, limit: float | None = None) -> dict:
     """All runs of the section (call from a ``__main__`` guard). The largest text scale runs
@@ -258,10 +266,7 @@ def run(quick: bool = False, scales: tuple[int, ...] | None = None, pages: int |
     index_per_article = None
     for n in scales:
         if n == scales[-1] and len(scales) > 1:  # the HTML runs before the longest one
-            html_src, n_pages = html_set(pages, workdir)
-            html_runs.append(byhand("html", "trafilatura", html_src, n_pages, workdir, limit=limit))
-            html_runs += [cluster(f"html-w{w}", html_src, n_pages, w, workdir, limit=limit)
-                          for w in sorted({1, workers})]
+            html_runs = html(pages, workdir, workers, limit)
         src, truth = text_set(n, workdir)
         if n <= BYHAND_MAX:
             text_runs.append(byhand("text", f"byhand-{n}", src, n, workdir, truth, limit))
@@ -269,13 +274,9 @@ def run(quick: bool = False, scales: tuple[int, ...] | None = None, pages: int |
             text_runs.append(cluster(f"text-{n}-w{w}", src, n, w, workdir, truth, limit))
         if n == scales[-1]:
             index_per_article = index_bytes_per_article(src, min(n, 20_000))
-    if not html_runs:
-        html_src, n_pages = html_set(pages, workdir)
-        html_runs.append(byhand("html", "trafilatura", html_src, n_pages, workdir, limit=limit))
-        html_runs += [cluster(f"html-w{w}", html_src, n_pages, w, workdir, limit=limit)
-                      for w in sorted({1, workers})]
+    html_runs = html_runs or html(pages, workdir, workers, limit)
     return {"text": text_runs, "html": html_runs, "tiny": tiny, "index": index_per_article,
-            "scales": scales, "pages": n_pages, "quick": quick, "language": agreement,
+            "scales": scales, "pages": pages, "quick": quick, "language": agreement,
             "limit": limit}
 
 
