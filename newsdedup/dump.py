@@ -18,13 +18,15 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
-from dedupe import StoryConfig
+from newsdedup.config import Settings
 from newsdedup.output import write_all_outputs
-from newsdedup.readers import check_paths, read_inputs
+from newsdedup.preflight import check_out_dir
+from newsdedup.progress import RunProgress
+from newsdedup.readers import InputError, check_paths, read_inputs
 from newsdedup.spool import SpooledArticle, TextSpool
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import assign_stories
@@ -57,11 +59,12 @@ class RunSummary:
 
     def render(self, biggest: int = 5) -> str:
         multi = [s for s in self.stories if s.size > 1]
+        width = max((len(r) + 1 for r in self.rejected), default=0)  # reason names vary
         lines = [
             f"inputs read:      {self.inputs}",
             f"articles kept:    {self.articles}",
             f"rejected:         {sum(self.rejected.values())}"
-            + "".join(f"\n  {reason:<16}{n}" for reason, n in sorted(self.rejected.items())),
+            + "".join(f"\n  {reason + ':':<{width}} {n:>6}" for reason, n in sorted(self.rejected.items())),
             f"stories:          {len(self.stories)} ({len(multi)} with copies, "
             f"{sum(s.size for s in multi) - len(multi)} copies folded)",
             f"incidents:        {self.incidents}",
@@ -113,43 +116,33 @@ def process_all(items: Iterable[RawDocument | Reject],
             yield from pool.map(_process, batch, chunksize=4)
 
 
-class Progress:
-    """A one-line progress counter, only when stderr is a terminal."""
+class EmptyInput(InputError):
+    """The inputs hold no document at all (an empty folder, empty stdin): exit 3. Writing
+    empty files would wipe the last good output of a scheduled job, so nothing is written."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self.started = time.monotonic()
-
-    def update(self, done: int, kept: int, rejected: int) -> None:
-        if self.enabled and done % 25 == 0:
-            rate = done / max(time.monotonic() - self.started, 1e-6)
-            self.stream.write(f"\r{done} read, {kept} kept, {rejected} rejected ({rate:.0f}/s)")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r\033[K")
+    exit_code = 3
 
 
 def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
-                 progress_stream: TextIO = sys.stderr) -> RunSummary:
-    """Run the whole ``cluster`` job. Raises ``InputError`` before writing anything if an input
-    path is missing or unreadable."""
+                 progress_stream: TextIO = sys.stderr, settings: Settings | None = None) -> RunSummary:
+    """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without).
+    Raises ``InputError`` before writing anything if an input path is missing or unreadable."""
+    settings = settings or Settings()
     check_paths(paths)
+    check_out_dir(out_dir)
     started = time.monotonic()
     summary = RunSummary()
-    progress = Progress(progress_stream)
     take()  # a fresh account for this run
     with TextSpool() as spool:
-        _run(paths, out_dir, workers, stdin, summary, progress, spool)
+        _run(paths, out_dir, workers, stdin, RunProgress(progress_stream, paths), settings,
+             summary, spool)
     summary.stages.update(take())
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _run(paths: list[str], out_dir: Path, workers: int, stdin, summary: RunSummary,
-         progress: Progress, spool: TextSpool) -> None:
+def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProgress,
+         settings: Settings, summary: RunSummary, spool: TextSpool) -> None:
     """Read, process and keep each result (texts in ``spool``), then stories, incidents and
     the output files."""
     articles: list[Article] = []
@@ -164,9 +157,16 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, summary: RunSumma
             rejects.append(result)
             summary.rejected[result.reason] += 1
         progress.update(summary.inputs, len(articles), len(rejects))
-    progress.close()
+    if not summary.inputs:
+        progress.close()
+        raise EmptyInput(f"no input documents in {' '.join(paths)}: nothing written "
+                         "(an earlier output stays as it was)")
     summary.articles = len(articles)
+    progress.phase("grouping stories")
     # shingling and sketching of each 2k+ chunk in `workers` processes too (same clusters)
-    summary.stories = assign_stories(articles, StoryConfig(workers=workers))
-    summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects))
+    summary.stories = assign_stories(articles, replace(settings.matching, workers=workers))
+    progress.phase("incidents, writing")
+    summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
+                                              config=settings.incidents))
+    progress.close()
     summary.titles = {a.id: a.title or "" for a in articles}

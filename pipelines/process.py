@@ -78,6 +78,7 @@ def process_document(raw: RawDocument) -> Article | Reject:
     return Article(
         id=article_id(url), url=url, title=(title or "").strip() or None, text=text,
         lang=lang, script=script, published=utc_iso_date(published),
-        site=site or site_of(url), fetched_at=raw.fetched_at, encoding=encoding,
+        site=site or site_of(url), fetched_at=utc_iso_date(raw.fetched_at) or raw.fetched_at,
+        encoding=encoding,
         location=raw.location,
     )
