@@ -3,16 +3,22 @@
 read (readers) → process each document (decode → extract → language, in a process pool) →
 drop repeated URLs → assign stories → write the contract files. Everything stays in input order
 or is sorted, so the same input gives byte-identical output whatever the worker count.
+
+Memory: inputs flow through in bounded batches (never every page at once), and each kept
+article's text goes to a temporary spool file (``newsdedup.spool``), so what stays resident per
+article is its small fields plus its share of the story index. ``NEWSDEDUP_PROFILE=1`` adds the
+seconds per stage to the summary (``pipelines.timing``).
 """
 from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -21,10 +27,13 @@ from newsdedup.output import write_all_outputs
 from newsdedup.preflight import check_out_dir
 from newsdedup.progress import RunProgress
 from newsdedup.readers import InputError, check_paths, read_inputs
+from newsdedup.spool import SpooledArticle, TextSpool
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import assign_stories
+from pipelines.language import warm_up
 from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
+from pipelines.timing import STAGES, take, timed_iter
 from pipelines.urls import article_id
 
 BATCH_PER_WORKER = 32  # documents in flight per worker: bounds memory on a huge WARC
@@ -41,6 +50,12 @@ class RunSummary:
     incidents: int = 0
     titles: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    stages: Counter = field(default_factory=Counter)  # seconds per stage, summed over processes
+
+    def render_stages(self) -> str:
+        """One line: seconds per stage (``pipelines.timing.STAGES``), summed over processes."""
+        return "stages (s):       " + " ".join(f"{name}={self.stages.get(name, 0.0):.2f}"
+                                               for name in STAGES)
 
     def render(self, biggest: int = 5) -> str:
         multi = [s for s in self.stories if s.size > 1]
@@ -60,11 +75,14 @@ class RunSummary:
             lines += [f"  {s.size:>4} × [{','.join(s.languages)}] {s.story_id}  "
                       f"{self.titles.get(s.representative_id) or ''}"[:120] for s in top]
         lines.append(f"time:             {self.seconds:.1f} s")
+        if os.environ.get("NEWSDEDUP_PROFILE"):
+            lines.append(self.render_stages())
         return terminal_safe("\n".join(lines))  # titles are scraped text
 
 
-def _process(item: RawDocument | Reject) -> Article | Reject:
-    return item if isinstance(item, Reject) else process_document(item)
+def _process(item: RawDocument | Reject) -> tuple[Article | Reject, dict[str, float]]:
+    """One document's result and the stage seconds spent on it (in whichever process)."""
+    return (item if isinstance(item, Reject) else process_document(item)), take()
 
 
 def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Reject]:
@@ -82,12 +100,15 @@ def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[Ra
         yield item
 
 
-def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator[Article | Reject]:
-    """Process in input order, ``workers`` processes wide, a bounded batch at a time."""
+def process_all(items: Iterable[RawDocument | Reject],
+                workers: int) -> Iterator[tuple[Article | Reject, dict[str, float]]]:
+    """Process in input order, ``workers`` processes wide, a bounded batch at a time; each
+    result comes with its stage seconds."""
     if workers <= 1:
         yield from map(_process, items)
         return
     batch_size = BATCH_PER_WORKER * workers
+    warm_up()  # langdetect's profiles loaded once here, inherited by every forked worker
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
         iterator = iter(items)
@@ -111,14 +132,27 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     check_out_dir(out_dir)
     started = time.monotonic()
     summary = RunSummary()
+    take()  # a fresh account for this run
+    with TextSpool() as spool:
+        _run(paths, out_dir, workers, stdin, RunProgress(progress_stream, paths), settings,
+             summary, spool)
+    summary.stages.update(take())
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProgress,
+         settings: Settings, summary: RunSummary, spool: TextSpool) -> None:
+    """Read, process and keep each result (texts in ``spool``), then stories, incidents and
+    the output files."""
     articles: list[Article] = []
     rejects: list[Reject] = []
-    progress = RunProgress(progress_stream, paths)
-    items = _without_repeated_urls(read_inputs(paths, stdin=stdin))
-    for result in process_all(items, workers):
+    items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin)))
+    for result, seconds in process_all(items, workers):
+        summary.stages.update(seconds)
         summary.inputs += 1
         if isinstance(result, Article):
-            articles.append(result)
+            articles.append(SpooledArticle.of(result, spool))
         else:
             rejects.append(result)
             summary.rejected[result.reason] += 1
@@ -129,11 +163,10 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
                          "(an earlier output stays as it was)")
     summary.articles = len(articles)
     progress.phase("grouping stories")
-    summary.stories = assign_stories(articles, settings.matching)
+    # shingling and sketching of each 2k+ chunk in `workers` processes too (same clusters)
+    summary.stories = assign_stories(articles, replace(settings.matching, workers=workers))
     progress.phase("incidents, writing")
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
                                               config=settings.incidents))
     progress.close()
     summary.titles = {a.id: a.title or "" for a in articles}
-    summary.seconds = time.monotonic() - started
-    return summary

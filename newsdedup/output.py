@@ -25,6 +25,7 @@ from dedupe import IncidentConfig
 from pipelines.assign import story_id_for, story_record
 from pipelines.incidents import Incident, Lexicon, assign_incidents
 from pipelines.records import Article, Reject, Story
+from pipelines.timing import timed
 
 ARTICLES_FILE = "articles.jsonl"
 STORIES_FILE = "stories.jsonl"
@@ -209,7 +210,9 @@ def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Seque
                       config: IncidentConfig | None = None) -> list[Incident]:
     """Assign incidents (``config``: the link rule, default IncidentConfig()), then write the
     contract files plus incidents.jsonl: the one way a dump and a crawl store publish results."""
-    incidents = assign_incidents(articles, stories, lexicon=lexicon, config=config)
-    write_outputs(Path(out_dir), articles, stories, rejects,
-                  extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
+    with timed("incidents"):
+        incidents = assign_incidents(articles, stories, lexicon=lexicon, config=config)
+    with timed("write"):
+        write_outputs(Path(out_dir), articles, stories, rejects,
+                      extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
     return incidents

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dedupe import StoryConfig, StoryDoc, choose_representative, group_stories
+from dedupe import StoryConfig, StoryDoc, StoryIndex, choose_representative
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
+from pipelines.timing import timed
+
+NORMALISE_CHUNK = 10_000  # articles folded at a time: bounds the folded copies held at once
 
 
 def story_doc(article: Article) -> StoryDoc:
@@ -52,8 +55,18 @@ def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]]
 
 
 def assign_stories(articles: Sequence[Article], config: StoryConfig | None = None) -> list[Story]:
-    """Group ``articles`` into stories (batch), setting each article's ``story_id``."""
-    docs = {a.id: story_doc(a) for a in articles}
-    clusters = group_stories([docs[a.id] for a in sorted(articles, key=lambda a: a.id)],
-                             config or StoryConfig())
-    return build_stories(articles, clusters)
+    """Group ``articles`` into stories (batch), setting each article's ``story_id``.
+
+    Texts are folded for matching one chunk of ``NORMALISE_CHUNK`` articles at a time and
+    dropped once sketched, so a big dump never holds a second copy of every text (the index
+    gives the same clusters fed in chunks as in one batch)."""
+    ordered = sorted(articles, key=lambda a: a.id)
+    index = StoryIndex(config or StoryConfig())
+    for start in range(0, len(ordered), NORMALISE_CHUNK):
+        with timed("normalise"):
+            docs = [story_doc(a) for a in ordered[start:start + NORMALISE_CHUNK]]
+        with timed("sketch+LSH"):
+            index.add_many(docs)
+        del docs
+    with timed("sketch+LSH"):
+        return build_stories(articles, index.clusters())

