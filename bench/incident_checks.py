@@ -35,6 +35,7 @@ from pipelines.assign import assign_stories
 from pipelines.incidents import assign_incidents
 from pipelines.process import process_document
 from pipelines.records import Article, Location, RawDocument
+from pipelines.urls import canonical_url
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_JSONL = REPO / "samples" / "dump.jsonl"
@@ -111,31 +112,29 @@ def _mobile(url: str) -> str:
     return f"{scheme}://m.{rest}" if not rest.startswith("m.") else f"{scheme}://mobile.{rest[2:]}"
 
 
-def incident_sets(articles: list[Article], strip_mobile: bool = False) -> list[list[str]]:
-    """Incidents as sorted lists of (original) URLs, sorted."""
+def incident_sets(articles: list[Article], original: dict[str, str] | None = None) -> list[list[str]]:
+    """Incidents as sorted lists of URLs (second URLs mapped back by ``original``), sorted."""
+    original = original or {}
     groups: dict[str, set[str]] = {}
     for article in articles:
-        url = article.url
-        if strip_mobile and "://m." in url:
-            url = url.replace("://m.", "://", 1)
-        elif strip_mobile and "://mobile." in url:
-            url = url.replace("://mobile.", "://m.", 1)
-        groups.setdefault(article.incident_id, set()).add(url)
+        groups.setdefault(article.incident_id, set()).add(original.get(article.url, article.url))
     return sorted(sorted(g) for g in groups.values())
 
 
 def duplicated_sample() -> dict:
     """The sample's incidents, and those of the sample with every page at a second URL."""
     lines = SAMPLE_JSONL.read_text(encoding="utf-8").splitlines(keepends=True)
-    doubled = []
+    doubled, original = [], {}
     for line in lines:
         doubled.append(line)
         row = json.loads(line)
-        row["url"] = _mobile(row["url"])
+        second = _mobile(row["url"])
+        original[canonical_url(second)] = canonical_url(row["url"])
+        row["url"] = second
         doubled.append(json.dumps(row, ensure_ascii=False) + "\n")
     plain, plain_incidents = _cluster_jsonl(lines)
     twice, twice_incidents = _cluster_jsonl(doubled)
-    same = incident_sets(plain) == incident_sets(twice, strip_mobile=True)
+    same = incident_sets(plain) == incident_sets(twice, original)
     return {"incidents": len(plain_incidents), "incidents_doubled": len(twice_incidents),
             "unchanged": same}
 

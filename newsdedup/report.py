@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsdedup.output import OutputSet, read_output
+from pipelines.dates import TRUSTED_SOURCES, sort_key
 from pipelines.incidents import Incident, assign_incidents, outlet_of
 from pipelines.normalise import to_simplified, to_traditional
 from pipelines.records import Article, Story
@@ -125,8 +126,17 @@ class IncidentView:
 
 
 def _ordered(articles: Sequence[Article]) -> list[Article]:
-    return sorted(articles, key=lambda a: (_when(a.published) is None,
-                                           _when(a.published) or datetime.min, a.id))
+    # Same-day date-only copies after timestamped ones, longer first (pipelines.dates).
+    return sorted(articles, key=lambda a: (sort_key(a.published, len(a.text)), a.id))
+
+
+def _published(article: Article) -> str:
+    """The date, with its source when that is a guess from the URL, markup or page text."""
+    if not article.published:
+        return "undated"
+    unsure = article.published_source not in TRUSTED_SOURCES
+    return f"{article.published} ({article.published_source or 'source unknown'})" if unsure \
+        else article.published
 
 
 def build_views(output: OutputSet) -> list[IncidentView]:
@@ -194,7 +204,7 @@ def _publications(view: IncidentView) -> str:
         first = article.id == first_id
         rows.append(
             f'<tr class="{"first" if first else ""}"><td class="when">'
-            f'{esc(article.published or "undated")}</td><td><span class="badge '
+            f'{esc(_published(article))}</td><td><span class="badge '
             f'{_lang_class(article.lang)}">{esc(article.lang)}</span></td>'
             f'<td>{esc(outlet_of(article))}{" <span class=star>★ first</span>" if first else ""}'
             f'</td><td>{_title_link(article)}</td><td class="when">{esc(article.story_id or "")}'
@@ -209,7 +219,7 @@ def _stories(view: IncidentView) -> str:
         copies = _ordered([by_id[i] for i in story.article_ids if i in by_id])
         rep = by_id.get(story.representative_id)
         items = "".join(
-            f'<li>{esc(c.published or "undated")} · <span class="badge {_lang_class(c.lang)}">'
+            f'<li>{esc(_published(c))} · <span class="badge {_lang_class(c.lang)}">'
             f'{esc(c.lang)}</span>{esc(outlet_of(c))} — {_title_link(c)}'
             f'{" <span class=star>(first copy)</span>" if i == 0 and len(copies) > 1 else ""}</li>'
             for i, c in enumerate(copies))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dedupe import StoryConfig, StoryDoc, choose_representative, group_stories
+from pipelines.dates import robust_first, sortable
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
 
@@ -16,7 +17,7 @@ def story_doc(article: Article) -> StoryDoc:
     """What dedupe sees of an article: its text folded for matching (the title is left out:
     portals rewrite headlines, so a headline says little about being a copy)."""
     return StoryDoc(id=article.id, text=normalise_for_matching(article.text),
-                    published=article.published, length=len(article.text))
+                    published=sortable(article.published), length=len(article.text))
 
 
 def story_id_for(article_ids: Sequence[str]) -> str:
@@ -35,13 +36,12 @@ def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]]
         story_id = story_id_for(cluster)
         for article in members:
             article.story_id = story_id
-        dates = sorted(a.published for a in members if a.published)
         stories.append(Story(
             story_id=story_id,
             article_ids=sorted(cluster),
             representative_id=choose_representative([docs[i] for i in cluster]),
             languages=sorted({a.lang for a in members}),
-            first_published=dates[0] if dates else None,
+            first_published=robust_first([a.published for a in members]),
         ))
     return sorted(stories, key=lambda s: s.story_id)
 

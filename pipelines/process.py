@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from pipelines.dates import Dated
 from pipelines.decode import decode_html
 from pipelines.extract import extract_article
 from pipelines.language import detect_language
@@ -45,10 +46,17 @@ def iso_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
-def _extract(raw: RawDocument) -> tuple[str, str | None, str | None, str | None, str | None]:
-    """Text, title, published, site and encoding of ``raw``, whichever form it came in."""
+def _record_date(raw: RawDocument) -> Dated:
+    """The input's own date (a JSONL field, a feed item), if it parses to at least a day."""
+    value = iso_date(raw.published)
+    return Dated(value, raw.published_source or "record") if value else Dated()
+
+
+def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str | None]:
+    """Text, title, publication date, site and encoding of ``raw``, whichever form it came in.
+    A text record's date is its own field only: nothing is read from the body."""
     if raw.text is not None:
-        return raw.text.strip(), raw.title, raw.published, None, None
+        return raw.text.strip(), raw.title, _record_date(raw), None, None
     encoding = None
     html = raw.html
     if html is None:
@@ -57,7 +65,10 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, str | None, str | None,
         decoded = decode_html(raw.body, raw.content_type)
         html, encoding = decoded.html, decoded.encoding
     extracted = extract_article(html, raw.url)
-    return extracted.text, raw.title or extracted.title, raw.published or extracted.published, \
+    stated = _record_date(raw)
+    if not stated.value:
+        stated = Dated(iso_date(extracted.published), extracted.published_source)
+    return extracted.text, raw.title or extracted.title, stated if stated.value else Dated(), \
         extracted.site, encoding
 
 
@@ -73,7 +84,8 @@ def process_document(raw: RawDocument) -> Article | Reject:
     url = canonical_url(raw.url)
     return Article(
         id=article_id(url), url=url, title=(title or "").strip() or None, text=text,
-        lang=lang, script=script, published=iso_date(published),
+        lang=lang, script=script, published=published.value,
+        published_source=published.source,
         site=site or site_of(url), fetched_at=raw.fetched_at, encoding=encoding,
         location=raw.location,
     )
