@@ -139,6 +139,28 @@ def duplicated_sample() -> dict:
             "unchanged": same}
 
 
+def templated_veto_effect(seed: int = 0) -> dict:
+    """Story pairwise P/R on the syndication set (bench.syndicate copies of every base, their
+    extracted texts) with and without the short-template veto (dedupe.templates)."""
+    from dedupe import StoryConfig, group_stories
+    from dedupe.templates import split_templated
+    from pipelines.assign import story_doc
+
+    copies, _ = syndicate.generate(syndicate.load_base_stories(), seed, with_pages=False)
+    articles = [Article(id=c.id, url=c.url, title=c.title, text=c.text, lang=c.lang,
+                        script=None, published=c.published, site=c.portal) for c in copies]
+    truth = {c.id: c.label for c in copies}
+    docs = {a.id: story_doc(a) for a in articles}
+    clusters = group_stories([docs[i] for i in sorted(docs)], StoryConfig())
+    split = split_templated(clusters, {i: d.text for i, d in docs.items()})
+    out = {"copies": len(copies)}
+    for name, groups in (("without", clusters), ("with", split)):
+        pred = {i: n for n, g in enumerate(groups) for i in g}
+        s = pairwise_scores(truth, pred)
+        out[name] = {"precision": round(s.precision, 4), "recall": round(s.recall, 4)}
+    return out
+
+
 def synthetic_docs(n: int, seed: int = 0, vocabulary: int = 200_000,
                    keys_per_doc: int = 40, span_days: int = 365) -> list[IncidentDoc]:
     """``n`` stories with Zipf-distributed keys (a few very common, most rare) and dates over

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dedupe import StoryConfig, StoryDoc, choose_representative, group_stories
+from dedupe.templates import split_templated
 from pipelines.dates import robust_first, sortable
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
@@ -51,4 +52,6 @@ def assign_stories(articles: Sequence[Article], config: StoryConfig | None = Non
     docs = {a.id: story_doc(a) for a in articles}
     clusters = group_stories([docs[a.id] for a in sorted(articles, key=lambda a: a.id)],
                              config or StoryConfig())
+    # Short templated texts (county warnings) whose places/numbers clash are separate stories.
+    clusters = split_templated(clusters, {i: doc.text for i, doc in docs.items()})
     return build_stories(articles, clusters, docs)
