@@ -11,6 +11,8 @@ every page at a second URL keeps its incidents, and the incident stage's speed a
   incident in stories.
 * ``duplicated_sample``: samples/dump.jsonl with every record also served at a second (mobile)
   URL; its incidents, as sets of the original URLs, must equal those of the sample itself.
+* ``templated_veto_effect``: the syndication set's story P/R with and without the
+  short-template veto (no recall may be lost).
 * ``incident_speed``: stories/s of the incident stage (``IncidentIndex`` add + clusters) on
   synthetic stories drawn from a Zipf key vocabulary, at 10k and 100k stories.
 
@@ -200,6 +202,7 @@ def incident_speed(sizes: tuple[int, ...] = (10_000, 100_000), seed: int = 0) ->
 def run(quick: bool = False) -> dict:
     return {"unrelated_news": unrelated_news(),
             "duplicated_sample": duplicated_sample(),
+            "templated": templated_veto_effect(),
             "speed": incident_speed((2_000, 10_000) if quick else (10_000, 100_000))}
 
 
@@ -216,6 +219,14 @@ def to_markdown(result: dict) -> str:
              f"{u['story_pairs_joined']} story pairs joined).", "",
              f"Sample with every page at a second URL: {d['incidents']} → "
              f"{d['incidents_doubled']} incidents, same incidents: {d['unchanged']}.", "",
+             f"Short-template veto (dedupe.templates) on the syndication set "
+             f"({result['templated']['copies']} copies): story pairwise P/R without "
+             f"{result['templated']['without']['precision']:.4f} / "
+             f"{result['templated']['without']['recall']:.4f}, with "
+             f"{result['templated']['with']['precision']:.4f} / "
+             f"{result['templated']['with']['recall']:.4f}.", "",
+             "Incident stage (IncidentIndex add + clusters) on synthetic stories (Zipf keys over a "
+             "year, every 8th a follow-up of an earlier one):", "",
              "| stories | incident stage seconds | stories/s | incidents |", "|---|---|---|---|"]
     lines += [f"| {r['stories']:,} | {r['seconds']} | {r['stories_per_s']:,} | {r['incidents']:,} |"
               for r in result["speed"]]

@@ -1,45 +1,53 @@
 """Incidents: the stories of one event, across outlets and languages, linked by shared evidence.
 
-Scoring model (the thresholds are chosen on the labelled set, see bench/incidents.py):
+Scoring model (thresholds chosen on the tuning splits and the unrelated-news check, see
+bench/incidents.py and bench/incident_checks.py; the ``held`` split was never tuned on):
 
   Each story is a bag of evidence keys (``dedupe.evidence``: amounts, dates, entities, key terms,
-  all in one language-independent key space): those at least two of its copies agree on
-  (``combine_copies``), so a portal's sidebar does not lend it other events. Two stories share a key when both have it and at
-  least one has it solid (a probe meeting a probe is no evidence). A shared key weighs
+  all in one language-independent key space): those at least two of its *outlets* agree on
+  (``incident_groups.combine_copies``), so a sidebar does not lend it other events and a page
+  at a second URL does not vote twice. Two stories share a key when both have it and at least one
+  has it solid. A shared key weighs
 
-      w(k) = PRIOR[kind(k)] · ln((n + 1) / df(k)) / ln(n + 1)
+      w(k) = PRIOR[kind(k)] · min(ln((n + 1) / df(k)) / ln(n + 1), background(k))
 
-  an IDF scaled to [0, 1], where n is the number of stories published in the pair's time range
-  (from the earlier story's day − window to the later one's + window; undated stories always
-  count) and df(k) how many of them have k. So "court", "deepfake" or "China", found all over
-  that fortnight, weigh almost nothing, while "1200 videos", "Yu" or "Linzi" weigh nearly 1:
-  the score reads as "how many rare facts the two reports share". Scaling by ln(n + 1) keeps
-  that reading, and the thresholds, the same for a 20-story test and a 100,000-story crawl;
-  n is floored at ``rarity_floor`` because IDF over a handful of stories says nothing.
-  One fact counts once: an entity key inside a longer shared entity key (``hangzhou`` inside
-  ``hangzhouintermediatepeoplecourt``) and the rounded form of a shared exact number add nothing.
+  an IDF scaled to [0, 1] over the n stories published in the pair's time range (the earlier
+  day − window to the later + window; n floored at ``rarity_floor``), capped by the key's
+  rarity in general language (``IncidentDoc.background``, from wordfreq in the pipeline), so
+  "US", "China" or a big city weigh little in a small or topical corpus too. One fact counts
+  once (a name inside a longer shared name, the rounded form of a shared number), and at most
+  ``max_small_numbers`` two-digit numbers count.
 
-  score(a, b) = Σ w(k) over shared keys. The pair is linked when the stories were first
-  published at most ``window_days`` apart (unknown dates do not block), score ≥ ``min_score``
-  and at least ``min_anchors`` of the shared keys are rare facts: numbers, dates or entities (not
-  topic terms) whose scaled IDF is ≥ ``anchor_rarity``. Topic words alone never link two events.
+  score(a, b) = Σ w(k) + the weight of a combination of common names and terms rare together
+  (``_combo``). The pair is linked when score ≥ ``min_score``, at least ``min_anchors`` shared
+  keys are rare facts (numbers, dates, names with w ≥ ``anchor_rarity`` · prior; a rare
+  combination counts one or two), the score is ≥ ``min_coverage`` of the lighter story's own
+  evidence (two long reports on one topic share several rare names by their sheer number), and
+  the stories are close enough in time for the evidence: ``allowed_gap`` grows with the strong
+  facts shared (10 days → 180 → 400); an undated story needs strong facts.
 
-  Incidents are the connected components (union-find) of the links.
+  Incidents: links merge groups strongest first, and only when the groups' cores match
+  (``incident_groups.merge_links``): no chaining through one member's side facts.
+
+Candidates are found through keys, each followed from a story only when few stories hold it
+within the longest gap (``candidate_pairs``): linear in the number of stories.
 
 Order independence: a pair's score depends only on the two stories and on the set of stories
-around their dates; ``IncidentIndex.clusters()`` scores the candidate pairs of the current set, so
-adding stories in any order (or in batch, ``group_incidents``) gives the same incidents.
+around their dates, and grouping only on the links; ``IncidentIndex.clusters()`` works on the
+current set, so adding stories in any order (or in batch, ``group_incidents``) gives the same
+incidents.
 """
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
+from .day_counts import DayCounts
 from .evidence import approx_key
 from .incident_groups import combine_copies, merge_links
 
@@ -89,6 +97,7 @@ class IncidentConfig:
     # It never makes a fact strong, so it links stories close in time only.
     combo_min: int = 4
     combo_prior: float = 1.0
+    combo_scan: int = 1024  # a combination whose rarest key has more stories is not rare
     # Candidate pairs come from keys held by at most this many stories within max gap of a
     # story (a commoner key is no anchor whatever the corpus: linear candidate generation).
     posting_cap: int = 64
@@ -164,31 +173,6 @@ def subsumed(shared: set[str]) -> set[str]:
     return out & shared
 
 
-class _DayCounts:
-    """Sorted days of the dated members and a count of the undated ones."""
-
-    def __init__(self) -> None:
-        self.days: list[int] = []
-        self.undated = 0
-
-    def add(self, day: int | None) -> None:
-        if day is None:
-            self.undated += 1
-        else:
-            insort(self.days, day)
-
-    def remove(self, day: int | None) -> None:
-        if day is None:
-            self.undated -= 1
-        else:
-            del self.days[bisect_left(self.days, day)]
-
-    def count(self, lo: int | None, hi: int | None) -> int:
-        if lo is None or hi is None:
-            return len(self.days) + self.undated
-        return bisect_right(self.days, hi) - bisect_left(self.days, lo) + self.undated
-
-
 class IncidentIndex:
     """Incremental incident clustering: ``add`` stories as they come, ``clusters()`` any time.
 
@@ -199,8 +183,10 @@ class IncidentIndex:
         self.config = config
         self._docs: dict[str, IncidentDoc] = {}
         self._postings: dict[str, set[str]] = defaultdict(set)
-        self._all = _DayCounts()
-        self._key_days: dict[str, _DayCounts] = defaultdict(_DayCounts)
+        self._all = DayCounts()
+        self._key_days: dict[str, DayCounts] = defaultdict(DayCounts)
+        self._own: dict[str, float] = {}  # own_weight of stored stories; cleared on change
+        self._prior = dict(config.priors)
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -213,6 +199,7 @@ class IncidentIndex:
         return doc_id in self._docs
 
     def add(self, doc: IncidentDoc) -> None:
+        self._own.clear()
         if doc.id in self._docs:
             self.remove(doc.id)
         self._docs[doc.id] = doc
@@ -223,6 +210,7 @@ class IncidentIndex:
             self._key_days[key].add(day)
 
     def remove(self, doc_id: str) -> None:
+        self._own.clear()
         doc = self._docs.pop(doc_id)
         day = _ordinal(doc.day)
         self._all.remove(day)
@@ -251,7 +239,8 @@ class IncidentIndex:
         if not df:
             return 0.0, 0
         n = max(self._all.count(lo, hi) if n is None else n, self.config.rarity_floor)
-        return self.config.prior(key) * min(_idf(n, df), background), df
+        prior = self._prior.get(key[:key.find(":")], 1.0)
+        return prior * min(math.log((n + 1) / df) / math.log(n + 1), background), df
 
     def _combo(self, keys: Sequence[str], lo: int | None, hi: int | None,
                n: int) -> tuple[tuple[str, ...], float, int]:
@@ -266,8 +255,11 @@ class IncidentIndex:
         terms = sum(kind_of(k) == "term" for k in keys)
         if len(keys) < cfg.combo_min or terms < 3 or terms == len(keys):
             return (), 0.0, 0
-        together = set.intersection(*(self._postings[k] for k in keys))
-        days = [_ordinal(self._docs[i].day) for i in together]
+        postings = sorted((self._postings[k] for k in keys), key=len)
+        if len(postings[0]) > cfg.combo_scan:
+            return (), 0.0, 0  # even its rarest part is common: not a rare combination
+        days = [_ordinal(self._docs[i].day) for i in postings[0]
+                if all(i in other for other in postings[1:])]
         df = sum(1 for d in days if d is None or lo is None or lo <= d <= hi)
         idf = _idf(max(n, cfg.rarity_floor), max(df, 1))
         weight = cfg.combo_prior * idf * min(len(keys) - 2, 3) / 2
@@ -313,8 +305,7 @@ class IncidentIndex:
         allowed = cfg.allowed_gap(strong)
         # Undated: only evidence that would link stories months apart links them.
         within = days <= allowed if days is not None else allowed > cfg.window_days
-        own = min(self._own_weight(doc_a, lo, hi, in_range),
-                  self._own_weight(doc_b, lo, hi, in_range))
+        own = min(self.own_weight(doc_a), self.own_weight(doc_b))
         coverage = total / own if own else 0.0
         linked = (within and total >= cfg.min_score and anchors >= cfg.min_anchors
                   and coverage >= cfg.min_coverage)
@@ -336,10 +327,22 @@ class IncidentIndex:
                          anchors, linked, reason, strong, allowed, combo, combo_weight,
                          round(coverage, 4))
 
-    def _own_weight(self, doc: IncidentDoc, lo: int | None, hi: int | None, n: int) -> float:
-        """Σ weight of a story's own solid keys among the stories in [lo, hi]."""
-        return math.fsum(self.weight(k, lo, hi, n, doc.background.get(k, 1.0))[0]
-                         for k in doc.keys)
+    def own_weight(self, doc: IncidentDoc) -> float:
+        """Σ weight of a story's own solid keys among the stories within ``window_days`` of
+        it: how much evidence it carries (cached for the stories of the index until it
+        changes; computed afresh for any other doc, e.g. an incident's core)."""
+        stored = self._docs.get(doc.id) is doc
+        if stored and doc.id in self._own:
+            return self._own[doc.id]
+        day = _ordinal(doc.day)
+        lo, hi = (None, None) if day is None else (day - self.config.window_days,
+                                                   day + self.config.window_days)
+        n = self._all.count(lo, hi)
+        total = math.fsum(self.weight(k, lo, hi, n, doc.background.get(k, 1.0))[0]
+                          for k in doc.keys)
+        if stored:
+            self._own[doc.id] = total
+        return total
 
     def candidate_pairs(self) -> list[tuple[str, str]]:
         """Every pair that could be linked, sorted; linear in the number of stories.
@@ -386,8 +389,9 @@ class IncidentIndex:
                     pair = (a, b) if a < b else (b, a)
                     if rare_a and rare_b:
                         anchors[pair] += 1
-                    if combo_a and combo_b:
-                        combos.add(pair)
+                    if combo_a and combo_b and (day_a is None or day_b is None
+                                                or abs(day_a - day_b) <= window):
+                        combos.add(pair)  # a combination never makes a fact strong
         need = cfg.min_anchors
         return sorted(p for p in anchors.keys() | combos
                       if anchors[p] + 2 * (p in combos) >= need)
