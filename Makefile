@@ -36,7 +36,10 @@ demo: $(STAMP)
 	$(VENV)/bin/newsdedup cluster samples/dump --out output
 	$(VENV)/bin/newsdedup report --out output
 
+# Lint first: ruff (lint + import order) and import-linter (imports only go down; pyproject.toml).
 test: $(STAMP) system-packages
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 bench: $(STAMP)

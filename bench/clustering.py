@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench import metrics, syndicate, throughput
-from bench.baseline import (QUICK_SHINGLINGS, SHINGLINGS, THRESHOLDS, baseline_clusters,
-                            baseline_minhashes)
+from bench.baseline import QUICK_SHINGLINGS, SHINGLINGS, THRESHOLDS, baseline_clusters, baseline_minhashes
 
 QUICK_BASES = 150
 
@@ -132,6 +131,7 @@ def end_to_end(copies: Sequence[syndicate.Copy], pages: Sequence[syndicate.Page]
     normalise + group_stories; baseline = trafilatura.extract on the bytes + the baseline at its
     best config. A page that yields no article is its own singleton."""
     import trafilatura
+
     from pipelines.normalise import normalise_for_matching
     from pipelines.process import process_document
     from pipelines.records import Article, Location, RawDocument

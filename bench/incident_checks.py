@@ -32,7 +32,7 @@ from pathlib import Path
 
 from bench import syndicate
 from bench.metrics import pairwise_scores
-from dedupe.incidents import IncidentDoc, IncidentIndex
+from dedupe.incidents.linking import IncidentDoc, IncidentIndex
 from pipelines.assign import assign_stories
 from pipelines.incidents import assign_incidents
 from pipelines.process import process_document
@@ -145,7 +145,7 @@ def templated_veto_effect(seed: int = 0) -> dict:
     """Story pairwise P/R on the syndication set (bench.syndicate copies of every base, their
     extracted texts) with and without the short-template veto (dedupe.templates)."""
     from dedupe import StoryConfig, group_stories
-    from dedupe.templates import split_templated
+    from dedupe.stories.templates import split_templated
     from pipelines.assign import story_doc
 
     copies, _ = syndicate.generate(syndicate.load_base_stories(), seed, with_pages=False)

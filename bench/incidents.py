@@ -47,7 +47,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bench.metrics import pairwise_scores
-from dedupe.incidents import IncidentConfig, IncidentDoc, IncidentIndex, kind_of
+from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex, kind_of
 from pipelines.assign import assign_stories
 from pipelines.incidents import build_incidents, incident_docs, load_lexicon
 from pipelines.language import detect_language

@@ -99,8 +99,8 @@ def index_section(url: str, n_docs: int) -> dict:
     import redis
 
     from bench.throughput import scaled as _scaled
-    from dedupe import StoryDoc, StoryIndex
     from crawler.redis_backend import shared_story_index
+    from dedupe import StoryDoc, StoryIndex
 
     docs = [StoryDoc(d.id, d.text, None, len(d.text)) for d in _scaled(n_docs, 0)]
     client = redis.Redis.from_url(url)

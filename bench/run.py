@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     sections += [clustering.to_markdown(clustering.run(args.quick, args.seed)),
                  f"_Clustering sections: {time.perf_counter() - t0:.0f} s._", ""]
+    sections += [section_in_subprocess(["bench.viral"], 600, "Viral story"), ""]
     t0 = time.perf_counter()
     from bench import incidents
     sections += [incidents.to_markdown(incidents.run()), "",

@@ -24,14 +24,12 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler as RedisSchedulerBase
 from twisted.internet.task import LoopingCall
 
+from crawler.storage import StoreExtension, redis_mode
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
-
-
-def redis_mode(settings) -> bool:
-    return bool(settings.get("NEWSDEDUP_REDIS_URL"))
 
 
 def run_key(settings, name: str) -> str:
@@ -103,8 +101,13 @@ class RunCoordinator:
         return ext
 
     @property
+    def backend(self) -> StoreExtension:
+        return StoreExtension.of(self.crawler)
+
+    @property
     def state(self):
-        return self.crawler.spider.store.state
+        """The run's shared state (crawler.redis_backend.SharedCrawlState)."""
+        return self.backend.run
 
     def busy(self) -> bool:
         engine = self.crawler.engine
@@ -113,18 +116,22 @@ class RunCoordinator:
     def beat(self) -> None:
         engine = self.crawler.engine
         if engine is None or engine._slot is None or engine._slot.closing is not None:
-            return  # closing: the store has left the run (see SharedStore.export)
+            return  # closing: this worker is leaving the run (see spider_closed)
         self.state.heartbeat(self.busy(), ttl=self.interval * 6)
 
     def spider_opened(self, spider) -> None:
         self.timer.start(self.interval, now=True)
 
     def spider_closed(self, spider, reason: str) -> None:
+        """Leave the run (after StoreExtension published the last batch); the last worker to
+        leave says so in the stats, and its caller writes the merged output files."""
         if self.timer.running:
             self.timer.stop()
+        self.state.leave()
+        self.crawler.stats.set_value("newsdedup/last_worker", not self.state.live_workers())
 
     def spider_idle(self, spider) -> None:
-        spider.store.commit()  # publish this worker's last batch before anyone sweeps
+        self.backend.store.commit()  # publish this worker's last batch before anyone sweeps
         self.state.heartbeat(False, ttl=self.interval * 6)
         if not self.all_quiet():
             self.poll_soon()

@@ -20,6 +20,10 @@ from lxml import etree
 _XML_DECL = re.compile(rb'^(\s*<\?xml[^>]*?encoding\s*=\s*["\'])([A-Za-z0-9_-]+)(["\'])', re.I)
 _GB_FAMILY = {b"gb2312", b"gbk", b"gb18030", b"x-gbk", b"cp936"}
 GZIP_MAGIC = b"\x1f\x8b"
+# A numeric character reference: one naming a surrogate (&#xD800;) or a code point beyond
+# U+10FFFF is kept by libxml2's recover mode as bytes that are not UTF-8, and reading that
+# element's text then raises, which lost the whole feed; such references become U+FFFD first.
+_CHAR_REF = re.compile(rb"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});")
 
 
 class FeedError(ValueError):
@@ -50,7 +54,8 @@ def parse_xml_hub(body: bytes, base_url: str, max_size: int = 50 * 1024 * 1024) 
     kind = _local(root.tag)
     if kind == "sitemapindex":
         locs = [_text(el, "loc") for el in _children(root, "sitemap")]
-        return HubLinks("sitemapindex", hubs=tuple(urljoin(base_url, u) for u in locs if u))
+        return HubLinks("sitemapindex", hubs=tuple(_join(base_url, u) for u in locs
+                                                   if u and _join(base_url, u)))
     if kind == "urlset":
         return HubLinks("urlset", articles=tuple(_sitemap_links(root, base_url)))
     if kind in ("rss", "RDF"):
@@ -60,8 +65,10 @@ def parse_xml_hub(body: bytes, base_url: str, max_size: int = 50 * 1024 * 1024) 
     raise FeedError(f"unknown root element <{kind}>")
 
 
-def iso_date(value: str | None) -> str | None:
-    """RFC 822 (RSS) or W3C/ISO 8601 (Atom, sitemaps) date → ISO 8601; None if unreadable."""
+def feed_date(value: str | None) -> str | None:
+    """RFC 822 (RSS) or W3C/ISO 8601 (Atom, sitemaps) date → ISO 8601 with the publisher's
+    offset kept (a hint; ``pipelines.process.utc_iso_date`` makes it UTC for the output);
+    None if unreadable."""
     if not value or not value.strip():
         return None
     value = value.strip()
@@ -87,7 +94,14 @@ def _ungzip(body: bytes, max_size: int) -> bytes:
     return data
 
 
+def _valid_char_ref(match: re.Match) -> bytes:
+    ref = match.group(1)
+    value = int(ref[1:], 16) if ref[:1] in b"xX" else int(ref)
+    return match.group(0) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else b"&#xFFFD;"
+
+
 def _parse(body: bytes) -> etree._Element:
+    body = _CHAR_REF.sub(_valid_char_ref, body)
     match = _XML_DECL.match(body)
     if match and match.group(2).lower() in _GB_FAMILY:
         text = body.decode("gb18030", errors="replace")
@@ -112,11 +126,24 @@ def _children(el: etree._Element, name: str) -> list[etree._Element]:
 
 
 def _text(el: etree._Element, name: str) -> str | None:
+    """The stripped text of the first child ``name``; None if absent, empty or undecodable (one
+    bad title must not lose the feed)."""
     for child in el:
         if _local(child.tag) == name:
-            text = "".join(child.itertext()).strip()
+            try:
+                text = "".join(child.itertext()).strip()
+            except UnicodeDecodeError:
+                return None
             return text or None
     return None
+
+
+def _join(base_url: str, url: str) -> str | None:
+    """``url`` resolved against ``base_url``; None if it cannot be a URL (``http://[::1/x``)."""
+    try:
+        return urljoin(base_url, url.strip())
+    except ValueError:
+        return None
 
 
 def _sitemap_links(root: etree._Element, base_url: str) -> list[Link]:
@@ -128,8 +155,9 @@ def _sitemap_links(root: etree._Element, base_url: str) -> list[Link]:
         title = published = None
         for news in _children(url_el, "news"):  # Google News extension
             title = _text(news, "title")
-            published = iso_date(_text(news, "publication_date"))
-        links.append(Link(urljoin(base_url, loc), title, published))
+            published = feed_date(_text(news, "publication_date"))
+        if _join(base_url, loc):
+            links.append(Link(_join(base_url, loc), title, published))
     return links
 
 
@@ -142,9 +170,9 @@ def _rss_links(root: etree._Element, base_url: str) -> list[Link]:
             guid = next((g for g in _children(item, "guid")
                          if g.get("isPermaLink", "true") != "false"), None)
             url = (guid.text or "").strip() if guid is not None else None
-        if url:
+        if url and _join(base_url, url):
             date = _text(item, "pubDate") or _text(item, "date")
-            links.append(Link(urljoin(base_url, url), _text(item, "title"), iso_date(date)))
+            links.append(Link(_join(base_url, url), _text(item, "title"), feed_date(date)))
     return links
 
 
@@ -156,7 +184,7 @@ def _atom_links(root: etree._Element, base_url: str) -> list[Link]:
             if link.get("rel", "alternate") == "alternate" and link.get("href"):
                 href = link.get("href")
                 break
-        if href:
+        if href and _join(base_url, href):
             date = _text(entry, "published") or _text(entry, "updated")
-            links.append(Link(urljoin(base_url, href), _text(entry, "title"), iso_date(date)))
+            links.append(Link(_join(base_url, href), _text(entry, "title"), feed_date(date)))
     return links

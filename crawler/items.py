@@ -61,5 +61,4 @@ class AliasItem:
 
     source: str
     urls: list[str]  # the redirect chain before the known page
-    target: str
     fetched_at: str

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
+from crawler.storage import StoreExtension
 from pipelines.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -15,6 +19,62 @@ if TYPE_CHECKING:
 
 class AlreadySeen(IgnoreRequest):
     """An article URL the store has already handled in an earlier run."""
+
+
+class OffsiteRedirect(IgnoreRequest):
+    """A redirect to a host outside the source's allowed_domains: dropped before it is sent."""
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already in the request's own redirect chain."""
+
+
+class DecompressionBomb(IgnoreRequest):
+    """A compressed body that decompresses past DOWNLOAD_MAXSIZE (a gzip bomb, or a huge page)."""
+
+
+class RedirectGuardMiddleware:
+    """Redirect targets pass the checks every request passes: the source's domains, and no loop.
+
+    Article requests carry dont_filter=True (the seen-URL filter is ours), which Scrapy's offsite
+    filter skips and a redirect inherits: without this, an allowed URL answering ``302 Location:
+    other-host`` had the other host fetched and stored. Runs first (priority 40), so an offsite
+    target costs neither a robots.txt request nor a fetch. A redirect back into its own chain is a
+    loop: a failure (retried next run), not an alias of a page that was never fetched.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        chain = request.meta.get("redirect_urls")
+        if not chain or "source" not in request.meta:
+            return
+        source_named = getattr(self.crawler.spider, "source_named", None)
+        if source_named is not None and not source_named(request.meta["source"]).on_domain(request.url):
+            raise OffsiteRedirect(f"redirect from {chain[-1]} to {request.url}, outside the "
+                                  f"source's allowed_domains: not requested")
+        url = canonical_url(request.url)
+        if url in {canonical_url(u) for u in chain}:
+            raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, request.url])}")
+
+
+class BombSafeCompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's HttpCompressionMiddleware (same bounds), raising ``DecompressionBomb`` when a body
+    decompresses past DOWNLOAD_MAXSIZE, so the spider records it as a fault of its own (a final
+    reject: not fetched again every run) instead of a robots.txt-style "disallowed"."""
+
+    def process_response(self, request, response, spider=None):
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as err:
+            if hasattr(err.__cause__, "decompressed_size"):
+                raise DecompressionBomb(str(err)) from err
+            raise
 
 
 class FixedProxyMiddleware:
@@ -60,9 +120,31 @@ class RetryBackoffMiddleware:
         return min(self.cap, self.base * 2 ** (attempt - 1)) if attempt > 0 else 0.0
 
     async def process_request(self, request: Request) -> None:
-        wait = self.delay(request.meta.get("retry_times", 0))
+        attempt = request.meta.get("retry_times", 0)
+        wait = max(self.delay(attempt), request.meta.get("retry_after", 0.0)) if attempt else 0.0
         if wait > 0:
             await asyncio.sleep(wait)
+
+    def process_response(self, request: Request, response):
+        """Remember a 429/503's Retry-After (seconds or an HTTP date), capped at the backoff
+        maximum, for the retry RetryMiddleware is about to schedule (it copies the meta)."""
+        value = response.headers.get(b"Retry-After") if response.status in (429, 503) else None
+        if value:
+            request.meta["retry_after"] = min(self.cap, max(0.0, retry_after_seconds(
+                value.decode("latin-1"))))
+        return response
+
+
+def retry_after_seconds(value: str, now: float | None = None) -> float:
+    """Seconds a Retry-After header asks for: delta-seconds or an HTTP date; 0 if unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return 0.0
+    return when - (time.time() if now is None else now)
 
 
 class SeenUrlMiddleware:
@@ -76,7 +158,8 @@ class SeenUrlMiddleware:
     """
 
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+        backend = StoreExtension.of(crawler)
+        self.frontier, self.shared = backend.store.frontier, backend.run
         self.requested: set[str] = set()
 
     @classmethod
@@ -87,12 +170,10 @@ class SeenUrlMiddleware:
         if request.meta.get("kind") != "article" or request.meta.get("retry_times"):
             return
         url = canonical_url(request.url)
-        store = getattr(self.crawler.spider, "store", None)
-        if store is not None and store.is_seen(url):
+        if self.frontier.is_seen(url):
             raise AlreadySeen(request.url)
-        shared = getattr(store, "state", None)
-        if shared is not None:  # Redis mode: the run's claims are shared by every worker
-            if not shared.claim(url, f"recovered:{request.meta['recovered']}"
+        if self.shared is not None:  # Redis mode: the run's claims are shared by every worker
+            if not self.shared.claim(url, f"recovered:{request.meta['recovered']}"
                                if request.meta.get("recovered") else "claimed"):
                 raise AlreadySeen(request.url)
         elif url in self.requested:

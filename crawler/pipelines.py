@@ -2,14 +2,14 @@
 
 ProcessPipeline: decode → extract → language (``process_document``) and the watchlist filter,
 in a process pool so extraction never runs on the reactor thread. StorePipeline: the store
-stage (``crawler.store``), which assigns stories as batches commit and, at the end of the run,
-rewrites articles.jsonl / stories.jsonl / rejects.jsonl in the out dir.
+stage (``crawler.store``, reached through ``crawler.storage.StoreExtension``), which commits in
+batches; each commit assigns the batch's articles to stories. Writing the output files is the
+caller's job once the crawl is over (``newsdedup.crawl``).
 """
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -17,19 +17,17 @@ from typing import Any
 from twisted.internet.task import LoopingCall
 
 from crawler.items import AliasItem, FailureItem, HubItem, PageItem
+from crawler.storage import StoreExtension
 from crawler.worker import init_worker, process_page
+from pipelines.cores import usable_cores
 from pipelines.records import Article, Location, Reject
 
 
-def default_workers() -> int:
+def default_extract_processes() -> int:
     """One extraction process per usable core but one, which the reactor keeps. On 2 cores a
     second worker only competes with the reactor (bench/crawl_bench.py, 2,019 pages: pool of 2
     vs 1: 63 vs 63 pages/s, downloads done at 31 vs 21 s; on a loaded machine 48 vs 56)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, cores - 1)
+    return max(1, usable_cores() - 1)
 
 
 def make_pool(workers: int) -> ProcessPoolExecutor:
@@ -44,7 +42,7 @@ class ProcessPipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         workers = crawler.settings.get("NEWSDEDUP_EXTRACT_PROCESSES")
-        self.workers = default_workers() if workers is None else int(workers)
+        self.workers = default_extract_processes() if workers is None else int(workers)
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
@@ -76,6 +74,7 @@ class ProcessPipeline:
 class StorePipeline:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
+        self.store = StoreExtension.of(crawler).store
         settings = crawler.settings
         self.commit_items = settings.getint("NEWSDEDUP_COMMIT_ITEMS")
         self.commit_seconds = settings.getfloat("NEWSDEDUP_COMMIT_SECONDS")
@@ -86,19 +85,13 @@ class StorePipeline:
     def from_crawler(cls, crawler) -> StorePipeline:
         return cls(crawler)
 
-    @property
-    def store(self):
-        return self.crawler.spider.store
-
     def open_spider(self) -> None:
         self.timer.start(max(self.commit_seconds / 2, 0.05), now=False)
 
     def close_spider(self) -> None:
         if self.timer.running:
             self.timer.stop()
-        spider = self.crawler.spider
-        self.store.finish()
-        self.store.export(spider.out_dir)
+        self.flush()  # the store itself is finished and closed by StoreExtension
 
     def count(self, source: str, what: str) -> None:
         self.crawler.stats.inc_value(f"newsdedup/{source}/{what}")

@@ -1,4 +1,4 @@
-"""Redis mode: what several crawl workers share, kept in one Redis (the I/O edge of dedupe.shared).
+"""Redis mode: what several crawl workers share, kept in one Redis (the I/O edge of dedupe.stories.shared).
 
     NEWSDEDUP_REDIS_URL=redis://127.0.0.1:6379/0    (or newsdedup crawl --redis-url ...)
 
@@ -25,9 +25,9 @@ import redis
 from datasketch.storage import unordered_storage
 
 from dedupe import StoryConfig
-from dedupe.index import KEY_DTYPE, key_bytes  # the same 4-byte keys as StorageBandStore
-from dedupe.stories import STATE_VERSION
-from dedupe.shared import SharedStoryIndex
+from dedupe.stories.grouping import STATE_VERSION
+from dedupe.stories.index import StorageBandStore
+from dedupe.stories.shared import SharedStoryIndex
 from pipelines.urls import canonical_url
 
 DEFAULT_NAMESPACE = "newsdedup"
@@ -63,38 +63,16 @@ def _storage_params(url: str) -> dict:
     return {k: v for k, v in kwargs.items() if k in ("host", "port", "db", "password", "username")}
 
 
-class RedisBandStore:
-    """dedupe's BandStore over datasketch's Redis set storage (fixed basename, so every worker
-    and every run reads and writes the same band table)."""
-
-    def __init__(self, url: str, namespace: str = DEFAULT_NAMESPACE) -> None:
-        config = {"type": "redis", "redis": _storage_params(url),
-                  "redis_buffer": {"transaction": False}}
-        self.storage = unordered_storage(config, name=f"{namespace}:bands:".encode())
-
-    def __len__(self) -> int:
-        return int(self.storage.size())
-
-    def insert(self, keys: np.ndarray, docs: np.ndarray) -> None:
-        """All entries of a batch in one pipeline: datasketch's buffered insertion session."""
-        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
-        docs = np.broadcast_to(np.asarray(docs, dtype=np.int64), keys.shape).ravel()
-        for key, doc in zip(key_bytes(keys), docs.tolist()):
-            self.storage.insert(key, doc, buffer=True)
-        self.storage.empty_buffer()
-
-    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
-        q, d = [], []
-        for i, members in enumerate(self.storage.getmany(*key_bytes(keys))):
-            for doc in members:
-                q.append(i)
-                d.append(int(doc))
-        return np.array(q, dtype=np.int64), np.array(d, dtype=np.int64)
+def redis_band_store(url: str, namespace: str = DEFAULT_NAMESPACE) -> StorageBandStore:
+    """dedupe's band table in datasketch's Redis set storage, with a fixed basename so every
+    worker and every run reads and writes the same table; one pipeline per inserted batch."""
+    config = {"type": "redis", "redis": _storage_params(url),
+              "redis_buffer": {"transaction": False}}
+    return StorageBandStore(unordered_storage(config, name=f"{namespace}:bands:".encode()))
 
 
 class RedisDocStore:
-    """dedupe.shared's DocStore in Redis hashes; numbers come from one atomic script."""
+    """dedupe.stories.shared's DocStore in Redis hashes; numbers come from one atomic script."""
 
     def __init__(self, client: redis.Redis, namespace: str = DEFAULT_NAMESPACE) -> None:
         self.r = client
@@ -154,7 +132,8 @@ def shared_story_index(url: str, config: StoryConfig | None = None,
         raise ValueError(f"the Redis index {namespace!r} was made with another StoryConfig "
                          "(sketch scheme / bands) or an older newsdedup; use another namespace or "
                          "flush it")
-    return SharedStoryIndex(RedisDocStore(client, namespace), RedisBandStore(url, namespace), config)
+    return SharedStoryIndex(RedisDocStore(client, namespace), redis_band_store(url, namespace),
+                            config)
 
 
 class SharedCrawlState:

@@ -52,11 +52,18 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {
     # before RobotsTxtMiddleware (100): a seen article needs neither robots.txt nor a fetch
     "crawler.middlewares.SeenUrlMiddleware": 50,
+    # first: a redirect target off the source's domains is never requested (nor its robots.txt)
+    "crawler.middlewares.RedirectGuardMiddleware": 40,
+    # Scrapy's decompression, with a gzip bomb told apart from a robots.txt refusal
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.BombSafeCompressionMiddleware": 590,
     # before HttpProxyMiddleware (750) so its proxy is honoured; only set by tests/bench
     "crawler.middlewares.FixedProxyMiddleware": 740,
     "crawler.middlewares.RetryBackoffMiddleware": 560,  # after RetryMiddleware (550)
 }
 EXTENSIONS = {
+    # opens the crawl store (SQLite, or Redis mode's parts) before every other component
+    "crawler.storage.StoreExtension": 100,
     "crawler.extensions.ReactorLag": 500,
     "crawler.coordination.RunCoordinator": 510,  # Redis mode only (NotConfigured otherwise)
 }

@@ -9,11 +9,10 @@ import os
 import threading
 import time
 
+from crawler.watchlist import Watchlist
 from pipelines.normalise import normalise_for_matching
 from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject
-
-from crawler.watchlist import Watchlist
 
 PARENT_POLL_SECONDS = 1.0
 

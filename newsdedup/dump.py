@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 import sys
 import time
 from collections import Counter
@@ -17,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from pipelines.assign import assign_stories
 from newsdedup.output import write_all_outputs
-from pipelines.process import process_document
 from newsdedup.readers import check_paths, read_inputs
+from newsdedup.terminal import terminal_safe
+from pipelines.assign import assign_stories
+from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.urls import article_id
 
@@ -56,7 +56,7 @@ class RunSummary:
             lines += [f"  {s.size:>4} × [{','.join(s.languages)}] {s.story_id}  "
                       f"{self.titles.get(s.representative_id) or ''}"[:120] for s in top]
         lines.append(f"time:             {self.seconds:.1f} s")
-        return "\n".join(lines)
+        return terminal_safe("\n".join(lines))  # titles are scraped text
 
 
 def _process(item: RawDocument | Reject) -> Article | Reject:
@@ -136,8 +136,3 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     summary.titles = {a.id: a.title or "" for a in articles}
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def default_workers() -> int:
-    """All cores the process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

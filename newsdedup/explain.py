@@ -14,14 +14,15 @@ from collections.abc import Sequence
 from dataclasses import fields
 from pathlib import Path
 
-from dedupe import explain as story_explain
-from dedupe.bilingual import Lexicon
-from dedupe.evidence import Evidence, parse_published
-from dedupe.incident_groups import merge_links
-from dedupe.incidents import IncidentConfig, IncidentIndex, PairScore
-from dedupe.shingles import CJK_N, WORD_N
-from pipelines.assign import story_doc
+from dedupe.incidents.bilingual import Lexicon
+from dedupe.incidents.evidence import Evidence, parse_published
+from dedupe.incidents.grouping import merge_links
+from dedupe.incidents.linking import IncidentConfig, IncidentIndex, PairScore
+from dedupe.stories.pair_evidence import explain as story_explain
+from dedupe.stories.shingles import CJK_N, WORD_N
 from newsdedup.output import read_output, stories_from_articles
+from newsdedup.terminal import terminal_safe
+from pipelines.assign import story_doc, story_id_for, story_record
 from pipelines.incidents import article_evidence, load_lexicon, outlet_of, story_incident_doc
 from pipelines.records import Article, Story
 from pipelines.urls import article_id, canonical_url
@@ -124,9 +125,7 @@ def _story_of(article: Article, stories: Sequence[Story]) -> Story:
     for story in stories:
         if article.id in story.article_ids:
             return story
-    return Story(story_id="s" + article.id, article_ids=[article.id],
-                 representative_id=article.id, languages=[article.lang],
-                 first_published=article.published)
+    return story_record(story_id_for([article.id]), [article])
 
 
 def _path(links: list[PairScore], start: str, goal: str) -> list[str] | None:
@@ -239,4 +238,4 @@ def explain(source: str | Path | Sequence[Article], a: str, b: str,
     lines += story_section(first, second)
     lines += incident_section(first, second, articles, stories, lexicon or load_lexicon(),
                               config or IncidentConfig())
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")  # titles, URLs and passages are scraped

@@ -1,25 +1,41 @@
 """Output files (the contract scripts read): articles.jsonl, stories.jsonl, rejects.jsonl,
 incidents.jsonl — written and read back here, and only here.
 
-Each file is written to a temporary file in the same folder, flushed to disk, then renamed over
-the old one, so a reader never sees half a file and a killed run leaves the previous output.
+An output set is published all-or-nothing. The files of a run are written into a fresh folder
+``OUT/.sets/<generation>/`` (flushed to disk), then one ``rename`` of the symlink ``OUT/.current``
+switches readers from the old set to the new one. ``OUT/articles.jsonl`` and the other names are
+symlinks to ``.current/<name>``, so the paths scripts read stay valid and always resolve into one
+complete set: a run killed at any point (kill -9, SIGINT, a full disk) leaves the previous set
+whole. Older generations are deleted after the switch; a folder left by a killed run is deleted by
+the next run. Files are created with the usual mode (0644 under umask 022), not mkstemp's 0600.
 """
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import shutil
+import signal
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines.incidents import INCIDENTS_FILE, Incident, Lexicon, assign_incidents
+from pipelines.assign import story_id_for, story_record
+from pipelines.incidents import Incident, Lexicon, assign_incidents
 from pipelines.records import Article, Reject, Story
 
 ARTICLES_FILE = "articles.jsonl"
 STORIES_FILE = "stories.jsonl"
 REJECTS_FILE = "rejects.jsonl"
+INCIDENTS_FILE = "incidents.jsonl"
+SETS_DIR = ".sets"
+CURRENT_LINK = ".current"
+# Test hook: the name of a step (``staged:<file>``, ``switch``, ``linked``) at which the process
+# kills itself with SIGKILL, so a test can check every interruption point on a real run.
+KILL_AT_ENV = "NEWSDEDUP_OUTPUT_KILL_AT"
+# Output folders whose new set was switched in by this process (the CLI's interrupt message).
+PUBLISHED: list[Path] = []
 
 
 def dumps(record: dict[str, Any]) -> str:
@@ -27,36 +43,116 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
 
 
-def write_jsonl_atomic(path: Path, records: Iterable[dict[str, Any]]) -> int:
-    """Write ``records`` as JSON lines to ``path`` atomically; return the number written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _step(name: str) -> None:
+    if os.environ.get(KILL_AT_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write ``records`` as JSON lines to a new file ``path``, flushed to disk; the count."""
     count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for record in records:
-                fh.write(dumps(record) + "\n")
-                count += 1
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with open(path, "x", encoding="utf-8", newline="\n") as fh:
+        for record in records:
+            fh.write(dumps(record) + "\n")
+            count += 1
+        fh.flush()
+        os.fsync(fh.fileno())
     return count
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _relink(link: Path, target: str) -> None:
+    """Point the symlink ``link`` at ``target`` in one rename (replacing a file or a link)."""
+    if os.path.islink(link) and os.readlink(link) == target:
+        return
+    tmp = link.with_name(f"{link.name}.{os.getpid()}.link")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _adopt_plain_files(out_dir: Path, sets: Path, names: Iterable[str]) -> None:
+    """An output folder from before output sets (plain files): make its files a generation of
+    their own (hard links) and the names symlinks into it, so the switch below is atomic too."""
+    plain = [n for n in names if (out_dir / n).is_file() and not (out_dir / n).is_symlink()]
+    if not plain or os.path.islink(out_dir / CURRENT_LINK):
+        return
+    old = sets / f"{time.time_ns():x}-{os.getpid()}-adopted"
+    old.mkdir(mode=0o777 & ~_umask())
+    for name in plain:
+        os.link(out_dir / name, old / name)
+    _relink(out_dir / CURRENT_LINK, f"{SETS_DIR}/{old.name}")
+    for name in plain:
+        _relink(out_dir / name, f"{CURRENT_LINK}/{name}")
+
+
+def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]]) -> dict[str, int]:
+    """Publish ``files`` (name -> records) as the output set of ``out_dir``, all or nothing;
+    returns the line count of each file. Raises OSError (e.g. a full disk) with the previous set
+    left in place."""
+    out_dir = Path(out_dir)
+    sets = out_dir / SETS_DIR
+    sets.mkdir(parents=True, exist_ok=True)
+    copied = out_dir / CURRENT_LINK
+    if copied.exists() and not copied.is_symlink():  # a copy that followed the links (cp -rL)
+        shutil.rmtree(copied) if copied.is_dir() else copied.unlink()
+    current = os.readlink(out_dir / CURRENT_LINK) if os.path.islink(out_dir / CURRENT_LINK) else None
+    for stale in sets.iterdir():  # left by a killed run
+        if f"{SETS_DIR}/{stale.name}" != current:
+            shutil.rmtree(stale, ignore_errors=True)
+    _adopt_plain_files(out_dir, sets, files)
+    current = os.readlink(out_dir / CURRENT_LINK) if os.path.islink(out_dir / CURRENT_LINK) else None
+    staging = sets / f"{time.time_ns():x}-{os.getpid()}"
+    staging.mkdir(mode=0o777 & ~_umask())
+    counts = {}
+    try:
+        for name, records in files.items():
+            counts[name] = _write_jsonl(staging / name, records)
+            _step(f"staged:{name}")
+        _fsync_dir(staging)
+        _step("switch")
+        _relink(out_dir / CURRENT_LINK, f"{SETS_DIR}/{staging.name}")  # the one atomic switch
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    PUBLISHED.append(out_dir)
+    _step("linked")
+    for name in files:
+        _relink(out_dir / name, f"{CURRENT_LINK}/{name}")
+    for name in os.listdir(out_dir):  # a name the new set no longer has
+        link = out_dir / name
+        if link.is_symlink() and os.readlink(link).startswith(f"{CURRENT_LINK}/") \
+                and not link.exists():
+            link.unlink()
+    _fsync_dir(out_dir)
+    if current and current != f"{SETS_DIR}/{staging.name}":
+        shutil.rmtree(out_dir / current, ignore_errors=True)
+    return counts
 
 
 def write_outputs(out_dir: Path, articles: Iterable[Article], stories: Iterable[Story],
                   rejects: Iterable[Reject], extra: dict[str, Iterable[dict]] | None = None) -> None:
-    """Write the three contract files (sorted, so equal input gives equal bytes)."""
-    out_dir = Path(out_dir)
-    write_jsonl_atomic(out_dir / ARTICLES_FILE,
-                       (a.as_output() for a in sorted(articles, key=lambda a: a.id)))
-    write_jsonl_atomic(out_dir / STORIES_FILE,
-                       (s.as_output() for s in sorted(stories, key=lambda s: s.story_id)))
-    write_jsonl_atomic(out_dir / REJECTS_FILE, (r.as_output() for r in rejects))
-    for name, records in (extra or {}).items():
-        write_jsonl_atomic(out_dir / name, records)
+    """Write the contract files as one output set (sorted, so equal input gives equal bytes)."""
+    files: dict[str, Iterable[dict[str, Any]]] = {
+        ARTICLES_FILE: (a.as_output() for a in sorted(articles, key=lambda a: a.id)),
+        STORIES_FILE: (s.as_output() for s in sorted(stories, key=lambda s: s.story_id)),
+        REJECTS_FILE: (r.as_output() for r in rejects),
+    }
+    files.update(extra or {})
+    write_set(Path(out_dir), files)
 
 
 # ---------------------------------------------------------------- reading an output folder back
@@ -86,17 +182,8 @@ def stories_from_articles(articles: Sequence[Article]) -> list[Story]:
     """Stories rebuilt from the articles' ``story_id`` (each article alone if it has none)."""
     groups: dict[str, list[Article]] = {}
     for article in articles:
-        groups.setdefault(article.story_id or "s" + article.id, []).append(article)
-    stories = []
-    for story_id, members in sorted(groups.items()):
-        dated = sorted(a.published for a in members if a.published)
-        first = min(members, key=lambda a: (a.published is None, a.published or "", -len(a.text),
-                                            a.id))
-        stories.append(Story(story_id=story_id, article_ids=sorted(a.id for a in members),
-                             representative_id=first.id,
-                             languages=sorted({a.lang for a in members}),
-                             first_published=dated[0] if dated else None))
-    return stories
+        groups.setdefault(article.story_id or story_id_for([article.id]), []).append(article)
+    return [story_record(story_id, members) for story_id, members in sorted(groups.items())]
 
 
 def read_output(out_dir: str | Path) -> OutputSet:

@@ -11,16 +11,18 @@ import io
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from pipelines.records import Location, RawDocument, Reject
+from pipelines.urls import url_problem
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a news page over 10 MB is not a news page
+from .warc import GZIP_MAGIC, MAX_DOCUMENT_BYTES, read_warc
+
 SNIFF_BYTES = 64 * 1024
-GZIP_MAGIC = b"\x1f\x8b"
 JSONL_FIELDS = ("html", "text", "title", "published", "lang", "fetched_at")
 HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|article)\b", re.I)
 CANONICAL_PATTERNS = (
@@ -29,8 +31,6 @@ CANONICAL_PATTERNS = (
     re.compile(rb'<meta[^>]+property=["\']og:url["\'][^>]*content=["\']([^"\'>\s]+)', re.I),
     re.compile(rb'<meta[^>]+content=["\']([^"\'>\s]+)["\'][^>]*property=["\']og:url', re.I),
 )
-WARC_DOCUMENT_TYPES = ("response", "resource")
-WARC_ERRORS = (Exception,)  # warcio raises many types (ArchiveLoadFailed, zlib.error, ValueError…)
 
 
 class InputError(Exception):
@@ -53,23 +53,39 @@ def sniff(head: bytes) -> str:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith((b"WARC/", b"filedesc://")):
         return "warc"
-    if stripped.startswith(b"{"):
+    if stripped.startswith(b"{") or (not stripped.startswith(b"<") and _has_object_line(head)):
         return "jsonl"
     if HTML_HINT.search(head[:SNIFF_BYTES]):
         return "html"
     return "unknown"
 
 
+def _has_object_line(head: bytes) -> bool:
+    """Whether a line of ``head`` opens a JSON object with a key (``{"``): JSONL whose first line
+    is something else (a list, a stray line) is still JSONL, judged line by line."""
+    return any(line.lstrip(b"\xef\xbb\xbf \t\r").startswith(b'{"') for line in head.split(b"\n"))
+
+
 def _head(path: Path) -> tuple[bytes, bool]:
-    """The first bytes of ``path`` (gunzipped if it is gzip) and whether it was gzip."""
+    """The first bytes of ``path`` (gunzipped if it is gzip) and whether it was gzip.
+
+    Raises zlib.error when the gzip data is corrupt (reported as ``corrupt-gzip``).
+    """
     with open(path, "rb") as fh:
         raw = fh.read(SNIFF_BYTES)
     if not raw.startswith(GZIP_MAGIC):
         return raw, False
-    try:
-        return zlib.decompressobj(wbits=31).decompress(raw, SNIFF_BYTES), True
-    except zlib.error:
-        return b"", True
+    return zlib.decompressobj(wbits=31).decompress(raw, SNIFF_BYTES), True
+
+
+def _not_regular(mode: int) -> str | None:
+    """What a non-regular file is (reading a FIFO or a device would block or never end)."""
+    for test, name in ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISDIR, "folder")):
+        if test(mode):
+            return name
+    return None if stat.S_ISREG(mode) else "special file"
 
 
 def read_inputs(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[RawDocument | Reject]:
@@ -96,16 +112,26 @@ def read_file(path: Path, display_name: str) -> Iterator[RawDocument | Reject]:
     """One file of any supported format."""
     where = Location(str(path))
     try:
+        special = _not_regular(os.stat(path).st_mode)
+        if special:
+            yield Reject(where, "not-a-file", f"a {special}, not a regular file: not read")
+            return
         head, gzipped = _head(path)
     except OSError as err:
         yield Reject(where, "unreadable", str(err))
+        return
+    except zlib.error as err:
+        yield Reject(where, "corrupt-gzip", f"gzip data cannot be decompressed: {err}")
         return
     kind = sniff(head)
     if kind == "warc":
         yield from read_warc(path)
     elif kind == "jsonl":
-        with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as fh:
-            yield from read_jsonl_stream(fh, str(path))
+        try:
+            with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as fh:
+                yield from read_jsonl_stream(fh, str(path))
+        except OSError as err:
+            yield Reject(where, "unreadable", str(err))
     elif kind == "html":
         yield read_html_file(path, display_name, gzipped)
     else:
@@ -119,7 +145,9 @@ def page_url(body: bytes, fallback: str) -> str:
     for pattern in CANONICAL_PATTERNS:
         match = pattern.search(head)
         if match and match.group(1).startswith((b"http://", b"https://")):
-            return match.group(1).decode("ascii", "replace")
+            url = match.group(1).decode("ascii", "replace")
+            if url_problem(url) is None:
+                return url
     return fallback
 
 
@@ -129,7 +157,11 @@ def read_html_file(path: Path, display_name: str, gzipped: bool) -> RawDocument 
     try:
         with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as fh:
             body = fh.read(MAX_DOCUMENT_BYTES + 1)
-    except (OSError, EOFError, zlib.error) as err:
+    except EOFError as err:
+        return Reject(where, "truncated", f"gzip data cut short: {err}")
+    except (zlib.error, gzip.BadGzipFile) as err:
+        return Reject(where, "corrupt-gzip", f"{type(err).__name__}: {err}")
+    except OSError as err:
         return Reject(where, "unreadable", f"{type(err).__name__}: {err}")
     if len(body) > MAX_DOCUMENT_BYTES:
         return Reject(where, "too-large", f"over {MAX_DOCUMENT_BYTES} bytes")
@@ -137,13 +169,28 @@ def read_html_file(path: Path, display_name: str, gzipped: bool) -> RawDocument 
 
 
 def read_jsonl_stream(fh: BinaryIO, name: str) -> Iterator[RawDocument | Reject]:
-    """JSON Lines: ``url`` required; ``html`` or ``text``; optional metadata fields."""
-    for number, line in enumerate(iter(lambda: fh.readline(MAX_DOCUMENT_BYTES + 1), b""), 1):
-        where = Location(name, line=number)
+    """JSON Lines: ``url`` required; ``html`` or ``text``; optional metadata fields. Each line is
+    judged alone; gzip data that is cut or corrupt ends the file with a reject at that line."""
+    number = 0
+    while True:
+        where = Location(name, line=number + 1)
+        try:
+            line = fh.readline(MAX_DOCUMENT_BYTES + 1)
+            if len(line) > MAX_DOCUMENT_BYTES:
+                # Skip the rest of an oversized line so the next line is read whole.
+                rest = line
+                while rest and not rest.endswith(b"\n"):
+                    rest = fh.readline(MAX_DOCUMENT_BYTES)
+        except EOFError as err:
+            yield Reject(where, "truncated", f"gzip data cut short: {err}")
+            return
+        except (zlib.error, gzip.BadGzipFile) as err:
+            yield Reject(where, "corrupt-gzip", f"{type(err).__name__}: {err}")
+            return
+        if not line:
+            return
+        number += 1
         if len(line) > MAX_DOCUMENT_BYTES:
-            # Skip the rest of an oversized line so the next line is read whole.
-            while line and not line.endswith(b"\n"):
-                line = fh.readline(MAX_DOCUMENT_BYTES)
             yield Reject(where, "too-large", f"line over {MAX_DOCUMENT_BYTES} bytes")
             continue
         if not line.strip():
@@ -159,88 +206,37 @@ def parse_jsonl_line(line: bytes, where: Location) -> RawDocument | Reject:
         return Reject(where, "malformed-json", f"not UTF-8 at byte {err.start}")
     except json.JSONDecodeError as err:
         return Reject(where, "malformed-json", f"{err.msg} at column {err.colno}")
+    except RecursionError:
+        return Reject(where, "unsafe-json", "nested deeper than the parser's recursion limit")
+    except ValueError as err:  # Python's int-from-string limit: an integer over 4,300 digits
+        return Reject(where, "unsafe-json", str(err)[:200])
     if not isinstance(record, dict):
         return Reject(where, "malformed-json", f"a JSON {type(record).__name__}, not an object")
     url = record.get("url")
     if not isinstance(url, str) or not url.strip():
         return Reject(where, "missing-url", "no 'url' string")
+    if not _encodable(url):
+        return Reject(where, "bad-unicode", "lone surrogate in 'url'")
+    problem = url_problem(url)
+    if problem:
+        return Reject(where, "bad-url", problem, url)
     fields = {}
     for key in JSONL_FIELDS:
         value = record.get(key)
         if value is not None and not isinstance(value, str):
             return Reject(where, "bad-field", f"'{key}' is a {type(value).__name__}", url)
+        if value is not None and not _encodable(value):
+            return Reject(where, "bad-unicode", f"lone surrogate in '{key}'", url)
         fields[key] = value
     if not fields["html"] and not fields["text"]:
         return Reject(where, "missing-content", "neither 'html' nor 'text'", url)
     return RawDocument(url=url.strip(), location=where, **fields)
 
 
-def _next_record_start(path: Path, after: int, gzipped: bool) -> int | None:
-    """Offset of the next plausible record start after a broken one (gzip member or WARC/1.)."""
-    marker = b"\x1f\x8b\x08" if gzipped else b"\nWARC/1."
-    skip = 0 if gzipped else 1  # the newline before "WARC/" belongs to the previous record
-    chunk_size = 1 << 20
-    with open(path, "rb") as fh:
-        position = after + 1
-        while True:
-            fh.seek(position)
-            chunk = fh.read(chunk_size + len(marker))
-            if not chunk:
-                return None
-            found = chunk.find(marker)
-            if found >= 0:
-                return position + found + skip
-            position += chunk_size
-
-
-def read_warc(path: Path) -> Iterator[RawDocument | Reject]:
-    """HTTP response (and resource) records; a broken record is rejected and reading resumes
-    at the next record start."""
-    from warcio.archiveiterator import ArchiveIterator
-
-    with open(path, "rb") as probe:
-        gzipped = probe.read(2) == GZIP_MAGIC
-    start: int | None = 0
-    while start is not None:
-        with open(path, "rb") as fh:
-            fh.seek(start)
-            records = ArchiveIterator(fh)
-            try:
-                for record in records:
-                    # At this point ``records.offset`` is where the current record starts.
-                    document = warc_document(record, Location(str(path), offset=records.offset))
-                    if document is not None:
-                        yield document
-                start = None
-            except WARC_ERRORS as err:
-                broken_at = records.offset
-                yield Reject(Location(str(path), offset=broken_at), "broken-warc-record",
-                             f"{type(err).__name__}: {err}"[:300])
-                start = _next_record_start(path, broken_at, gzipped)
-
-
-def warc_document(record, where: Location) -> RawDocument | Reject | None:
-    """A document from one WARC record, a Reject, or None for records that hold no page."""
-    if record.rec_type not in WARC_DOCUMENT_TYPES:
-        return None
-    url = record.rec_headers.get_header("WARC-Target-URI") or ""
-    where = Location(where.path, offset=where.offset, member=url or None)
-    fetched_at = record.rec_headers.get_header("WARC-Date")
-    content_type = record.rec_headers.get_header("Content-Type")
-    if record.http_headers is not None:
-        status = record.http_headers.get_statuscode()
-        if not str(status).startswith("2"):
-            return Reject(where, "http-status", f"HTTP {status}", url or None)
-        content_type = record.http_headers.get_header("Content-Type")
-    elif record.rec_type == "response":
-        return Reject(where, "broken-warc-record", "response without HTTP headers", url or None)
-    mime = (content_type or "").split(";")[0].strip().lower()
-    if mime and not (mime.startswith("text/") or "html" in mime or mime.endswith("xml")):
-        return Reject(where, "not-html", f"Content-Type {mime}", url or None)
-    body = record.content_stream().read(MAX_DOCUMENT_BYTES + 1)
-    if len(body) > MAX_DOCUMENT_BYTES:
-        return Reject(where, "too-large", f"payload over {MAX_DOCUMENT_BYTES} bytes", url or None)
-    if not url:
-        return Reject(where, "missing-url", "record has no WARC-Target-URI")
-    return RawDocument(url=url, location=where, body=body, content_type=content_type,
-                       fetched_at=fetched_at)
+def _encodable(text: str) -> bool:
+    """False for a string with a lone surrogate (JSON allows the escape; UTF-8 cannot hold it)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

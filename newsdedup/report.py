@@ -237,7 +237,8 @@ def render_incident(view: IncidentView) -> str:
     title = (head.title if head and head.title else inc.incident_id)
     other_titles = [t for lang, titles in sorted(inc.titles.items()) for t in titles[:1]
                     if t != title]
-    badges = "".join(f'<span class="badge {_lang_class(l)}">{esc(l)}</span>' for l in inc.languages)
+    badges = "".join(f'<span class="badge {_lang_class(lang)}">{esc(lang)}</span>'
+                     for lang in inc.languages)
     also = "".join(f'<p class="also">{esc(t)}</p>' for t in other_titles)
     return (
         f'<section class="incident" id="{esc(inc.incident_id)}" '

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dedupe import StoryConfig, StoryDoc, choose_representative, group_stories
-from dedupe.templates import split_templated
+from dedupe.stories.templates import split_templated
 from pipelines.dates import robust_first, sortable
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
@@ -26,24 +26,31 @@ def story_id_for(article_ids: Sequence[str]) -> str:
     return "s" + min(article_ids)
 
 
-def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]],
-                  docs: dict[str, StoryDoc] | None = None) -> list[Story]:
+def story_record(story_id: str, members: Sequence[Article]) -> Story:
+    """The ``Story`` of these copies: representative by ``dedupe.choose_representative``
+    (earliest published, compared by day: a timestamped copy before a date-only one of its day;
+    then longest text, then smallest id), first publication robust to one outlying copy
+    (``pipelines.dates``), languages."""
+    return Story(
+        story_id=story_id,
+        article_ids=sorted(a.id for a in members),
+        representative_id=choose_representative(
+            StoryDoc(a.id, "", sortable(a.published), len(a.text)) for a in members),
+        languages=sorted({a.lang for a in members}),
+        first_published=robust_first([a.published for a in members]),
+    )
+
+
+def build_stories(articles: Sequence[Article], clusters: Sequence[Sequence[str]]) -> list[Story]:
     """Turn clusters of article ids into ``Story`` records and set ``story_id`` on articles."""
     by_id = {a.id: a for a in articles}
-    docs = docs or {a.id: story_doc(a) for a in articles}
     stories = []
     for cluster in clusters:
         members = [by_id[i] for i in cluster]
-        story_id = story_id_for(cluster)
+        story = story_record(story_id_for(cluster), members)
         for article in members:
-            article.story_id = story_id
-        stories.append(Story(
-            story_id=story_id,
-            article_ids=sorted(cluster),
-            representative_id=choose_representative([docs[i] for i in cluster]),
-            languages=sorted({a.lang for a in members}),
-            first_published=robust_first([a.published for a in members]),
-        ))
+            article.story_id = story.story_id
+        stories.append(story)
     return sorted(stories, key=lambda s: s.story_id)
 
 
@@ -54,4 +61,4 @@ def assign_stories(articles: Sequence[Article], config: StoryConfig | None = Non
                              config or StoryConfig())
     # Short templated texts (county warnings) whose places/numbers clash are separate stories.
     clusters = split_templated(clusters, {i: doc.text for i, doc in docs.items()})
-    return build_stories(articles, clusters, docs)
+    return build_stories(articles, clusters)

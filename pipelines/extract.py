@@ -8,10 +8,10 @@ Sets not named moved by less than 0.0001.
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-import json
 from datetime import date, datetime
 
 import trafilatura
@@ -24,7 +24,7 @@ from pipelines import boilerplate as bp
 from pipelines.records import RejectError
 
 # Below this many characters an extraction is a failure, not an article (a headline alone).
-MIN_TEXT_CHARS = 25
+MIN_EXTRACTED_CHARS = 25
 
 # trafilatura options, passed on every call (no global config). Alternatives measured:
 # favor_precision: sh +0.002, naeb +0.004, fundus-cjk +0.015 but gne -0.088, evaldata -0.007,
@@ -97,7 +97,7 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     for rule in PARAGRAPH_RULES:
         lines = rule(lines)
     text = "\n".join(lines).strip()
-    if len(text) < MIN_TEXT_CHARS:
+    if len(text) < MIN_EXTRACTED_CHARS:
         raise RejectError("empty-extraction", f"{len(text)} chars")
     dated = dates.publication_date(tree, doc.title, url)
     return Extracted(text=text, title=doc.title, published=dated.value, site=doc.sitename,

@@ -16,11 +16,11 @@ from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
 from pipelines.urls import article_id, canonical_url, site_of
 
-MIN_TEXT_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
+MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
 
 
-def iso_date(value: str | None) -> str | None:
-    """An ISO 8601 date or date-time from common input forms, or None if unparseable.
+def utc_iso_date(value: str | None) -> str | None:
+    """An ISO 8601 date or UTC date-time from common input forms, or None if unparseable.
 
     A date-time with an offset is converted to UTC (``…Z``) so that plain string order is time
     order for everyone reading the output (a feed says +00:00, the page +08:00); a date alone
@@ -48,7 +48,7 @@ def iso_date(value: str | None) -> str | None:
 
 def _record_date(raw: RawDocument) -> Dated:
     """The input's own date (a JSONL field, a feed item), if it parses to at least a day."""
-    value = iso_date(raw.published)
+    value = utc_iso_date(raw.published)
     return Dated(value, raw.published_source or "record") if value else Dated()
 
 
@@ -67,7 +67,7 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
     extracted = extract_article(html, raw.url)
     stated = _record_date(raw)
     if not stated.value:
-        stated = Dated(iso_date(extracted.published), extracted.published_source)
+        stated = Dated(utc_iso_date(extracted.published), extracted.published_source)
     return extracted.text, raw.title or extracted.title, stated if stated.value else Dated(), \
         extracted.site, encoding
 
@@ -76,7 +76,7 @@ def process_document(raw: RawDocument) -> Article | Reject:
     """Turn one input into an ``Article`` (no story yet), or a ``Reject`` saying why not."""
     try:
         text, title, published, site, encoding = _extract(raw)
-        if len(text) < MIN_TEXT_CHARS:
+        if len(text) < MIN_ARTICLE_CHARS:
             raise RejectError("too-short", f"{len(text)} characters of text after extraction")
         lang, script = detect_language(text, raw.lang)
     except RejectError as err:

@@ -13,16 +13,36 @@ def _is_tracking(name: str) -> bool:
     return any(name == p or (p.endswith("_") and name.startswith(p)) for p in TRACKING_PARAMS)
 
 
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot name a page (an unclosed IPv6 bracket, a port outside 0-65535, a lone
+    surrogate, control characters), or None. Readers reject such URLs before any stage sees them."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return "control character in URL"
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:
+        return "lone surrogate in URL"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as err:
+        return f"invalid URL: {err}"
+    return None
+
+
 def canonical_url(url: str) -> str:
     """Lower-case scheme and host, default port and fragment dropped, tracking params removed,
-    remaining query parameters sorted."""
+    remaining query parameters sorted. A URL ``urlsplit`` cannot parse comes back stripped."""
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
     if not parts.scheme or not parts.netloc:
         return url
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -32,10 +52,13 @@ def canonical_url(url: str) -> str:
 
 def article_id(url: str) -> str:
     """First 16 hex digits of SHA-1 of the canonical URL: stable across runs and machines."""
-    return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(canonical_url(url).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def site_of(url: str) -> str | None:
-    """The host name of ``url`` without a leading ``www.``."""
-    host = (urlsplit(url).hostname or "").lower()
+    """The host name of ``url`` without a leading ``www.`` (None if it has none or is invalid)."""
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
     return host.removeprefix("www.") or None

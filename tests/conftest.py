@@ -32,6 +32,7 @@ def warc_bytes(pages: list[tuple[str, bytes, str]], gzip: bool = True, status: s
         headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
         record = writer.create_warc_record(
             url, "response", payload=io.BytesIO(body), http_headers=headers,
-            warc_headers_dict={"WARC-Date": date, "WARC-Record-ID": f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>"})
+            warc_headers_dict={"WARC-Date": date,
+                               "WARC-Record-ID": f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>"})
         writer.write_record(record)
     return buffer.getvalue()

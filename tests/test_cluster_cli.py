@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, warc_bytes
+
 from newsdedup.cli import main
 
 SAMPLES = REPO / "samples"
@@ -23,9 +23,10 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def run_cluster(tmp_path: Path, *inputs: str, workers: int = 1, name: str = "out") -> Path:
+def run_cluster(tmp_path: Path, *inputs: str, workers: int = 1, name: str = "out",
+                flag: str = "--extract-processes") -> Path:
     out = tmp_path / name
-    assert main(["cluster", *inputs, "--out", str(out), "--workers", str(workers), "--quiet"]) == 0
+    assert main(["cluster", *inputs, "--out", str(out), flag, str(workers), "--quiet"]) == 0
     return out
 
 
@@ -74,8 +75,11 @@ def test_output_schema_and_story_fields(sample_run):
     assert {("zh", "Hans"), ("zh", "Hant"), ("en", None)} <= scripts
 
 
-def test_same_input_gives_byte_identical_output_whatever_the_workers(tmp_path, sample_run):
-    again = run_cluster(tmp_path, str(SAMPLES / "dump"), workers=1)
+def test_same_input_gives_byte_identical_output_whatever_the_workers(tmp_path, sample_run,
+                                                                     capsys):
+    # --workers: the deprecated name of --extract-processes, still honoured for one release
+    again = run_cluster(tmp_path, str(SAMPLES / "dump"), workers=1, flag="--workers")
+    assert "--workers is deprecated, use --extract-processes" in capsys.readouterr().err
     for name in OUTPUTS:
         assert (again / name).read_bytes() == (sample_run / name).read_bytes(), name
 

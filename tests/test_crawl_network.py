@@ -18,15 +18,24 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from crawler.store import STORE_FILE, Store  # noqa: E402
 from netfixture import sites  # noqa: E402
-from netfixture.harness import (FixtureServer, group_members, kill_crawl,  # noqa: E402
-                                kill_group, run_crawl, start_crawl, store_snapshot, wait_for,
-                                write_sources)
+from netfixture.harness import (  # noqa: E402
+    FixtureServer,
+    group_members,
+    kill_crawl,
+    kill_group,
+    run_crawl,
+    start_crawl,
+    store_snapshot,
+    wait_for,
+    write_sources,
+)
 from netfixture.templates import published  # noqa: E402
+from newsdedup.export import export_store  # noqa: E402
 from pipelines.assign import assign_stories  # noqa: E402
-from pipelines.process import iso_date, process_document  # noqa: E402
+from pipelines.process import process_document, utc_iso_date  # noqa: E402
 from pipelines.records import Location, RawDocument  # noqa: E402
-from crawler.store import STORE_FILE, Store, export_store  # noqa: E402
 from pipelines.urls import article_id, canonical_url  # noqa: E402
 
 WIRE = f"http://{sites.WIRE}"
@@ -112,7 +121,7 @@ def test_article_fields_follow_each_outlets_encoding_and_script(net):
         assert a.script == (SCRIPT[p.host] if p.story.lang == "zh" else None), p.url
         assert a.title == sites.headline(p, SCRIPT[p.host] or "Latn"), p.url
         if "T" in a.published:  # a date-time is the same instant, written in UTC
-            assert a.published == iso_date(published(p).isoformat()) and a.published.endswith("Z")
+            assert a.published == utc_iso_date(published(p).isoformat()) and a.published.endswith("Z")
         else:
             assert a.published == published(p).date().isoformat(), p.url
         assert sites.body_paragraphs(p, SCRIPT[p.host] or "Latn")[-1][-20:] in a.text, p.url

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from crawler.feeds import FeedError, iso_date, parse_xml_hub
+from crawler.feeds import FeedError, feed_date, parse_xml_hub
 from crawler.middlewares import RetryBackoffMiddleware
 from crawler.run import crawl_settings
 from crawler.sources import SourcesError, load_sources
+from crawler.store import STORE_FILE, Store, StoreBusy, check_not_busy
 from crawler.watchlist import Watchlist, load_watchlist, spellings
 from pipelines.assign import assign_stories
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Location, Reject
-from crawler.store import STORE_FILE, Store, StoreBusy, check_not_busy
 from pipelines.urls import article_id
 
 REPO = Path(__file__).resolve().parents[1]
@@ -128,11 +128,11 @@ def test_entities_are_not_expanded_and_html_is_not_a_feed():
         parse_xml_hub(b"<html><body>hello</body></html>", "http://x.cn/")
 
 
-def test_iso_date_forms():
-    assert iso_date("Thu, 12 Mar 2026 01:05:00 GMT") == "2026-03-12T01:05:00+00:00"
-    assert iso_date("2026-03-12") == "2026-03-12"
-    assert iso_date("2026-03-12T09:05:00Z") == "2026-03-12T09:05:00+00:00"
-    assert iso_date("yesterday") is None and iso_date("") is None
+def test_feed_date_forms():
+    assert feed_date("Thu, 12 Mar 2026 01:05:00 GMT") == "2026-03-12T01:05:00+00:00"
+    assert feed_date("2026-03-12") == "2026-03-12"
+    assert feed_date("2026-03-12T09:05:00Z") == "2026-03-12T09:05:00+00:00"
+    assert feed_date("yesterday") is None and feed_date("") is None
 
 
 # --- watchlist ----------------------------------------------------------------------------------
@@ -177,8 +177,8 @@ def test_store_uncommitted_writes_vanish_and_committed_ones_stay(tmp_path):
     store.abort()  # like kill -9: the open transaction is never committed
     again = Store(tmp_path / STORE_FILE)
     assert [a.url for a in again.articles()] == ["http://a.cn/1"]
-    assert again.rejects() == [] and not again.is_seen("http://a.cn/2")
-    assert again.is_seen("http://a.cn/1")
+    assert again.rejects() == [] and not again.frontier.is_seen("http://a.cn/2")
+    assert again.frontier.is_seen("http://a.cn/1")
     assert again.raw(first.id) == (b"<html>1</html>", None)
     assert [s.article_ids for s in again.stories()] == [[first.id]]
     again.close()
@@ -215,8 +215,8 @@ def test_store_hub_links_survive_a_304(tmp_path):
     store.add_hub("http://a.cn/s.xml", "sitemap", "A", 200, "t0", '"e1"', None, links)
     store.add_hub("http://a.cn/s.xml", "sitemap", "A", 304, "t1", None, None, None)
     store.commit()
-    assert store.validators("http://a.cn/s.xml") == ('"e1"', None)
-    assert store.hub_links("http://a.cn/s.xml") == links
+    assert store.frontier.validators("http://a.cn/s.xml") == ('"e1"', None)
+    assert store.frontier.hub_links("http://a.cn/s.xml") == links
     store.close()
 
 
@@ -248,6 +248,26 @@ def test_settings_keep_the_crawler_polite_and_closed():
     assert settings.getint("DOWNLOAD_MAXSIZE") == 4 * 1024 * 1024
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") <= 4
     assert crawl_settings({"DOWNLOAD_DELAY": 0}).getfloat("DOWNLOAD_DELAY") == 0
+
+
+def test_the_store_and_its_path_come_from_the_settings(tmp_path):
+    from crawler.sqlite_parts import LocalStoryIndex, SqliteFrontier
+    from crawler.storage import open_backend, store_path
+
+    plain = crawl_settings({"NEWSDEDUP_REDIS_URL": None})
+    assert store_path(plain, tmp_path) == tmp_path / STORE_FILE
+    backend = open_backend(plain, tmp_path)
+    try:
+        assert backend.run is None and backend.store.path == tmp_path / STORE_FILE
+        assert isinstance(backend.store.frontier, SqliteFrontier)
+        assert isinstance(backend.store.stories_part, LocalStoryIndex)
+    finally:
+        backend.store.close()
+    redis = {"NEWSDEDUP_REDIS_URL": "redis://127.0.0.1:1/0", "NEWSDEDUP_WORKER_ID": "w7"}
+    assert store_path(crawl_settings({**redis, "NEWSDEDUP_RUN_ID": "r1"}), tmp_path) == \
+        tmp_path / "workers" / "w7" / STORE_FILE
+    with pytest.raises(ValueError, match="run id"):
+        store_path(crawl_settings({**redis, "NEWSDEDUP_RUN_ID": None}), tmp_path)
 
 
 def test_scrapy_list_shows_the_spiders():

@@ -1,4 +1,4 @@
-"""dedupe.index: band maths, band keys, the batch pair finder and the band stores."""
+"""dedupe.stories.index: band maths, band keys, the batch pair finder and the band stores."""
 from __future__ import annotations
 
 import itertools
@@ -7,10 +7,21 @@ import numpy as np
 import pytest
 from datasketch.storage import unordered_storage
 
-from dedupe.index import (ArrayBandStore, BandLayout, LSHIndex, StorageBandStore, _merge_runs,
-                          _sorted_run, band_keys, key_bytes,
-                          batch_pairs, candidate_probability, false_negative_probability,
-                          false_positive_probability, optimal_layout)
+from dedupe.stories.index import (
+    ArrayBandStore,
+    BandLayout,
+    LSHIndex,
+    StorageBandStore,
+    _merge_runs,
+    _sorted_run,
+    band_keys,
+    batch_pairs,
+    candidate_probability,
+    false_negative_probability,
+    false_positive_probability,
+    key_bytes,
+    optimal_layout,
+)
 
 
 def test_candidate_probability_values():

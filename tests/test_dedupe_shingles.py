@@ -1,4 +1,4 @@
-"""dedupe.shingles: the vectorised hashes equal a plain-Python reading of the documented definition."""
+"""dedupe.stories.shingles: the vectorised hashes equal a plain-Python reading of the documented definition."""
 from __future__ import annotations
 
 import subprocess
@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from dedupe import shingles as sh
-from dedupe.shingles import shingle_batch, shingle_hashes, shingle_hashes_many
+from dedupe.stories import shingles as sh
+from dedupe.stories.shingles import shingle_batch, shingle_hashes, shingle_hashes_many
 
 M = (1 << 64) - 1
 
@@ -117,7 +117,7 @@ def test_spacing_and_punctuation_between_cjk_characters_do_not_matter():
 
 
 def test_deterministic_across_processes():
-    code = ("from dedupe.shingles import shingle_hashes; import sys; "
+    code = ("from dedupe.stories.shingles import shingle_hashes; import sys; "
             "sys.stdout.write(shingle_hashes(sys.argv[1]).tobytes().hex())")
     text = SAMPLES[2]
     out = subprocess.run([sys.executable, "-c", code, text], capture_output=True, text=True,
@@ -133,7 +133,7 @@ def test_pinned_values_guard_persisted_state():
 
 
 def test_distinct_counts_equal_per_text_unique_counts():
-    from dedupe.shingles import _DISTINCT_CHUNK, distinct_counts
+    from dedupe.stories.shingles import _DISTINCT_CHUNK, distinct_counts
     rng = np.random.default_rng(8)
     sizes = [0, 5, 0, 300, 2 * _DISTINCT_CHUNK + 17, 1, 0, 4000] + rng.integers(0, 900, 200).tolist()
     groups = [rng.integers(0, max(1, s // 2) + 1, s).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)

@@ -1,11 +1,10 @@
-"""dedupe.sketch: one-permutation MinHash estimates Jaccard like K-permutation MinHash does."""
+"""dedupe.stories.sketch: one-permutation MinHash estimates Jaccard like K-permutation MinHash does."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from dedupe.sketch import (EMPTY, SketchScheme, Sketcher, estimate_containment,
-                           estimate_jaccard)
+from dedupe.stories.sketch import EMPTY, Sketcher, SketchScheme, estimate_containment, estimate_jaccard
 
 
 def overlapping_sets(rng, size_a: int, size_b: int, shared: int) -> tuple[np.ndarray, np.ndarray]:

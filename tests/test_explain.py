@@ -5,13 +5,13 @@ import re
 from dataclasses import replace
 
 import pytest
+from test_incidents import load, singleton_stories
 
 from newsdedup.explain import explain, resolve, shared_passages
-from pipelines.incidents import INCIDENTS_FILE, assign_incidents, load_lexicon
+from newsdedup.output import INCIDENTS_FILE, write_outputs
+from pipelines.incidents import assign_incidents, load_lexicon
 from pipelines.normalise import to_traditional
-from newsdedup.output import write_outputs
 from pipelines.records import Story
-from test_incidents import load, singleton_stories
 
 
 @pytest.fixture(scope="module")

@@ -99,7 +99,8 @@ def test_not_html(text: str) -> None:
 
 
 def test_page_without_story_is_empty_extraction() -> None:
-    html = "<html><head><title>Home</title></head><body><nav><a href='/'>Home</a> <a href='/a'>News</a></nav></body></html>"
+    html = ("<html><head><title>Home</title></head><body><nav><a href='/'>Home</a> "
+            "<a href='/a'>News</a></nav></body></html>")
     with pytest.raises(RejectError) as err:
         ex.extract_article(html)
     assert err.value.reason == "empty-extraction"

@@ -27,7 +27,7 @@ def test_sample_with_every_page_at_a_second_url_keeps_its_incidents():
 @pytest.mark.parametrize("split", ["held"])
 def test_never_tuned_split_f1(split):
     from bench.incidents import predict, prepare, scores
-    from dedupe.incidents import IncidentConfig
+    from dedupe.incidents.linking import IncidentConfig
 
     articles, truth, stories, docs = prepare(split)
     found = scores(truth, predict(articles, docs, stories, IncidentConfig())[0])
@@ -38,7 +38,7 @@ def test_incident_stage_is_linear_in_stories():
     """Candidate pairs per story do not grow with the number of stories (no all-pairs within
     a window): counted, not timed."""
     from bench.incident_checks import synthetic_docs
-    from dedupe.incidents import IncidentIndex
+    from dedupe.incidents.linking import IncidentIndex
 
     per_story = []
     for n in (1000, 4000):

@@ -9,14 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.evidence import Evidence, extract_evidence, strip_teasers
-from dedupe.incident_groups import merge_links
-from dedupe.incidents import (IncidentConfig, IncidentDoc, IncidentIndex, combine_copies,
-                              group_incidents, subsumed)
+from dedupe.incidents.evidence import Evidence, extract_evidence, strip_teasers
+from dedupe.incidents.grouping import merge_links
+from dedupe.incidents.linking import (
+    IncidentConfig,
+    IncidentDoc,
+    IncidentIndex,
+    combine_copies,
+    group_incidents,
+    subsumed,
+)
 from newsdedup.dump import cluster_dump
 from newsdedup.output import read_output
-from pipelines.incidents import (IncidentTracker, assign_incidents, incident_docs,
-                                 load_lexicon)
+from pipelines.incidents import assign_incidents, incident_docs, load_lexicon
 from pipelines.records import Article, Story
 
 REPO = Path(__file__).resolve().parents[1]
@@ -264,19 +269,6 @@ def test_replacing_and_removing_stories(all_docs):
     assert index.clusters() == before
     index.remove("se1-tracker")
     assert group_incidents([d for d in all_docs if d.id != "se1-tracker"]) == index.clusters()
-
-
-def test_tracker_equals_assign_incidents(lexicon):
-    articles = [a for split in ("dev", "check") for a in load(split)[0]]
-    stories = singleton_stories(articles)
-    expected = partition(i.story_ids for i in assign_incidents(articles, stories, lexicon))
-    by_id = {a.id: a for a in articles}
-    order = stories[:]
-    random.Random(7).shuffle(order)
-    tracker = IncidentTracker(lexicon)
-    for story in order:
-        tracker.update_story(story, [by_id[i] for i in story.article_ids])
-    assert partition(tracker.clusters()) == expected
 
 
 # ---------------------------------------------------------------- the stage's records

@@ -3,9 +3,16 @@ from __future__ import annotations
 
 import pytest
 
-from dedupe.bilingual import (Lexicon, definition_name, latin_key, name_pinyin, parse_cedict,
-                              pinyin_key, segment_proper)
-from dedupe.evidence import extract_evidence, parse_cn_numeral
+from dedupe.incidents.bilingual import (
+    Lexicon,
+    definition_name,
+    latin_key,
+    name_pinyin,
+    parse_cedict,
+    pinyin_key,
+    segment_proper,
+)
+from dedupe.incidents.evidence import extract_evidence, parse_cn_numeral
 from pipelines.incidents import load_lexicon
 from pipelines.normalise import to_simplified
 

@@ -58,5 +58,5 @@ def test_canonical_url_and_id():
     ("2026-03-10T08:30:00", "2026-03-10T08:30:00"), ("yesterday", None), ("2026-02-30", None),
     (None, None)])
 def test_published_dates_normalised_so_string_order_is_time_order(value, expected):
-    from pipelines.process import iso_date
-    assert iso_date(value) == expected
+    from pipelines.process import utc_iso_date
+    assert utc_iso_date(value) == expected

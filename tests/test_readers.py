@@ -6,9 +6,9 @@ import io
 import json
 
 import pytest
-
 from conftest import warc_bytes
-from newsdedup.readers import (MAX_DOCUMENT_BYTES, InputError, check_paths, read_inputs, sniff)
+
+from newsdedup.readers import MAX_DOCUMENT_BYTES, InputError, check_paths, read_inputs, sniff
 from pipelines.records import RawDocument, Reject
 
 PAGE = ("<!doctype html><html><head><title>{t}</title>"

@@ -23,13 +23,21 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedupe import ArrayBandStore, StoryDoc, group_stories  # noqa: E402
-from dedupe.shared import MemoryDocStore, SharedStoryIndex, pack_features, unpack_features  # noqa: E402
-from dedupe.stories import StoryConfig, featurise  # noqa: E402
-from netfixture import sites  # noqa: E402
-from netfixture.harness import (PYTHON, REPO, FixtureServer, crawl_command, kill_group,  # noqa: E402
-                                run_crawl, wait_for, write_sources)
 from test_dedupe_stories import EN_A, ZH_A, ZH_B  # noqa: E402
+
+from dedupe import StoryDoc, group_stories  # noqa: E402
+from dedupe.stories.features import StoryConfig, featurise  # noqa: E402
+from dedupe.stories.index import ArrayBandStore  # noqa: E402
+from dedupe.stories.shared import MemoryDocStore, SharedStoryIndex, pack_features, unpack_features  # noqa: E402
+from netfixture.harness import (  # noqa: E402
+    REPO,
+    FixtureServer,
+    crawl_command,
+    kill_group,
+    run_crawl,
+    wait_for,
+    write_sources,
+)
 
 REDIS_SERVER = shutil.which("redis-server")
 needs_redis = pytest.mark.skipif(REDIS_SERVER is None,

@@ -13,13 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from newsdedup.output import OutputSet
-from pipelines.incidents import assign_incidents, load_lexicon
-from newsdedup.output import write_outputs
-from newsdedup.report import REPORT_FILE, render_report, script_hash, write_report
-from pipelines.records import Article, Story
 from test_incidents import load, singleton_stories
+
+from newsdedup.output import OutputSet, write_outputs
+from newsdedup.report import REPORT_FILE, render_report, script_hash, write_report
+from pipelines.incidents import assign_incidents, load_lexicon
+from pipelines.records import Article, Story
 
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",

@@ -1,8 +1,7 @@
 """Short templated texts: three county warnings are three stories; copies of one still group."""
 from __future__ import annotations
 
-from dedupe.features import link_test
-from dedupe.templates import clash, facts, split_templated
+from dedupe.stories.templates import clash, facts, split_templated
 from pipelines.assign import assign_stories
 from pipelines.records import Article
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -23,26 +24,12 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.feeds import FeedError, Link, parse_xml_hub
 from crawler.items import AliasItem, FailureItem, HubItem, PageItem
-from crawler.middlewares import AlreadySeen
+from crawler.middlewares import AlreadySeen, DecompressionBomb, OffsiteRedirect, RedirectLoop
 from crawler.sources import Source, load_sources
+from crawler.storage import StoreExtension
 from crawler.watchlist import Watchlist, load_watchlist
 from pipelines.records import Location, RawDocument
-from crawler.store import Store
-
-
-def open_store(settings, out_dir: str) -> Store:
-    """OUT/store.sqlite, or in Redis mode this worker's store wired to the shared state."""
-    if not settings.get("NEWSDEDUP_REDIS_URL"):
-        return Store.open(out_dir)
-    import socket
-
-    from crawler.redis_backend import SharedCrawlState, shared_story_index
-    from crawler.shared_store import SharedStore
-
-    url, namespace = settings.get("NEWSDEDUP_REDIS_URL"), settings.get("NEWSDEDUP_REDIS_NAMESPACE")
-    state = SharedCrawlState(url, settings.get("NEWSDEDUP_RUN_ID"),
-                             settings.get("NEWSDEDUP_WORKER_ID") or socket.gethostname(), namespace)
-    return SharedStore.open_worker(out_dir, state, shared_story_index(url, namespace=namespace))
+from pipelines.urls import canonical_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FINAL_HTTP_STATUSES = (404, 410)  # gone for good: a reject; other errors are retried next run
@@ -64,8 +51,11 @@ class NewsSpider(scrapy.Spider):
         self._args = {"sources": sources, "out": out, "source": source, "watchlist": watchlist}
         self.sources: tuple[Source, ...] = ()
         self.watchlist: Watchlist | None = None
-        self.store: Store | None = None
         self.hub_pages: dict[str, int] = {}
+        # Aliases whose target is only in flight in this run: stored once the target is fetched
+        # (a redirect loop's targets never are: then nothing is stored, the next run retries).
+        self.fetched: set[str] = set()
+        self.pending_aliases: dict[str, list[AliasItem]] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -74,7 +64,7 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     def configure(self, settings) -> None:
-        """Sources, watchlist and store from spider arguments, else NEWSDEDUP_* settings."""
+        """Sources, watchlist and out dir from spider arguments, else NEWSDEDUP_* settings."""
         sources_file = load_sources(self._args["sources"] or settings.get("NEWSDEDUP_SOURCES"))
         names = self._args["source"]
         self.sources = sources_file.named(names.split(",") if names else None)
@@ -86,12 +76,16 @@ class NewsSpider(scrapy.Spider):
         self.sitemap_maxsize = settings.getint("NEWSDEDUP_SITEMAP_MAXSIZE")
         # Scrapy's OffsiteMiddleware as a backstop; each source's own domains are checked here.
         self.allowed_domains = sorted({d for s in self.sources for d in s.allowed_domains})
-        self.store = open_store(settings, self.out_dir)
 
-    @property
+    @cached_property
+    def frontier(self):
+        """The store's frontier: seen URLs, hub validators and links (crawler.store)."""
+        return StoreExtension.of(self.crawler).store.frontier
+
+    @cached_property
     def shared(self):
         """Redis mode: the run's shared state (crawler.redis_backend); None otherwise."""
-        return getattr(self.store, "state", None)
+        return StoreExtension.of(self.crawler).run
 
     def finished(self, url: str) -> None:
         """Redis mode: a URL settled without a stored outcome (robots.txt, unreadable hub)."""
@@ -112,9 +106,10 @@ class NewsSpider(scrapy.Spider):
         return request
 
     def closed(self, reason: str) -> None:
-        if self.store is not None:
-            self.store.close()
-            self.store = None
+        for aliases in self.pending_aliases.values():  # targets never fetched: a loop, a failure
+            for alias in aliases:
+                self.count(alias.source, "articles_failed")
+        self.pending_aliases.clear()
 
     # --- counters: the per-source run summary --------------------------------------------------
     def count(self, source: str, what: str, n: int = 1) -> None:
@@ -131,7 +126,7 @@ class NewsSpider(scrapy.Spider):
 
     def hub_request(self, source: Source, kind: str, url: str) -> scrapy.Request:
         headers = {}
-        etag, last_modified = self.store.validators(url)
+        etag, last_modified = self.frontier.validators(url)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -146,7 +141,7 @@ class NewsSpider(scrapy.Spider):
                               headers=headers, meta=meta, priority=HUB_PRIORITY)
 
     def article_request(self, source: Source, link: Link) -> scrapy.Request | None:
-        if self.store.is_seen(link.url):
+        if self.frontier.is_seen(link.url):
             self.count(source.name, "skipped_seen")
             return None
         meta = {"kind": "article", "source": source.name, "title": link.title,
@@ -165,7 +160,7 @@ class NewsSpider(scrapy.Spider):
         hub_url = response.meta.get("redirect_urls", [response.url])[0]  # as the source names it
         if response.status == 304:
             self.count(source.name, "hubs_not_modified")
-            links = self.store.hub_links(hub_url)
+            links = self.frontier.hub_links(hub_url)
             stored = None
         else:
             self.count(source.name, "hubs_fetched")
@@ -227,6 +222,9 @@ class NewsSpider(scrapy.Spider):
     def hub_failed(self, failure) -> Iterator[Any]:
         request = failure.request
         source = request.meta["source"]
+        if failure.check(OffsiteRedirect, RedirectLoop, DecompressionBomb):
+            yield from self.redirect_or_bomb_failed(failure, kind=request.meta["hub_kind"])
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):  # robots.txt
             self.count(source, "disallowed")
             self.finished(request.url)
@@ -241,6 +239,9 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Any]:
         source = response.meta["source"]
         urls = [*response.meta.get("redirect_urls", []), response.url]
+        for url in urls:
+            self.fetched.add(canonical_url(url))
+            yield from self.pending_aliases.pop(canonical_url(url), [])
         fetched_at = now_iso()
         self.count(source, "articles_fetched")
         content_type = _header(response, b"Content-Type")
@@ -263,7 +264,16 @@ class NewsSpider(scrapy.Spider):
         if failure.check(AlreadySeen):  # stored before, or already requested in this run
             self.count(source, "skipped_seen")
             if request.meta.get("redirect_urls"):  # remember the alias: not fetched again
-                yield AliasItem(source, request.meta["redirect_urls"], request.url, now_iso())
+                alias = AliasItem(source, request.meta["redirect_urls"], now_iso())
+                target = canonical_url(request.url)
+                if self.shared is not None or target in self.fetched \
+                        or self.frontier.is_seen(target):
+                    yield alias
+                else:  # in flight: an alias only if it is fetched (not if it loops back)
+                    self.pending_aliases.setdefault(target, []).append(alias)
+            return
+        if failure.check(OffsiteRedirect, RedirectLoop, DecompressionBomb):
+            yield from self.redirect_or_bomb_failed(failure, kind="article")
             return
         # (HttpError is an IgnoreRequest too, so it is told apart first.)
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
@@ -274,6 +284,20 @@ class NewsSpider(scrapy.Spider):
         urls = [*request.meta.get("redirect_urls", []), request.url]
         yield FailureItem(source, request.url, urls, reason, _failure_detail(failure),
                           now_iso(), status, final=final)
+
+    def redirect_or_bomb_failed(self, failure, kind: str) -> Iterator[Any]:
+        """An offsite redirect or a gzip bomb: a reject (final: not fetched again every run); a
+        redirect loop: a failure, retried next run (never an alias)."""
+        request = failure.request
+        source = request.meta["source"]
+        urls = [*request.meta.get("redirect_urls", []), request.url]
+        reason, final = ("offsite-redirect", True) if failure.check(OffsiteRedirect) else \
+            ("redirect-loop", False) if failure.check(RedirectLoop) else ("decompression-bomb", True)
+        self.count(source, reason.replace("-", "_"))
+        if kind != "article":
+            self.count(source, "hubs_failed")
+        yield FailureItem(source, urls[0], urls, reason, str(failure.value)[:300], now_iso(), None,
+                          final=final and kind == "article", kind=kind)
 
     def source_named(self, name: str) -> Source:
         return next(s for s in self.sources if s.name == name)

@@ -135,9 +135,10 @@ class FixtureServer:
 
 def crawl_command(sources: Path, out: Path, proxy: str, only: tuple[str, ...] = (),
                   **settings) -> list[str]:
+    """``newsdedup crawl`` with the JSON summary on stdout's last line."""
     merged = {**FAST_SETTINGS, **settings}
-    cmd = [PYTHON, "-m", "crawler.run", "--sources", str(sources), "--out", str(out),
-           "--proxy", proxy]
+    cmd = [PYTHON, "-m", "newsdedup", "crawl", "--sources", str(sources), "--out", str(out),
+           "--proxy", proxy, "--json"]
     for name in only:
         cmd += ["--source", name]
     for key, value in merged.items():

@@ -22,8 +22,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     __package__ = "netfixture"  # noqa: A001
 
-from netfixture.sites import (CLOSED, SLOW, SLOW_SECONDS, WIRE, WIRE_FLAKY,  # noqa: E402
-                              build_network, http_date)
+from netfixture import hostile  # noqa: E402
+from netfixture.sites import CLOSED, SLOW, SLOW_SECONDS, WIRE, WIRE_FLAKY, build_network, http_date  # noqa: E402
 
 NOT_FOUND = b"<!doctype html><html><body><h1>404 Not Found</h1></body></html>"
 FORBIDDEN = b"<!doctype html><html><body><h1>403 Forbidden</h1></body></html>"
@@ -105,6 +105,9 @@ class Handler(BaseHTTPRequestHandler):
             return 404, {"Content-Type": "text/html"}, NOT_FOUND
         if (host, path) == (WIRE, WIRE_FLAKY) and self.network.first_hit((host, path)):
             return 500, {"Content-Type": "text/html"}, ERROR
+        if (host, path) == (hostile.HOSTILE, hostile.BUSY) and self.network.first_hit((host, path)):
+            return 503, {"Content-Type": "text/html",
+                         "Retry-After": str(hostile.BUSY_RETRY_AFTER)}, ERROR
         headers = {"Content-Type": page.content_type, **page.headers}
         if page.conditional:
             headers["ETag"] = page.etag

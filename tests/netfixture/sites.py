@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import html
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 
 import opencc
 
@@ -170,6 +170,8 @@ def build_network(edition: int = 1, scale: int = 0) -> dict[tuple[str, str], Pag
         page.last_modified = page.last_modified or stamp
         pages[(host, path)] = page
     pages.update(templates.special_pages())
+    from . import hostile
+    pages.update(hostile.pages())  # a host only tests/test_crawl_hostile.py's sources name
     return pages
 
 

@@ -4,8 +4,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from . import sites
-from .sites import (CLOSED, FORMOSA, HUAXIA, PORTAL, WIRE, Page, Placement, esc, headline,
-                    body_paragraphs, http_date, traditional)
+from .sites import (
+    CLOSED,
+    FORMOSA,
+    HUAXIA,
+    PORTAL,
+    WIRE,
+    Page,
+    Placement,
+    body_paragraphs,
+    esc,
+    headline,
+    http_date,
+    traditional,
+)
 
 # A syndicated copy goes up a little after the original.
 COPY_DELAY = {PORTAL: timedelta(hours=2), FORMOSA: timedelta(hours=5)}

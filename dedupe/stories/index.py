@@ -14,8 +14,10 @@ ship:
     (uint32 key + uint32 doc); the default.
   * ``StorageBandStore``: any datasketch storage, e.g. ``unordered_storage({"type": "dict"})`` or
     its Redis backend, so a persisted band table plugs in without touching the LSH logic.
-Batch path: ``batch_pairs`` sorts all keys once and emits the pairs that share a key.
-Incremental path: ``LSHIndex.query`` then ``LSHIndex.insert``.
+Batch path: ``batch_pair_blocks`` sorts all keys once and emits, in bounded blocks, the pairs that
+share a key. Incremental path: ``LSHIndex.query_blocks`` then ``LSHIndex.insert``. Both cap what one
+document meets in one equal-key run (``MAX_RUN_PARTNERS``): a story copied by thousands of sites
+makes runs of thousands, whose pairs would grow with the square of the copies.
 """
 from __future__ import annotations
 
@@ -154,14 +156,22 @@ class ArrayBandStore:
             older, newer = self._runs[-2], self._runs[-1]
             self._runs[-2:] = [_merge_runs(older, newer)]
 
-    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def lookup(self, keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(index into keys, doc) of every entry matching ``keys``; with ``limit``, only the
+        ``limit`` oldest entries of each key (the head of its run)."""
         keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
+        if limit is not None:
+            self._flush()  # runs only: they are in age order, so "oldest" is "first found"
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         found_q, found_d = [], []
+        taken = np.zeros(len(keys), np.int64) if limit is not None else None
         for run_keys, run_docs in self._runs:
             lo = np.searchsorted(run_keys, sorted_keys, side="left")
             hi = np.searchsorted(run_keys, sorted_keys, side="right")
+            if taken is not None:
+                hi = np.minimum(hi, lo + np.maximum(limit - taken, 0))
+                taken += hi - lo
             q, pos = _expand_ranges(lo, hi)
             found_q.append(order[q])
             found_d.append(run_docs[pos])
@@ -175,6 +185,16 @@ class ArrayBandStore:
         if not found_q:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return np.concatenate(found_q).astype(np.int64), np.concatenate(found_d).astype(np.int64)
+
+    def match_counts(self, keys: np.ndarray, limit: int) -> np.ndarray:
+        """int64 per key: how many entries ``lookup(keys, limit)`` returns for it."""
+        keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
+        self._flush()
+        counts = np.zeros(len(keys), np.int64)
+        for run_keys, _ in self._runs:
+            counts += np.searchsorted(run_keys, keys, side="right") - \
+                np.searchsorted(run_keys, keys, side="left")
+        return np.minimum(counts, limit)
 
     def items(self) -> tuple[np.ndarray, np.ndarray]:
         """All (keys, docs), sorted by key then insertion order."""
@@ -190,8 +210,11 @@ class ArrayBandStore:
 class StorageBandStore:
     """Adapter over a datasketch storage (``datasketch.storage.unordered_storage(config, name)``).
 
-    Keys are stored as 4 big-endian bytes, values as document numbers; Redis-backed storage
-    works the same way (its values come back as whatever the backend returns; ints for dict).
+    Keys are stored as 4 big-endian bytes, values as document numbers (they come back as
+    whatever the backend returns: ints for dict, bytes for Redis). Each ``insert`` is one
+    buffered insertion session (``insert(..., buffer=True)`` then ``empty_buffer()``: one
+    pipeline for Redis, plain inserts for dict) and each ``lookup`` one ``getmany``. ``len`` is
+    the number of entries inserted through this adapter (a shared Redis table holds others').
     """
 
     def __init__(self, storage) -> None:
@@ -205,15 +228,17 @@ class StorageBandStore:
         keys = np.asarray(keys, dtype=KEY_DTYPE).ravel()
         docs = np.broadcast_to(np.asarray(docs, dtype=np.int64), keys.shape).ravel()
         for key, doc in zip(key_bytes(keys), docs.tolist()):
-            self.storage.insert(key, doc)
+            self.storage.insert(key, doc, buffer=True)
+        self.storage.empty_buffer()
         self._n += len(keys)
 
-    def lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def lookup(self, keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         q, d = [], []
-        for i, key in enumerate(key_bytes(keys)):
-            for doc in self.storage.get(key):
+        for i, members in enumerate(self.storage.getmany(*key_bytes(keys))):
+            docs = sorted(int(doc) for doc in members)
+            for doc in docs if limit is None else docs[:limit]:  # the smallest = oldest docs
                 q.append(i)
-                d.append(int(doc))
+                d.append(doc)
         return np.array(q, dtype=np.int64), np.array(d, dtype=np.int64)
 
 
@@ -255,23 +280,59 @@ def _expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 # --- the index ---------------------------------------------------------------------------------
 
-def batch_pairs(keys: np.ndarray) -> np.ndarray:
-    """Pairs (i < j, as int64[m, 2], sorted, unique) of rows of ``keys`` sharing any key.
+# A document meets at most this many members of one equal-key run: all pairs of a run of up to
+# 1,025 members (exactly the pairs of an uncapped search: the biggest run of bench.clustering's
+# syndicated set, 1,939 documents, has 25 members), each member against the run's first 1,024
+# members beyond that (a viral story's thousandth near-copy meets its first copies), so pairs
+# are O(n x bands x 1,024) whatever the copies, never the square of a run.
+MAX_RUN_PARTNERS = 1024
+# Pairs emitted per block (two int64 arrays: 32 MB), so pair memory is bounded too.
+PAIR_BLOCK = 1 << 20
 
-    One argsort of all keys; every run of equal keys yields all its pairs.
+
+def batch_pair_blocks(keys: np.ndarray, max_partners: int = MAX_RUN_PARTNERS,
+                      block: int = PAIR_BLOCK):
+    """Yield int64[m, 2] arrays of pairs (i < j, unique within a block) of rows of ``keys`` that
+    share a key; together every such pair when no key is held by more than ``max_partners + 1``
+    rows, else each row of a bigger run is paired with the run's first ``max_partners`` rows.
+
+    One argsort of all keys (memory linear in ``keys``); a block holds about ``block`` pairs.
     """
     n = keys.shape[0]
     flat = keys.ravel()
+    if not len(flat):
+        return
     rows = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
     order = np.argsort(flat, kind="stable")
     sk, sr = flat[order], rows[order]
+    del flat, rows, order
     new_run = np.concatenate(([True], sk[1:] != sk[:-1]))
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(sk)), 0))
-    before = np.arange(len(sk)) - run_start  # earlier elements in the same run
-    left = np.repeat(np.arange(len(sk)), before)
-    _, pos = _expand_ranges(run_start[before > 0], (run_start + before)[before > 0])
-    a, b = sr[left], sr[pos]
-    return _unique_pairs(a, b, n)
+    # partners of an element: the first min(earlier, max_partners) elements of its run
+    partners = np.minimum(np.arange(len(sk)) - run_start, max_partners)
+    has = np.flatnonzero(partners)
+    if not len(has):
+        return
+    cum = np.cumsum(partners[has])
+    cuts = np.searchsorted(cum, np.arange(block, int(cum[-1]), block), side="right")
+    for group in np.split(has, cuts):
+        if not len(group):
+            continue
+        left = np.repeat(group, partners[group])
+        _, pos = _expand_ranges(run_start[group], run_start[group] + partners[group])
+        yield _unique_pairs(sr[left], sr[pos], n)
+
+
+def batch_pairs(keys: np.ndarray, max_partners: int = MAX_RUN_PARTNERS) -> np.ndarray:
+    """Pairs (i < j, as int64[m, 2], sorted, unique) of rows of ``keys`` sharing any key
+    (``batch_pair_blocks`` in one array; runs over ``max_partners + 1`` rows are capped)."""
+    blocks = list(batch_pair_blocks(keys, max_partners))
+    if not blocks:
+        return np.zeros((0, 2), np.int64)
+    pairs = np.concatenate(blocks)
+    n = max(keys.shape[0], 1)
+    code = sorted_unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack((code // n, code % n), axis=1)
 
 
 def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
@@ -292,11 +353,34 @@ class LSHIndex:
         docs = np.asarray(docs, dtype=np.int64)
         self.store.insert(keys.ravel(), np.repeat(docs, keys.shape[1]))
 
-    def query(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(row of ``keys``, stored doc) for every stored doc sharing a key with that row; unique."""
-        q, d = self.store.lookup(keys.ravel())
+    def query(self, keys: np.ndarray, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(row of ``keys``, stored doc) for every stored doc sharing a key with that row; unique.
+
+        With ``limit``: per key, only the ``limit`` oldest stored docs holding it.
+        """
+        q, d = self.store.lookup(keys.ravel()) if limit is None else \
+            self.store.lookup(keys.ravel(), limit)
         rows = q // keys.shape[1]
         if len(rows) == 0:
             return rows, d
         code = sorted_unique(rows * (int(d.max()) + 1) + d)
         return code // (int(d.max()) + 1), code % (int(d.max()) + 1)
+
+    def query_blocks(self, keys: np.ndarray, limit: int = MAX_RUN_PARTNERS,
+                     block: int = PAIR_BLOCK):
+        """``query(keys, limit)`` as blocks of rows holding about ``block`` matches each:
+        yields (row of ``keys``, stored doc) arrays; memory bounded whatever the copies."""
+        m, width = keys.shape
+        if not m:
+            return
+        counter = getattr(self.store, "match_counts", None)
+        if counter is not None:
+            per_row = counter(keys.ravel(), limit).reshape(m, width).sum(axis=1)
+        else:
+            per_row = np.full(m, width * limit, np.int64)
+        cum = np.cumsum(per_row)
+        cuts = np.searchsorted(cum, np.arange(block, int(cum[-1]), block), side="right")
+        for start, stop in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [m]))):
+            if stop > start:
+                rows, docs = self.query(keys[start:stop], limit)
+                yield rows + start, docs

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import (LINK_CONTAINMENT, LINK_JACCARD, NO_LINK, StoryConfig, StoryDoc, featurise,
-                       link_test)
+from .features import LINK_CONTAINMENT, LINK_JACCARD, NO_LINK, StoryConfig, StoryDoc, featurise, link_test
 from .shingles import shingle_batch, shingle_hashes, sorted_unique
 from .sketch import estimate_containment
 

@@ -4,7 +4,7 @@
 stores that any number of processes use concurrently:
   * a ``DocStore``: article id -> global document number, each number's sketches (``Features``
     as bytes), and the verified links;
-  * a ``BandStore`` (dedupe.index): band key -> document numbers, e.g. datasketch's Redis storage.
+  * a ``BandStore`` (dedupe.stories.index): band key -> document numbers, e.g. datasketch's Redis storage.
 
 Adding a batch: featurise, take numbers, write the sketches, insert the band keys, and only then
 query those keys and verify every candidate. Writing before querying is what makes concurrent
@@ -22,9 +22,9 @@ from typing import Protocol
 
 import numpy as np
 
-from .index import BandStore
+from ..unionfind import UnionFind
 from .features import Features, StoryConfig, StoryDoc, empty_features, featurise, link_test
-from .unionfind import UnionFind
+from .index import BandStore
 
 
 class DocStore(Protocol):

@@ -244,7 +244,7 @@ def segment_proper(text: str, lexicon: Lexicon) -> list[tuple[int, str]]:
 # of Simplified text; English forms are regular expressions matched at a word start in lower-cased
 # text ("sentenc" covers sentenced/sentencing; r"fire\b" is the whole word, not "fired").
 # Topic words ("court", "fraud", "deepfake") are deliberately here too: rarity weighting (see
-# dedupe.incidents) makes the common ones count for little, while a rare one ("kidnap" in a week
+# linking.py) makes the common ones count for little, while a rare one ("kidnap" in a week
 # of fraud cases) still counts.
 TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "deepfake": (("ai换脸", "换脸", "深度伪造", "深度合成", "ai合成", "合成视频"),

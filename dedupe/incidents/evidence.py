@@ -10,7 +10,7 @@ Kinds of key (the prefix is the kind):
   date:2023-06-20  a calendar date: 2023年6月20日, 6月20日 (year from publication), June 20, 2023,
                    20 June, 2023-06-20, and relative days resolved against the publication date
                    (昨天 / yesterday, "on Tuesday").
-  ent:hangzhou     a named entity in the shared Latin key space of ``dedupe.bilingual``.
+  ent:hangzhou     a named entity in the shared Latin key space of ``.bilingual``.
   term:deepfake    a key term from ``bilingual.TERMS`` (AI换脸 ↔ face-swap ↔ deepfake).
 
 ``Evidence.keys`` are solid; ``Evidence.probes`` are guesses (a Chinese name cut at two or three
@@ -29,9 +29,20 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from .bilingual import (COMMON_SURNAMES, GENERIC_NAMES, NAME_CONNECTORS, NAME_CUES, NAMED_BODIES,
-                        STOP_CAPS, TERMS, Lexicon, latin_key, name_pinyin, place_pinyin,
-                        segment_proper)
+from .bilingual import (
+    COMMON_SURNAMES,
+    GENERIC_NAMES,
+    NAME_CONNECTORS,
+    NAME_CUES,
+    NAMED_BODIES,
+    STOP_CAPS,
+    TERMS,
+    Lexicon,
+    latin_key,
+    name_pinyin,
+    place_pinyin,
+    segment_proper,
+)
 
 MIN_NUMBER = 10
 TEASER_ENDINGS = ("…", "...")

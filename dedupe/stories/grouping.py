@@ -1,10 +1,15 @@
 """Stories: syndicated copies of one report, found by LSH candidates + sketch verification.
 
-Candidates are the pairs of documents sharing a band key (``dedupe.index``); a candidate pair is
-linked when ``dedupe.features.link_test`` says the two are copies; stories are the connected
+Candidates are the pairs of documents sharing a band key (``.index``); a candidate pair is
+linked when ``.features.link_test`` says the two are copies; stories are the connected
 components (union-find) of the links. The link test is a pure function of the two documents, and
 the candidates are exactly the pairs sharing a band key, so the result does not depend on
-arrival order: ``StoryIndex`` (incremental) == ``group_stories`` (batch).
+arrival order: ``StoryIndex`` (incremental) == ``group_stories`` (batch). One exception keeps
+memory linear when a story has thousands of copies: a document meets at most the first 1,024
+documents of an equal-key run (``.index.MAX_RUN_PARTNERS``), so in a run longer than that
+a document linking to none of those (but to a later one, in no other shared band) may depend on
+arrival order. Verbatim copies (identical sketches) are joined to their first copy without
+taking part in the candidate search at all.
 
 Memory: an indexed document costs 456 bytes of sketches, 384 bytes of band table (48 keys x 8
 bytes) and 4 bytes of union-find, plus its id (``StoryIndex.memory`` accounts for them).
@@ -16,10 +21,21 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .features import (LINK_CONTAINMENT, LINK_JACCARD, NO_LINK, Features, PairTest, StoryConfig,
-                       StoryDoc, empty_features, featurise, link_test, low_bits)
-from .index import BandStore, LSHIndex, batch_pairs
-from .unionfind import UnionFind
+from ..unionfind import UnionFind
+from .features import (
+    LINK_CONTAINMENT,
+    LINK_JACCARD,
+    NO_LINK,
+    Features,
+    PairTest,
+    StoryConfig,
+    StoryDoc,
+    empty_features,
+    featurise,
+    link_test,
+    low_bits,
+)
+from .index import BandStore, LSHIndex, batch_pair_blocks
 
 __all__ = ["LINK_CONTAINMENT", "LINK_JACCARD", "NO_LINK", "STATE_VERSION", "Features", "PairTest",
            "StoryConfig", "StoryDoc", "StoryIndex", "choose_representative", "featurise",
@@ -83,11 +99,17 @@ class StoryIndex:
         base = self._n
         self._append(ids, feats)
         live = np.flatnonzero(feats.sizes > 0)  # empty texts never link, so are never indexed
+        # Identical sketches (verbatim copies) link (Jaccard 1) and link to the same others: join
+        # each to its first copy, index only the first (a viral story's 10,000 verbatim copies
+        # cost 10,000 unions, not 10,000 runs of pairs).
+        first, copy_of = _distinct_rows(feats.take(live))
+        self.uf.union_pairs(live[first[copy_of]] + base, live + base)
+        live = live[first]
         keys = feats.keys(self.config)[live]
-        rows, old = self.lsh.query(keys)  # new x indexed (incremental path)
-        inner = batch_pairs(keys)  # new x new (batch path)
-        self._link(np.concatenate((live[rows] + base, live[inner[:, 0]] + base)),
-                   np.concatenate((old, live[inner[:, 1]] + base)))
+        for rows, old in self.lsh.query_blocks(keys):  # new x indexed (incremental path)
+            self._link(live[rows] + base, old)
+        for inner in batch_pair_blocks(keys):  # new x new (batch path)
+            self._link(live[inner[:, 0]] + base, live[inner[:, 1]] + base)
         self.lsh.insert(live + base, keys)
 
     def _reserve(self, n: int) -> None:
@@ -112,6 +134,8 @@ class StoryIndex:
         step = 1 << 14  # verify in blocks of [step, num_perm] comparisons
         for s in range(0, len(a), step):
             x, y = a[s:s + step], b[s:s + step]
+            apart = self.uf.find_many(x) != self.uf.find_many(y)  # joined ones need no test
+            x, y = x[apart], y[apart]
             ok = link_test(self._feats.take(x), self._feats.take(y), self.config).linked
             self.uf.union_pairs(x[ok], y[ok])
 
@@ -121,11 +145,6 @@ class StoryIndex:
         for num, root in enumerate(self.uf.roots().tolist()):
             groups.setdefault(root, []).append(self.ids[num])
         return sorted(sorted(g) for g in groups.values())
-
-    def cluster_of(self, doc_id: str) -> list[str]:
-        """Sorted ids of the story that ``doc_id`` belongs to."""
-        roots = self.uf.roots()
-        return sorted(self.ids[i] for i in np.flatnonzero(roots == roots[self._num[doc_id]]).tolist())
 
     def to_state(self) -> dict[str, Any]:
         """Plain data (str, int, lists, numpy arrays) from which ``from_state`` resumes."""
@@ -163,6 +182,7 @@ class StoryIndex:
         index.uf = UnionFind(np.asarray(state["parent"]))
         index.uf.grow(n)
         live = np.flatnonzero(feats.sizes > 0)
+        live = live[_distinct_rows(feats.take(live))[0]]  # verbatim copies: as add_many
         index.lsh.insert(live, feats.keys(config)[live])
         return index
 
@@ -176,6 +196,22 @@ def group_stories(docs: Sequence[StoryDoc], config: StoryConfig = StoryConfig())
     index = StoryIndex(config)
     index.add_many(docs)
     return index.clusters()
+
+
+def _distinct_rows(feats: Features) -> tuple[np.ndarray, np.ndarray]:
+    """(first: row of the first occurrence of each distinct feature row, ascending;
+    copy_of: for every row, its position in ``first``)."""
+    if not len(feats):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    parts = [np.ascontiguousarray(getattr(feats, f)).reshape(len(feats), -1).view(np.uint8)
+             for f in Features.FIELDS]
+    rows = np.ascontiguousarray(np.concatenate(parts, axis=1))
+    as_void = rows.view(np.dtype((np.void, rows.shape[1]))).ravel()
+    _, first, inverse = np.unique(as_void, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # distinct rows in order of first occurrence
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return first[order].astype(np.int64), rank[inverse.ravel()].astype(np.int64)
 
 
 def _published_key(published: str | None) -> tuple[int, str]:

@@ -3,9 +3,9 @@
 Scoring model (thresholds chosen on the tuning splits and the unrelated-news check, see
 bench/incidents.py and bench/incident_checks.py; the ``held`` split was never tuned on):
 
-  Each story is a bag of evidence keys (``dedupe.evidence``: amounts, dates, entities, key terms,
+  Each story is a bag of evidence keys (``.evidence``: amounts, dates, entities, key terms,
   all in one language-independent key space): those at least two of its *outlets* agree on
-  (``incident_groups.combine_copies``), so a sidebar does not lend it other events and a page
+  (``grouping.combine_copies``), so a sidebar does not lend it other events and a page
   at a second URL does not vote twice. Two stories share a key when both have it and at least one
   has it solid. A shared key weighs
 
@@ -27,7 +27,7 @@ bench/incidents.py and bench/incident_checks.py; the ``held`` split was never tu
   facts shared (10 days → 180 → 400); an undated story needs strong facts.
 
   Incidents: links merge groups strongest first, and only when the groups' cores match
-  (``incident_groups.merge_links``): no chaining through one member's side facts.
+  (``grouping.merge_links``): no chaining through one member's side facts.
 
 Candidates are found through keys, each followed from a story only when few stories hold it
 within the longest gap (``candidate_pairs``): linear in the number of stories.
@@ -49,7 +49,7 @@ from functools import lru_cache
 
 from .day_counts import DayCounts
 from .evidence import approx_key
-from .incident_groups import combine_copies, merge_links
+from .grouping import combine_copies, merge_links
 
 PRIORS = {"num": 1.0, "approx": 0.5, "pct": 0.8, "date": 0.6, "ent": 1.0, "term": 0.5}
 ANCHOR_KINDS = frozenset({"num", "approx", "pct", "date", "ent"})

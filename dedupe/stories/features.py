@@ -28,7 +28,7 @@ import numpy as np
 
 from .index import BandLayout, band_keys
 from .shingles import CJK_N, WORD_N, distinct_counts, shingle_batch
-from .sketch import SketchScheme, Sketcher, estimate_containment
+from .sketch import Sketcher, SketchScheme, estimate_containment
 
 # Salts that keep the band keys of the full and the lead sketch apart in one band table.
 FULL_SALT, LEAD_SALT = 0, 1

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..unionfind import UnionFind
 from .evidence import Evidence
-from .unionfind import UnionFind
 
 if TYPE_CHECKING:
-    from .incidents import IncidentIndex, PairScore
+    from .linking import IncidentIndex, PairScore
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def core(members: Sequence, counts: Counter) -> frozenset[str]:
 def merge_links(index: IncidentIndex, links: Sequence[PairScore]) -> Grouping:
     """Incidents from ``links`` (see the module docstring), sorted lists of story ids sorted by
     first id, singletons included; and every link's merge decision."""
-    from .incidents import IncidentDoc
+    from .linking import IncidentDoc
 
     docs = index.docs
     ids = sorted(docs)

@@ -1,0 +1,50 @@
+"""The ``newsdedup`` command: one module per command, each only argparse and exit codes over
+the library (``newsdedup.cluster_dump``, ``crawl``, ``export``, ``explain``, ``write_report``).
+
+Every command module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``
+(the shape of Scrapy's ``commands/``). Exit codes: 0 the run completed (rejects are listed in
+rejects.jsonl, not failures); 2 usage error or an input path that cannot be read (nothing
+written); 1 an unexpected error; 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from newsdedup.cli import cluster, crawl, explain, export, report
+from newsdedup.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+
+COMMANDS = (cluster, crawl, export, explain, report)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdedup",
+        description="Chinese + English news scraper and deduplicator: copies into stories.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        sub = commands.add_parser(command.NAME, help=command.HELP,
+                                  description=command.DESCRIPTION)
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from newsdedup.readers import InputError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (InputError, UsageError) as err:
+        print(f"newsdedup: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        from newsdedup.output import PUBLISHED
+        if PUBLISHED:  # the switch is one rename: the new set is either all there or not at all
+            print(f"newsdedup: interrupted after the new output set was published in "
+                  f"{PUBLISHED[-1]} (complete)", file=sys.stderr)
+        else:
+            print("newsdedup: interrupted; the outputs of this run were not written (the previous "
+                  "output set, if any, is unchanged)", file=sys.stderr)
+        return EXIT_INTERRUPTED

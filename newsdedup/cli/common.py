@@ -1,0 +1,8 @@
+"""What every command shares: exit codes and the usage error."""
+from __future__ import annotations
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """Something the caller must fix (a bad sources file, a busy or missing store): exit 2."""

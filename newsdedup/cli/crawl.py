@@ -1,0 +1,99 @@
+"""``newsdedup crawl --sources FILE [--out DIR] ...``: what a cron job or timer calls."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from newsdedup.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UsageError
+
+NAME = "crawl"
+HELP = "crawl every configured source once (what a cron job or timer calls)"
+DESCRIPTION = ("Fetch what is new from the sources file (feeds, sitemaps, listing pages; "
+               "conditional requests, seen URLs skipped), run every page through the same "
+               "stages as 'cluster', store it in OUT/store.sqlite and refresh the JSONL files.")
+
+
+def _setting(text: str) -> tuple[str, object]:
+    key, sep, value = text.partition("=")
+    try:
+        if not sep or not key:
+            raise ValueError("no '='")
+        return key, json.loads(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=JSON ({err})") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sources", required=True, metavar="FILE", help="sources TOML file")
+    parser.add_argument("--out", default="output",
+                        help="output folder and store (default: output)")
+    parser.add_argument("--source", action="append", metavar="NAME",
+                        help="only this source (repeatable)")
+    parser.add_argument("--spider", default="news",
+                        choices=("news", "feeds", "sitemaps", "listings"),
+                        help="which kinds of hub to read (default: all)")
+    parser.add_argument("--watchlist", metavar="FILE",
+                        help="keep only articles matching a keyword (overrides the sources file)")
+    parser.add_argument("--extract-processes", type=int, default=None,
+                        help="extraction processes per worker (default: cores - 1; 0 = inline)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="crawl worker processes sharing one Redis (needs --redis-url)")
+    parser.add_argument("--redis-url", metavar="URL",
+                        help="Redis mode: shared frontier, seen URLs and story index "
+                             "(default: $NEWSDEDUP_REDIS_URL)")
+    parser.add_argument("--run-id", help="Redis mode: the run id every worker of a run shares "
+                                         "(workers on several machines must pass the same one)")
+    parser.add_argument("--worker-id",
+                        help="Redis mode: this worker's name (default: host name)")
+    parser.add_argument("--set", type=_setting, action="append", default=[], dest="settings",
+                        metavar="KEY=JSON",
+                        help="override a crawler setting for this run, value as JSON "
+                             "(e.g. DOWNLOAD_DELAY=0)")
+    parser.add_argument("--proxy", metavar="URL",
+                        help="send every request through this HTTP proxy (NEWSDEDUP_PROXY)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the run summary as JSON on the last line of stdout")
+    parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
+
+
+def run(args: argparse.Namespace) -> int:
+    from crawler.sources import SourcesError
+    from crawler.store import StoreBusy
+    from newsdedup.crawl import ExportFailed, crawl, crawl_workers
+
+    redis_url = args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL")
+    if args.workers > 1 and not redis_url:
+        raise UsageError("--workers N shares one frontier and index through Redis: "
+                         "give --redis-url (or NEWSDEDUP_REDIS_URL)")
+    options = {"spider": args.spider, "sources": args.source, "watchlist": args.watchlist,
+               "proxy": args.proxy, "extract_processes": args.extract_processes,
+               "settings": dict(args.settings)}
+    try:
+        if args.workers > 1:
+            result = crawl_workers(args.workers, args.sources, args.out, redis_url=redis_url,
+                                   run_id=args.run_id, **options)
+            if not args.quiet:
+                print(f"run {result['run_id']}: workers {result['workers']}; merged "
+                      f"{result['export']}", file=sys.stderr)
+            if args.json:
+                print(json.dumps(result, ensure_ascii=False))
+            return EXIT_OK if all(c == 0 for c in result["workers"].values()) else EXIT_ERROR
+        summary = crawl(args.sources, args.out, redis_url=redis_url, run_id=args.run_id,
+                        worker_id=args.worker_id, **options)
+    except (SourcesError, StoreBusy, FileNotFoundError, ConnectionError) as err:
+        raise UsageError(err) from err
+    except ExportFailed as err:  # fetched and stored, but the output files are stale
+        print(f"newsdedup: the crawl stored what it fetched, but its export failed: {err}; "
+              f"the output files of {args.out} were not rewritten", file=sys.stderr)
+        return EXIT_ERROR
+    if not args.quiet:
+        print(summary.render(), file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    if summary.finish_reason == "shutdown":  # SIGINT / SIGTERM: Scrapy stopped gracefully
+        print("newsdedup: crawl interrupted; what was fetched is stored and exported, the rest "
+              "is fetched by the next run", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK

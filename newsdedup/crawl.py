@@ -1,0 +1,115 @@
+"""Crawl the configured sources once and refresh the output files: ``newsdedup crawl``.
+
+    crawl("samples/sources.toml", "output") -> CrawlSummary
+
+``crawler.run`` fetches into the crawl store; this module then writes the output files from the
+store (``newsdedup.export``). With several workers (``crawl_workers``) each worker is a
+``python -m newsdedup crawl`` process of one Redis-mode run, and the stores are merged at the end.
+A Twisted reactor cannot be restarted: call ``crawl`` once per process.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from crawler.run import CrawlSummary, crawl_settings, new_run_id, run_crawl
+from crawler.store import STORE_FILE
+from newsdedup.export import export_shared, export_store, redis_namespace
+
+
+class ExportFailed(RuntimeError):
+    """The crawl ran, but writing its output files failed (they are left as they were)."""
+
+
+def crawl(sources_path: str | Path, out_dir: str | Path = "output", *, spider: str = "news",
+          sources: list[str] | None = None, watchlist: str | Path | None = None,
+          proxy: str | None = None, extract_processes: int | None = None,
+          redis_url: str | None = None, run_id: str | None = None,
+          worker_id: str | None = None, settings: dict[str, Any] | None = None) -> CrawlSummary:
+    """Fetch what is new from every source of ``sources_path`` (or only those named in
+    ``sources``) into ``out_dir``'s store, then rewrite articles / stories / incidents /
+    rejects .jsonl there.
+
+    ``spider``: news (every kind of hub), feeds, sitemaps or listings. ``extract_processes``:
+    extraction pool size (default: usable cores - 1; 0 = inline). ``settings`` override
+    crawler/settings.py for this run (e.g. {"DOWNLOAD_DELAY": 0}). With ``redis_url`` (or
+    NEWSDEDUP_REDIS_URL) this process is one worker of run ``run_id`` (a fresh run if None);
+    the worker that leaves the run last writes the merged files. Raises SourcesError (a
+    ValueError) for a bad sources file and StoreBusy if another crawl holds ``out_dir``, both
+    before anything is fetched; ConnectionError if Redis does not answer; ExportFailed if the
+    output files could not be rewritten (a full disk, a corrupt store).
+    """
+    overrides = dict(settings or {})
+    redis_url = redis_url or crawl_settings(overrides).get("NEWSDEDUP_REDIS_URL")
+    if redis_url and not run_id:
+        run_id = new_run_id()  # one worker without a run id: a run of its own
+    summary = run_crawl(sources_path, out_dir, spider=spider, sources=sources,
+                        watchlist=watchlist, proxy=proxy, extract_processes=extract_processes,
+                        redis_url=redis_url, run_id=run_id, worker_id=worker_id,
+                        settings=overrides)
+    if summary.finish_reason is None:  # the crawl never opened its store: nothing to export
+        return summary
+    try:
+        if not redis_url:
+            if (Path(out_dir) / STORE_FILE).exists():
+                export_store(out_dir)
+        elif summary.last_worker:
+            export_shared(out_dir, shared_index(redis_url, overrides))
+    except (OSError, ValueError, sqlite3.Error) as err:  # a full disk, a corrupt store
+        raise ExportFailed(f"{type(err).__name__}: {err}") from err
+    return summary
+
+
+def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, redis_url: str,
+                  run_id: str | None = None, worker_prefix: str | None = None,
+                  spider: str = "news", sources: list[str] | None = None,
+                  watchlist: str | Path | None = None, proxy: str | None = None,
+                  extract_processes: int | None = None,
+                  settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``count`` worker processes of one Redis-mode run on this machine, then the merged export.
+
+    Each worker is ``python -m newsdedup crawl`` with its own id (``<host>-w<i>``) and store; a
+    worker that dies does not stop the others (they recover its unfinished URLs). Returns
+    {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export": counts}.
+    """
+    run_id = run_id or new_run_id()
+    prefix = worker_prefix or socket.gethostname()
+    passed = ["--spider", spider]
+    for name in sources or []:
+        passed += ["--source", name]
+    if watchlist:
+        passed += ["--watchlist", str(watchlist)]
+    if proxy:
+        passed += ["--proxy", proxy]
+    if extract_processes is not None:
+        passed += ["--extract-processes", str(extract_processes)]
+    for key, value in (settings or {}).items():
+        passed += ["--set", f"{key}={json.dumps(value)}"]
+    procs = {}
+    for i in range(1, count + 1):
+        worker = f"{prefix}-w{i}"
+        cmd = [sys.executable, "-m", "newsdedup", "crawl", "--sources", str(sources_path),
+               "--out", str(out_dir), "--redis-url", redis_url, "--run-id", run_id,
+               "--worker-id", worker, "--json", *passed]
+        procs[worker] = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    codes, summaries = {}, {}
+    for worker, proc in procs.items():
+        out, _ = proc.communicate()
+        codes[worker] = proc.returncode
+        lines = (out or "").strip().splitlines()
+        if proc.returncode == 0 and lines:
+            summaries[worker] = json.loads(lines[-1])
+    counts = export_shared(out_dir, shared_index(redis_url, settings))
+    return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}
+
+
+def shared_index(redis_url: str, settings: dict[str, Any] | None = None):
+    """The run's shared story index, in the namespace the crawl settings give."""
+    from crawler.redis_backend import shared_story_index  # ~1 s of imports: Redis mode only
+
+    return shared_story_index(redis_url, namespace=redis_namespace(settings))

@@ -1,0 +1,142 @@
+"""The output set is all-or-nothing: a real `newsdedup cluster` killed (SIGKILL) at every step
+of publishing leaves OUT either the old set or the new one, never a mix; paths stay valid."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsdedup.output import KILL_AT_ENV, write_set
+
+WORDS = ("harbour council vote ferry fares winter timetable union drivers strike budget mayor "
+         "bridge repairs river crossing commuters delay weekend service ticket prices").split()
+# after the first file, after the last, just before and just after the switch
+STEPS = ["staged:articles.jsonl", "staged:incidents.jsonl", "switch", "linked"]
+
+
+def _text(seed: int) -> str:
+    return " ".join(WORDS[(seed * 7 + i * (seed + 3)) % len(WORDS)] + f"{i % 5}" for i in range(90))
+
+
+def _inputs(path: Path, name: str, n: int) -> Path:
+    rows = [{"url": f"https://{name}.example/{i}", "title": f"{name} {i}", "text": _text(i)}
+            for i in range(n)] + [{"url": f"https://{name}.example/bad"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def _cluster(src: Path, out: Path, kill_at: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.pop(KILL_AT_ENV, None)
+    if kill_at:
+        env[KILL_AT_ENV] = kill_at
+    return subprocess.run([sys.executable, "-m", "newsdedup.cli", "cluster", str(src), "--out",
+                           str(out), "--quiet"], env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def _snapshot(out: Path) -> dict[str, str]:
+    return {n: (out / n).read_text(encoding="utf-8")
+            for n in ("articles.jsonl", "stories.jsonl", "rejects.jsonl", "incidents.jsonl")}
+
+
+def _consistent(out: Path) -> None:
+    articles = [json.loads(x) for x in (out / "articles.jsonl").read_text().splitlines()]
+    stories = {json.loads(x)["story_id"] for x in (out / "stories.jsonl").read_text().splitlines()}
+    incidents = {json.loads(x)["incident_id"]
+                 for x in (out / "incidents.jsonl").read_text().splitlines()}
+    assert articles and all(a["story_id"] in stories and a["incident_id"] in incidents
+                            for a in articles)
+
+
+def test_kill_9_at_every_publishing_step_leaves_old_or_new_set(tmp_path):
+    out = tmp_path / "out"
+    old_in, new_in = _inputs(tmp_path / "a.jsonl", "old", 3), _inputs(tmp_path / "b.jsonl", "new", 4)
+    first = _cluster(old_in, out)
+    assert first.returncode == 0, first.stderr
+    old = _snapshot(out)
+    fresh = _cluster(new_in, tmp_path / "fresh")
+    new = _snapshot(tmp_path / "fresh")
+    assert old != new
+    for step in STEPS:
+        killed = _cluster(new_in, out, kill_at=step)
+        assert killed.returncode == -signal.SIGKILL, (step, killed.stderr)
+        seen = _snapshot(out)
+        assert seen == (new if step == "linked" else old), step
+        _consistent(out)
+    assert _cluster(new_in, out).returncode == 0 and _snapshot(out) == new
+    assert fresh.returncode == 0
+    assert sorted(os.listdir(out / ".sets")) == [os.readlink(out / ".current").split("/")[-1]]
+
+
+def test_files_readable_by_others_and_names_are_links_into_one_set(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_set(tmp_path, {"articles.jsonl": [{"id": "a"}], "stories.jsonl": []})
+    finally:
+        os.umask(old)
+    for name in ("articles.jsonl", "stories.jsonl"):
+        assert (tmp_path / name).is_symlink()
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / ".current").stat().st_mode) == 0o755
+    assert (tmp_path / "articles.jsonl").read_text() == '{"id": "a"}\n'
+
+
+def test_plain_files_of_an_older_version_are_adopted_then_replaced(tmp_path):
+    (tmp_path / "articles.jsonl").write_text("old articles\n")
+    (tmp_path / "stories.jsonl").write_text("old stories\n")
+    (tmp_path / "report.html").write_text("not part of the set")
+    write_set(tmp_path, {"articles.jsonl": [{"id": "b"}], "stories.jsonl": [{"s": 1}]})
+    assert (tmp_path / "articles.jsonl").read_text() == '{"id": "b"}\n'
+    assert (tmp_path / "stories.jsonl").read_text() == '{"s": 1}\n'
+    assert (tmp_path / "report.html").read_text() == "not part of the set"
+    assert len(os.listdir(tmp_path / ".sets")) == 1
+
+
+def test_a_failed_write_keeps_the_previous_set(tmp_path):
+    write_set(tmp_path, {"articles.jsonl": [{"id": "a"}], "stories.jsonl": [{"s": 0}]})
+
+    def failing():
+        yield {"id": "b"}
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_set(tmp_path, {"articles.jsonl": failing(), "stories.jsonl": [{"s": 1}]})
+    assert (tmp_path / "articles.jsonl").read_text() == '{"id": "a"}\n'
+    assert (tmp_path / "stories.jsonl").read_text() == '{"s": 0}\n'
+    assert len(os.listdir(tmp_path / ".sets")) == 1
+
+
+def test_interrupt_message_says_what_happened(monkeypatch, capsys):
+    from newsdedup import cli, output
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(output, "PUBLISHED", [])
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    parser.set_defaults(run=interrupted)
+    for sub in parser._subparsers._group_actions[0].choices.values():
+        sub.set_defaults(run=interrupted)
+    assert cli.main(["report"]) == cli.EXIT_INTERRUPTED
+    assert "were not written" in capsys.readouterr().err
+    output.PUBLISHED.append(Path("OUT"))
+    assert cli.main(["report"]) == cli.EXIT_INTERRUPTED
+    assert "published in OUT (complete)" in capsys.readouterr().err
+
+
+def test_a_copy_that_followed_the_links_is_written_again(tmp_path):
+    import shutil
+    write_set(tmp_path / "a", {"articles.jsonl": [{"id": "a"}]})
+    shutil.copytree(tmp_path / "a", tmp_path / "b")  # symlinks followed: plain files and folders
+    write_set(tmp_path / "b", {"articles.jsonl": [{"id": "b"}]})
+    assert (tmp_path / "b" / ".current").is_symlink()
+    assert (tmp_path / "b" / "articles.jsonl").read_text() == '{"id": "b"}\n'
+    assert (tmp_path / "a" / "articles.jsonl").read_text() == '{"id": "a"}\n'
