@@ -32,6 +32,8 @@ from datetime import date, datetime
 
 from lxml.html import HtmlElement
 
+from dedupe.incidents.evidence import parse_published as day_of  # the calendar day, or None
+
 # Dates before 1995 are not web publication dates (htmldate's own floor).
 MIN_PUBLISHED = date(1995, 1, 1)
 # The URL's date wins over markup more than a month away from it (the extraction bench: wce +3,
@@ -182,16 +184,6 @@ def _days_apart(a: str, b: str) -> float:
         return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
     except ValueError:
         return float("inf")
-
-
-def day_of(value: str | None) -> date | None:
-    """The calendar day of an ISO 8601 value, or None."""
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def same_day(a: str | None, b: str | None) -> bool:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import gzip
 import importlib.resources
 import re
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit

@@ -40,7 +40,6 @@ incidents.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,7 +48,7 @@ from functools import lru_cache
 
 from .day_counts import DayCounts
 from .evidence import approx_key
-from .grouping import combine_copies, merge_links
+from .grouping import merge_links
 
 PRIORS = {"num": 1.0, "approx": 0.5, "pct": 0.8, "date": 0.6, "ent": 1.0, "term": 0.5}
 ANCHOR_KINDS = frozenset({"num", "approx", "pct", "date", "ent"})

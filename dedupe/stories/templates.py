@@ -7,8 +7,9 @@ three stories. Copies of one short text carry the same facts; a portal may *add*
 (a number, a Chinese place name) the other lacks, and a story of short texts is split into
 groups without clashes; only instances of one template clash (they differ in their
 slots only, ``skeleton``; two aggregator cuts of one report at different points do not). The
-caller passes texts folded to one script (Traditional copies must not clash). Long texts are left alone: a dropped or added paragraph of a long copy
-changes its numbers both ways, and templated bulletins are short.
+caller passes texts folded to one script (Traditional copies must not clash). Long texts are
+left alone: a dropped or added paragraph of a long copy changes its numbers both ways, and
+templated bulletins are short.
 
 ``split_templated`` works on finished clusters (pure: texts in, clusters out), so it keeps the
 story layer's order independence: the same cluster always splits the same way.
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from difflib import SequenceMatcher
 from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
 
 # Texts shorter than this (characters after NFKC) are "short". The syndication benchmark's
 # bases are ≥ 300 CJK / ≥ 800 Latin characters, and its copies are never split at this size
