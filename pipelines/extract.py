@@ -18,9 +18,8 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import DEFAULT_CONFIG
 
-from pipelines import dates
-
 from pipelines import boilerplate as bp
+from pipelines import dates
 from pipelines.records import RejectError
 
 # Below this many characters an extraction is a failure, not an article (a headline alone).
