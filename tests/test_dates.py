@@ -104,3 +104,16 @@ def test_story_first_published_and_representative() -> None:
     [story] = assign_stories(articles)
     assert story.first_published == "2026-04-01T18:00:00Z"
     assert story.representative_id == "b2"
+
+
+def test_report_shows_the_source_of_an_unsure_date() -> None:
+    from newsdedup.report import _published
+
+    def art(published, source):
+        return Article(id="a", url="https://a.example/1", title="t", text="x", lang="en",
+                       script=None, published=published, site="a", published_source=source)
+
+    assert _published(art("2024-03-07", "url")) == "2024-03-07 (url)"
+    assert _published(art("2024-03-07", "page-text")) == "2024-03-07 (page-text)"
+    assert _published(art("2024-03-05T01:30:00Z", "meta")) == "2024-03-05T01:30:00Z"
+    assert _published(art(None, None)) == "undated"
