@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 from dedupe.incidents.bilingual import Lexicon, latin_key, parse_cedict
 from dedupe.incidents.evidence import Evidence, extract_evidence, parse_published
-from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex, combine_copies
+from dedupe.incidents.grouping import combine_copies
+from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex
 from pipelines.dates import sort_key
 from pipelines.normalise import to_simplified
 from pipelines.records import Article, Story

@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from dedupe.incidents.evidence import Evidence, extract_evidence, strip_teasers
-from dedupe.incidents.grouping import merge_links
+from dedupe.incidents.grouping import combine_copies, merge_links
 from dedupe.incidents.linking import (
     IncidentConfig,
     IncidentDoc,
     IncidentIndex,
-    combine_copies,
     group_incidents,
     subsumed,
 )
