@@ -143,7 +143,7 @@ def duplicated_sample() -> dict:
 
 def templated_veto_effect(seed: int = 0) -> dict:
     """Story pairwise P/R on the syndication set (bench.syndicate copies of every base, their
-    extracted texts) with and without the short-template veto (dedupe.templates)."""
+    extracted texts) with and without the short-template veto (dedupe.stories.templates)."""
     from dedupe import StoryConfig, group_stories
     from dedupe.stories.templates import split_templated
     from pipelines.assign import story_doc
@@ -219,7 +219,7 @@ def to_markdown(result: dict) -> str:
              f"{u['story_pairs_joined']} story pairs joined).", "",
              f"Sample with every page at a second URL: {d['incidents']} → "
              f"{d['incidents_doubled']} incidents, same incidents: {d['unchanged']}.", "",
-             f"Short-template veto (dedupe.templates) on the syndication set "
+             f"Short-template veto (dedupe.stories.templates) on the syndication set "
              f"({result['templated']['copies']} copies): story pairwise P/R without "
              f"{result['templated']['without']['precision']:.4f} / "
              f"{result['templated']['without']['recall']:.4f}, with "
