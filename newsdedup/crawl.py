@@ -19,6 +19,7 @@ from typing import Any
 
 from crawler.run import CrawlSummary, crawl_settings, new_run_id, run_crawl
 from crawler.store import STORE_FILE
+from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
 from newsdedup.export import export_shared, export_store, redis_namespace
 
 
@@ -102,7 +103,7 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
         out, _ = proc.communicate()
         codes[worker] = proc.returncode
         lines = (out or "").strip().splitlines()
-        if proc.returncode == 0 and lines:
+        if proc.returncode in (0, EXIT_NO_SOURCE, EXIT_SOME_SOURCES) and lines:  # ran to the end
             summaries[worker] = json.loads(lines[-1])
     counts = export_shared(out_dir, shared_index(redis_url, settings))
     return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from newsdedup.config import Settings
 from newsdedup.output import write_all_outputs
-from newsdedup.readers import check_paths, read_inputs
+from newsdedup.preflight import check_out_dir
+from newsdedup.progress import RunProgress
+from newsdedup.readers import InputError, check_paths, read_inputs
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import assign_stories
 from pipelines.process import process_document
@@ -41,11 +44,12 @@ class RunSummary:
 
     def render(self, biggest: int = 5) -> str:
         multi = [s for s in self.stories if s.size > 1]
+        width = max((len(r) + 1 for r in self.rejected), default=0)  # reason names vary
         lines = [
             f"inputs read:      {self.inputs}",
             f"articles kept:    {self.articles}",
             f"rejected:         {sum(self.rejected.values())}"
-            + "".join(f"\n  {reason:<16}{n}" for reason, n in sorted(self.rejected.items())),
+            + "".join(f"\n  {reason + ':':<{width}} {n:>6}" for reason, n in sorted(self.rejected.items())),
             f"stories:          {len(self.stories)} ({len(multi)} with copies, "
             f"{sum(s.size for s in multi) - len(multi)} copies folded)",
             f"incidents:        {self.incidents}",
@@ -91,35 +95,25 @@ def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator
             yield from pool.map(_process, batch, chunksize=4)
 
 
-class Progress:
-    """A one-line progress counter, only when stderr is a terminal."""
+class EmptyInput(InputError):
+    """The inputs hold no document at all (an empty folder, empty stdin): exit 3. Writing
+    empty files would wipe the last good output of a scheduled job, so nothing is written."""
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self.started = time.monotonic()
-
-    def update(self, done: int, kept: int, rejected: int) -> None:
-        if self.enabled and done % 25 == 0:
-            rate = done / max(time.monotonic() - self.started, 1e-6)
-            self.stream.write(f"\r{done} read, {kept} kept, {rejected} rejected ({rate:.0f}/s)")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r\033[K")
+    exit_code = 3
 
 
 def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
-                 progress_stream: TextIO = sys.stderr) -> RunSummary:
-    """Run the whole ``cluster`` job. Raises ``InputError`` before writing anything if an input
-    path is missing or unreadable."""
+                 progress_stream: TextIO = sys.stderr, settings: Settings | None = None) -> RunSummary:
+    """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without).
+    Raises ``InputError`` before writing anything if an input path is missing or unreadable."""
+    settings = settings or Settings()
     check_paths(paths)
+    check_out_dir(out_dir)
     started = time.monotonic()
     summary = RunSummary()
     articles: list[Article] = []
     rejects: list[Reject] = []
-    progress = Progress(progress_stream)
+    progress = RunProgress(progress_stream, paths)
     items = _without_repeated_urls(read_inputs(paths, stdin=stdin))
     for result in process_all(items, workers):
         summary.inputs += 1
@@ -129,10 +123,17 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
             rejects.append(result)
             summary.rejected[result.reason] += 1
         progress.update(summary.inputs, len(articles), len(rejects))
-    progress.close()
+    if not summary.inputs:
+        progress.close()
+        raise EmptyInput(f"no input documents in {' '.join(paths)}: nothing written "
+                         "(an earlier output stays as it was)")
     summary.articles = len(articles)
-    summary.stories = assign_stories(articles)
-    summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects))
+    progress.phase("grouping stories")
+    summary.stories = assign_stories(articles, settings.matching)
+    progress.phase("incidents, writing")
+    summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
+                                              config=settings.incidents))
+    progress.close()
     summary.titles = {a.id: a.title or "" for a in articles}
     summary.seconds = time.monotonic() - started
     return summary

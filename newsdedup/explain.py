@@ -151,21 +151,25 @@ def _path(links: list[PairScore], start: str, goal: str) -> list[str] | None:
 
 def incident_section(a: Article, b: Article, articles: Sequence[Article],
                      stories: Sequence[Story], lexicon: Lexicon,
-                     config: IncidentConfig) -> list[str]:
+                     config: IncidentConfig, index: IncidentIndex | None = None,
+                     cache: dict[str, Evidence] | None = None) -> list[str]:
+    """The incident part of ``explain``. ``index`` (holding the stories around the pair) and
+    ``cache`` (article evidence by id) let a caller explaining many pairs build them once."""
     story_a, story_b = _story_of(a, stories), _story_of(b, stories)
     by_id = {x.id: x for x in articles}
-    days = [d for d in (parse_published(story_a.first_published),
-                        parse_published(story_b.first_published)) if d]
-    margin = 2 * config.window_days  # rarity looks window days beyond each story's date
-    nearby = [s for s in stories
-              if not days or parse_published(s.first_published) is None
-              or min(days).toordinal() - margin
-              <= parse_published(s.first_published).toordinal() <= max(days).toordinal() + margin]
-    cache: dict[str, Evidence] = {}
-    index = IncidentIndex(config)
-    for story in nearby:
-        index.add(story_incident_doc(story, [by_id[i] for i in story.article_ids if i in by_id],
-                                     lexicon, cache))
+    cache = {} if cache is None else cache
+    if index is None:
+        days = [d for d in (parse_published(story_a.first_published),
+                            parse_published(story_b.first_published)) if d]
+        margin = 2 * config.window_days  # rarity looks window days beyond each story's date
+        nearby = [s for s in stories
+                  if not days or parse_published(s.first_published) is None
+                  or min(days).toordinal() - margin <= parse_published(
+                      s.first_published).toordinal() <= max(days).toordinal() + margin]
+        index = IncidentIndex(config)
+        for story in nearby:
+            index.add(story_incident_doc(story, [by_id[i] for i in story.article_ids
+                                                 if i in by_id], lexicon, cache))
     for story in (story_a, story_b):
         if story.story_id not in index:
             index.add(story_incident_doc(story, [by_id[i] for i in story.article_ids], lexicon,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from crawler.shared_store import merge_worker_stores
 from crawler.store import STORE_FILE, Store
+from dedupe import IncidentConfig
 from dedupe.stories.shared import SharedStoryIndex
 from newsdedup.output import write_all_outputs
 
@@ -25,10 +26,11 @@ class StoreUnreadable(ValueError):
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def export_store(out_dir: str | Path) -> dict[str, int]:
+def export_store(out_dir: str | Path, config: IncidentConfig | None = None) -> dict[str, int]:
     """Rewrite articles / stories / incidents / rejects .jsonl of ``out_dir`` from its crawl
-    store; counts written. FileNotFoundError if there is no store; StoreUnreadable (output files
-    left as they are) if it is empty, not SQLite or fails SQLite's quick_check."""
+    store (incidents by ``config``, default IncidentConfig()); counts written.
+    FileNotFoundError if there is no store; StoreUnreadable (output files left as they are) if
+    it is empty, not SQLite or fails SQLite's quick_check."""
     path = Path(out_dir) / STORE_FILE
     if not path.exists():
         raise FileNotFoundError(f"no crawl store at {path}")
@@ -59,7 +61,7 @@ def export_store(out_dir: str | Path) -> dict[str, int]:
     except sqlite3.Error as err:
         raise StoreUnreadable(f"{path} is corrupt ({err}): not exported, the output files are "
                               "left as they are") from err
-    incidents = write_all_outputs(Path(out_dir), articles, stories, rejects)
+    incidents = write_all_outputs(Path(out_dir), articles, stories, rejects, config=config)
     return {"articles": len(articles), "stories": len(stories), "rejects": len(rejects),
             "incidents": len(incidents)}
 
@@ -74,12 +76,12 @@ def export_shared(out_dir: str | Path, index: SharedStoryIndex) -> dict[str, int
 
 
 def export(out_dir: str | Path, redis_url: str | None = None,
-           namespace: str | None = None) -> dict[str, int]:
+           namespace: str | None = None, config: IncidentConfig | None = None) -> dict[str, int]:
     """``newsdedup export``: the single-process store, or with ``redis_url`` the merged worker
     stores (``namespace`` default: NEWSDEDUP_REDIS_NAMESPACE of crawler/settings.py). Raises
     FileNotFoundError without a store, ConnectionError if Redis does not answer."""
     if not redis_url:
-        return export_store(out_dir)
+        return export_store(out_dir, config)
     from crawler.redis_backend import shared_story_index  # ~1 s of imports: Redis mode only
 
     return export_shared(out_dir, shared_story_index(redis_url, namespace=namespace

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dedupe import IncidentConfig
 from pipelines.assign import story_id_for, story_record
 from pipelines.incidents import Incident, Lexicon, assign_incidents
 from pipelines.records import Article, Reject, Story
@@ -204,10 +205,11 @@ def read_output(out_dir: str | Path) -> OutputSet:
 
 
 def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Sequence[Story],
-                      rejects: Sequence, lexicon: Lexicon | None = None) -> list[Incident]:
-    """Assign incidents, then write the contract files plus incidents.jsonl: the one way a dump
-    and a crawl store publish their results."""
-    incidents = assign_incidents(articles, stories, lexicon=lexicon)
+                      rejects: Sequence, lexicon: Lexicon | None = None,
+                      config: IncidentConfig | None = None) -> list[Incident]:
+    """Assign incidents (``config``: the link rule, default IncidentConfig()), then write the
+    contract files plus incidents.jsonl: the one way a dump and a crawl store publish results."""
+    incidents = assign_incidents(articles, stories, lexicon=lexicon, config=config)
     write_outputs(Path(out_dir), articles, stories, rejects,
                   extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
     return incidents

@@ -101,11 +101,20 @@ def read_inputs(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[Raw
 
 def read_folder(root: Path) -> Iterator[RawDocument | Reject]:
     """Every non-hidden file below ``root``, sorted, each read by its detected format."""
-    for folder, dirnames, filenames in os.walk(root):
+    unlisted: list[OSError] = []  # sub-folders os.walk could not list: rejects, not silence
+    for folder, dirnames, filenames in os.walk(root, onerror=unlisted.append):
+        yield from _unlisted(unlisted)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(f for f in filenames if not f.startswith(".")):
             path = Path(folder) / name
             yield from read_file(path, path.relative_to(root).as_posix())
+    yield from _unlisted(unlisted)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[Reject]:
+    while errors:
+        err = errors.pop(0)
+        yield Reject(Location(str(err.filename)), "unreadable", f"folder skipped: {err.strerror}")
 
 
 def read_file(path: Path, display_name: str) -> Iterator[RawDocument | Reject]:

@@ -49,8 +49,6 @@ LABEL_CHARS = 14
 OUTLIER_DAYS = 30
 
 SOURCES = ("meta", "json-ld", "markup", "url", "page-text", "record", "feed", "warc")
-# Sources that state the publication itself; the others are read off the page's layout.
-TRUSTED_SOURCES = frozenset({"meta", "json-ld", "record", "feed"})
 
 _STRUCTURED_DATE_XPATH = ('//meta[@property="article:published_time" or @itemprop="datePublished"'
                           ' or @name="article:published_time"]/@content'

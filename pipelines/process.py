@@ -86,6 +86,7 @@ def process_document(raw: RawDocument) -> Article | Reject:
         id=article_id(url), url=url, title=(title or "").strip() or None, text=text,
         lang=lang, script=script, published=published.value,
         published_source=published.source,
-        site=site or site_of(url), fetched_at=raw.fetched_at, encoding=encoding,
+        site=site or site_of(url), fetched_at=utc_iso_date(raw.fetched_at) or raw.fetched_at,
+        encoding=encoding,
         location=raw.location,
     )

@@ -166,6 +166,7 @@ def test_a_500_is_retried_and_then_stored(net):
 def test_an_outlet_answering_403_never_stops_the_others(net):
     summary = net["first"]["sources"]
     assert summary["Closed Herald"]["failed"] == 1 and summary["Closed Herald"]["new"] == 0
+    assert net["first"]["exit_code"] == 4  # some sources could not be fetched
     assert {name: s["new"] for name, s in summary.items() if name != "Closed Herald"} == {
         "Huaxia Daily": 4, "Formosa Tech News": 4, "The Example Wire": 6, "Juhe News": 5}
     assert summary["The Example Wire"]["rejected"] == 3

@@ -107,13 +107,14 @@ def test_story_first_published_and_representative() -> None:
 
 
 def test_report_shows_the_source_of_an_unsure_date() -> None:
-    from newsdedup.report import _published
+    from newsdedup.report_data import date_note
 
     def art(published, source):
         return Article(id="a", url="https://a.example/1", title="t", text="x", lang="en",
                        script=None, published=published, site="a", published_source=source)
 
-    assert _published(art("2024-03-07", "url")) == "2024-03-07 (url)"
-    assert _published(art("2024-03-07", "page-text")) == "2024-03-07 (page-text)"
-    assert _published(art("2024-03-05T01:30:00Z", "meta")) == "2024-03-05T01:30:00Z"
-    assert _published(art(None, None)) == "undated"
+    assert date_note(art("2024-03-07", "url")) == "url"
+    assert date_note(art("2024-03-07", "page-text")) == "page-text"
+    assert date_note(art("2024-03-07", "markup")) == "markup"
+    for sure in ("meta", "json-ld", "record"):
+        assert date_note(art("2024-03-05T01:30:00Z", sure)) is None

@@ -227,7 +227,7 @@ def test_two_workers_fetch_every_page_once_and_equal_one_process(redis_url, sing
         requests = page_requests(server.requests())
     finally:
         server.stop()
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == 4, done.stderr[-3000:]  # 4: Closed Herald answers 403
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert sorted(result["workers"]) == [f"{socket.gethostname()}-w1", f"{socket.gethostname()}-w2"]
     assert requests == single["requests"]  # the same pages, each as often as one process asks
@@ -271,7 +271,7 @@ def test_a_worker_killed_mid_run_loses_nothing(redis_url, single, tmp_path):
                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     start_new_session=True)
         stdout, err = survivor.communicate(timeout=300)
-        assert survivor.returncode == 0, err[-3000:]
+        assert survivor.returncode in (0, 4), err[-3000:]  # 4 if it met Closed Herald's 403
     finally:
         for proc in (victim, survivor):
             if proc is not None and proc.poll() is None:

@@ -127,12 +127,12 @@ def test_page_is_self_contained_and_escapes_scraped_text(page):
 
 def test_incidents_biggest_then_latest_with_first_publisher(page):
     parsed = parse(page.read_text(encoding="utf-8"))
-    order = [a["id"] for t, a in parsed.tags if t == "section"]
+    order = [a["id"] for t, a in parsed.tags if t == "tbody" and a.get("class") == "incident"]
     # 5 write-ups; then the three-story incidents, latest first; then the pairs, latest first.
     assert order == ["ie1-court", "ie5-en", "ie3-en", "ix-hostile-1", "ie2-court", "ie4-en",
                      "ie6-en", "is3-zh-fraud-warning", "is1-weather", "is2-sports"]
     html_text = page.read_text(encoding="utf-8")
-    section = html_text.split('id="ie1-court"')[1].split("</section>")[0]
+    section = html_text.split('id="ie1-court"')[1].split("</tbody></table></td></tr></tbody>")[0]
     first_row = re.search(r'<tr class="first">(.*?)</tr>', section).group(1)
     assert "上城法院" in first_row and "★ first" in first_row and "2023-06-20" in first_row
 
@@ -142,7 +142,8 @@ def test_write_report_reads_an_output_folder(output, tmp_path):
     write_outputs(tmp_path, output.articles, stories, [])  # no incidents.jsonl: computed
     target = write_report(tmp_path)
     assert target == tmp_path / REPORT_FILE
-    order = [a["id"] for t, a in parse(target.read_text(encoding="utf-8")).tags if t == "section"]
+    order = [a["id"] for t, a in parse(target.read_text(encoding="utf-8")).tags
+             if t == "tbody" and a.get("class") == "incident"]
     assert order[0] == "ie1-court" and len(order) == 10
 
 
@@ -197,10 +198,19 @@ class DevTools:
                     raise RuntimeError("Chromium closed the DevTools pipe")
                 self._buffer += chunk
 
-    def open(self, url: str) -> str:
-        target = self.send("Target.createTarget", {"url": url})["targetId"]
+    def open(self, url: str, width: int | None = None, timezone: str | None = None) -> str:
+        """A new tab showing ``url``; ``width`` emulates a screen that wide (a phone below 640
+        px), ``timezone`` the viewer's zone; both are set before the page's script runs."""
+        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"]
+        if width:
+            self.send("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": 844 if width < 640 else 900,
+                       "deviceScaleFactor": 1, "mobile": width < 640}, session)
+        if timezone:
+            self.send("Emulation.setTimezoneOverride", {"timezoneId": timezone}, session)
+        self.send("Page.navigate", {"url": url}, session)
         # Bounded wait until *this* page has loaded (the target starts on about:blank, which is
         # "complete" at once).
         ready = f"location.href === {json.dumps(url)} && document.readyState === 'complete'"
@@ -241,7 +251,7 @@ class DevTools:
         os.close(self._reply_read)
 
 
-VISIBLE = ("JSON.stringify(Array.from(document.querySelectorAll('section.incident'))"
+VISIBLE = ("JSON.stringify(Array.from(document.querySelectorAll('tbody.incident'))"
            ".filter(function (s) { return !s.hidden && s.offsetHeight > 0; })"
            ".map(function (s) { return s.id; }))")
 
@@ -298,8 +308,190 @@ def test_dump_dom_with_query_in_the_address(page, tmp_path):
     result = subprocess.run(
         [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", "--dump-dom",
          page.as_uri() + "#q=" + "上城"], capture_output=True, text=True, timeout=120)
-    sections = re.findall(r'<section class="incident" id="([^"]+)"[^>]*?( hidden="")?>',
+    sections = re.findall(r'<tbody class="incident" id="([^"]+)"[^>]*?( hidden="")?>',
                           result.stdout)
     assert sections and [s for s, hidden in sections if not hidden] == ["ie1-court"]
     assert "1 of 10 incidents" in result.stdout
     assert result.stdout.count("<script") == 1
+
+
+# ---------------------------------------------------------------- what an analyst works with
+
+def timed_output() -> OutputSet:
+    """One story of a full Chinese report (dated to the minute, its 来源 stated) and an
+    aggregator's excerpt of it whose date came from its URL, plus an English singleton."""
+    full, _ = load("dev")
+    court = next(a for a in full if a.id == "e1-court")
+    text = court.text + "\n来源：上城法院"
+    excerpt = court.text[: len(court.text) * 3 // 10]
+    articles = [
+        Article(id="t-full", url="https://court.example.cn/a/1", title="上城法院宣判AI换脸案",
+                text=text, lang="zh", script="Hans", published="2026-03-09T23:45:00Z",
+                site="上城法院", story_id="st-full"),
+        Article(id="t-excerpt", url="https://agg.example.com/2026/03/10/x", title="AI换脸案宣判",
+                text=excerpt, lang="zh", script="Hans", published="2026-03-10",
+                site="聚合网", story_id="st-full"),
+        Article(id="t-en", url="https://en.example.com/b", title="Weather warning",
+                text="Heavy rain is expected across the south this weekend, forecasters said.",
+                lang="en", script=None, published="2026-03-12T08:00:00Z", site="Example News",
+                story_id="st-en"),
+    ]
+    articles[1].published_source = "url"  # the incidents helper's field; absent on the others
+    stories = [Story(story_id="st-full", article_ids=["t-excerpt", "t-full"],
+                     representative_id="t-full", languages=["zh"],
+                     first_published="2026-03-09T23:45:00Z"),
+               Story(story_id="st-en", article_ids=["t-en"], representative_id="t-en",
+                     languages=["en"], first_published="2026-03-12T08:00:00Z")]
+    incidents = assign_incidents(articles, stories, load_lexicon())
+    return OutputSet(articles, stories, [i.as_output() for i in incidents])
+
+
+def cells(html_text: str, incident: str) -> str:
+    return html_text.split(f'id="{incident}"')[1].split('<tbody class="incident"')[0]
+
+
+def test_local_time_beside_utc_with_a_zone():
+    page = render_report(timed_output(), tz="Asia/Shanghai")
+    row = cells(page, "it-excerpt")
+    assert "2026-03-09T23:45:00Z" in row and "2026-03-10 07:45 +08:00" in row
+    assert "UTC / Asia/Shanghai" in page
+    with pytest.raises(ValueError, match="time zone"):
+        render_report(timed_output(), tz="Mars/Olympus")
+
+
+def test_lead_truncated_copy_attribution_and_date_source():
+    page = render_report(timed_output())
+    row = cells(page, "it-excerpt")
+    court = next(a for a in load("dev")[0] if a.id == "e1-court")
+    lead = re.search(r'<p class="lead">(.*?)</p>', row).group(1)
+    assert lead == court.text.split("\n")[0]  # the court's first paragraph
+    pubs = {m.group(1): m.group(0) for m in re.finditer(
+        r'<tr class="[^"]*">.*?href="([^"]+)".*?</tr>', row)}
+    excerpt, full = pubs["https://agg.example.com/2026/03/10/x"], pubs["https://court.example.cn/a/1"]
+    assert "truncated ·" in excerpt and "truncated" not in full
+    assert "(url?)" in excerpt and "?)" not in full  # a date from the URL is marked unsure
+    assert '来源 source">上城法院</td>' in full
+
+
+def test_one_incident_is_singular():
+    output = timed_output()
+    one = OutputSet([output.articles[2]], [output.stories[1]], [])
+    text = "".join(parse(render_report(one)).text)
+    assert "1 incident (" in text and "1 story ·" in text and "1 article ·" in text
+    assert "1 incidents" not in text and "1 stories" not in text
+
+
+def test_evidence_that_joined_the_stories_comes_from_explain(page):
+    html_text = page.read_text(encoding="utf-8")
+    row = cells(html_text, "ie1-court")
+    summary = re.search(r'<details class="why"><summary>(.*?)</summary>', row).group(1)
+    assert summary.startswith("Why these 5 stories are one incident")
+    blocks = re.findall(r'<pre class="evidence">(.*?)</pre>', row, re.S)
+    assert len(blocks) >= 4  # every story but the first links to an earlier one
+    assert all("INCIDENT" in b and "LINKED" in b and "shared evidence" in b for b in blocks)
+    # a single-story incident has nothing to explain
+    assert '<details class="why">' not in cells(html_text, "is1-weather")
+
+
+def test_table_has_headers_and_cjk_font_stack(page):
+    html_text = page.read_text(encoding="utf-8")
+    heads = re.findall(r'<th data-key="(\w+)"', html_text)
+    assert heads == ["first", "size", "stories", "langs", "outlets", "title"]
+    assert '"Noto Sans CJK SC"' in html_text and '"Microsoft YaHei"' in html_text
+
+
+def _set(browser, session, element: str, value: str) -> None:
+    browser.evaluate(session, f"var e = document.getElementById({json.dumps(element)}); "
+                              f"e.value = {json.dumps(value)}; "
+                              "e.dispatchEvent(new Event('change'))")
+
+
+def _incidents_where(output, keep) -> set[str]:
+    dates = {a.id: a.published[:10] for a in output.articles if a.published}
+    return {i["incident_id"] for i in output.incidents
+            if keep(i, sorted(dates[x] for x in i["article_ids"] if x in dates))}
+
+
+@needs_chromium
+def test_filters_by_date_language_and_outlet(browser, page, output):
+    session = browser.open(page.as_uri())
+    _set(browser, session, "from", "2023-06-24")
+    _set(browser, session, "to", "2023-06-30")
+    assert set(json.loads(browser.evaluate(session, VISIBLE))) == _incidents_where(
+        output, lambda i, d: d and d[-1] >= "2023-06-24" and d[0] <= "2023-06-30")
+    _set(browser, session, "from", "")
+    _set(browser, session, "to", "")
+    _set(browser, session, "lang", "zh")
+    assert set(json.loads(browser.evaluate(session, VISIBLE))) == _incidents_where(
+        output, lambda i, d: "zh" in i["languages"])
+    _set(browser, session, "lang", "")
+    _set(browser, session, "outlet", "Reuters")
+    assert set(json.loads(browser.evaluate(session, VISIBLE))) == _incidents_where(
+        output, lambda i, d: "Reuters" in i["outlets"])
+    _set(browser, session, "outlet", "")
+    assert len(json.loads(browser.evaluate(session, VISIBLE))) == len(output.incidents)
+
+
+@needs_chromium
+def test_column_headers_sort_and_csv_has_the_rows_shown(browser, page, output):
+    session = browser.open(page.as_uri())
+    sizes = ("JSON.stringify(Array.from(document.querySelectorAll('tbody.incident'))"
+             ".map(function (t) { return Number(t.getAttribute('data-k-size')); }))")
+    click = "document.querySelector('th[data-key=size] button').click()"
+    browser.evaluate(session, click)
+    ascending = json.loads(browser.evaluate(session, sizes))
+    assert ascending == sorted(ascending) and ascending[0] < ascending[-1]
+    browser.evaluate(session, click)
+    assert json.loads(browser.evaluate(session, sizes)) == sorted(ascending, reverse=True)
+    browser.evaluate(session, "document.querySelector('th[data-key=first] button').click()")
+    firsts = json.loads(browser.evaluate(session, (
+        "JSON.stringify(Array.from(document.querySelectorAll('tbody.incident'))"
+        ".map(function (t) { return t.getAttribute('data-k-first'); }))")))
+    assert firsts == sorted(firsts)
+    _set(browser, session, "lang", "en")
+    shown = json.loads(browser.evaluate(session, VISIBLE))
+    browser.evaluate(session, "document.getElementById('csv').click()")
+    href = browser.evaluate(session, "document.getElementById('csv-link').href")
+    assert href.startswith("data:text/csv;charset=utf-8,")
+    import csv as csv_module
+    import io
+    from urllib.parse import unquote
+    rows = list(csv_module.reader(io.StringIO(unquote(href.split(",", 1)[1]).lstrip("\ufeff"))))
+    assert rows[0][:4] == ["incident_id", "first_published", "first_published_local", "articles"]
+    assert [r[0] for r in rows[1:]] == shown and shown
+    by_id = {i["incident_id"]: i for i in output.incidents}
+    assert all(r[5].split() == by_id[r[0]]["languages"] and int(r[3]) == by_id[r[0]]["size"]
+               for r in rows[1:])
+
+
+@needs_chromium
+def test_local_time_is_the_viewers_without_a_zone(browser, tmp_path):
+    path = tmp_path / REPORT_FILE
+    path.write_text(render_report(timed_output()), encoding="utf-8")
+    session = browser.open(path.as_uri(), timezone="Asia/Shanghai")
+    local = browser.evaluate(session, "document.querySelector('#it-excerpt time.local')"
+                                      ".textContent")
+    assert local == "2026-03-10 07:45 +08:00"
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1280, 390])
+def test_layout_fits_desktop_and_phone(browser, page, tmp_path, width):
+    session = browser.open(page.as_uri(), width=width)
+    # everything opened: the filters, every evidence and story list
+    browser.evaluate(session, "document.querySelectorAll('details').forEach("
+                              "function (d) { d.open = true; })")
+    assert browser.evaluate(session, "window.innerWidth") == width
+    room = browser.evaluate(session, "document.documentElement.clientWidth")  # less a scrollbar
+    assert browser.evaluate(session, "document.documentElement.scrollWidth") <= room
+    browser.evaluate(session, "document.querySelector('.filters').open = false")
+    bar = browser.evaluate(session, "document.querySelector('.bar').offsetHeight")
+    assert 20 < bar <= (90 if width < 640 else 60)  # the sticky bar stays small
+    widest = browser.evaluate(session, (
+        "Math.max.apply(null, Array.from(document.querySelectorAll('body *'))"
+        ".map(function (e) { return e.getBoundingClientRect().right; }))"))
+    assert widest <= room + 0.5
+    shot = browser.send("Page.captureScreenshot", {"format": "png"}, session)["data"]
+    png = __import__("base64").b64decode(shot)
+    (tmp_path / f"report-{width}.png").write_bytes(png)
+    assert int.from_bytes(png[16:20], "big") == width  # PNG IHDR width: the page as shown

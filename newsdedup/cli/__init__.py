@@ -3,8 +3,10 @@ the library (``newsdedup.cluster_dump``, ``crawl``, ``export``, ``explain``, ``w
 
 Every command module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``
 (the shape of Scrapy's ``commands/``). Exit codes: 0 the run completed (rejects are listed in
-rejects.jsonl, not failures); 2 usage error or an input path that cannot be read (nothing
-written); 1 an unexpected error; 130 interrupted.
+rejects.jsonl, not failures); 2 usage error, an input path that cannot be read or an --out that
+cannot be written (nothing written); 3 nothing came in (cluster: no input document; crawl: no
+source could be fetched); 4 crawl: some sources could not be fetched; 1 an unexpected error;
+130 interrupted.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdedup",
         description="Chinese + English news scraper and deduplicator: copies into stories.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         sub = commands.add_parser(command.NAME, help=command.HELP,
@@ -28,6 +31,17 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return parser
+
+
+def version() -> str:
+    """The installed distribution's version (pyproject.toml's)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("newsdedup")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except (InputError, UsageError) as err:
         print(f"newsdedup: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return getattr(err, "exit_code", EXIT_USAGE)
     except KeyboardInterrupt:
         from newsdedup.output import PUBLISHED
         if PUBLISHED:  # the switch is one rename: the new set is either all there or not at all

@@ -1,11 +1,13 @@
-"""``newsdedup cluster INPUT... [--out DIR] [--extract-processes N] [--quiet]``."""
+"""``newsdedup cluster INPUT... [--out DIR] [--extract-processes N] [--format LIST]
+[--config FILE] [--quiet]``."""
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-from newsdedup.cli.common import EXIT_OK
+from newsdedup.cli.common import EXIT_OK, JSONL_FILES
+from newsdedup.cli.options import add_config, add_formats, add_out, resolve, written
 
 NAME = "cluster"
 HELP = "cluster a dump of articles (JSONL, folder of HTML, WARC; - for stdin)"
@@ -25,9 +27,11 @@ class _DeprecatedWorkers(argparse.Action):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder or -")
-    parser.add_argument("--out", default="output", help="output folder (default: output)")
-    parser.add_argument("--extract-processes", type=int, default=0, metavar="N",
+    add_out(parser, "output folder")
+    parser.add_argument("--extract-processes", type=int, default=None, metavar="N",
                         help="extraction processes (default: all cores)")
+    add_formats(parser)
+    add_config(parser)
     parser.add_argument("--workers", type=int, dest="extract_processes",
                         action=_DeprecatedWorkers, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
@@ -35,13 +39,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from newsdedup.dump import cluster_dump
+    from newsdedup.formats import write_formats
     from pipelines.cores import usable_cores
 
+    resolve(args)
+    if args.extract_processes is None:
+        args.extract_processes = args.settings.cluster.extract_processes
     processes = args.extract_processes or usable_cores()
     summary = cluster_dump(args.inputs, Path(args.out), workers=processes,
-                           stdin=sys.stdin.buffer)
+                           stdin=sys.stdin.buffer, settings=args.settings)
+    write_formats(args.out, args.formats)
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
-        print(f"output:           {args.out}/articles.jsonl, stories.jsonl, incidents.jsonl, "
-              "rejects.jsonl", file=sys.stderr)
+        print(f"output:           {written(args.out, args.formats, JSONL_FILES)}",
+              file=sys.stderr)
     return EXIT_OK

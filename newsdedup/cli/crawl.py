@@ -6,7 +6,7 @@ import json
 import os
 import sys
 
-from newsdedup.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, UsageError
+from newsdedup.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, UsageError
 
 NAME = "crawl"
 HELP = "crawl every configured source once (what a cron job or timer calls)"
@@ -55,21 +55,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="send every request through this HTTP proxy (NEWSDEDUP_PROXY)")
     parser.add_argument("--json", action="store_true",
                         help="print the run summary as JSON on the last line of stdout")
-    parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
+    parser.add_argument("--verbose", action="store_true",
+                        help="Scrapy's own INFO log instead of the concise one")
+    parser.add_argument("--log-level", metavar="LEVEL",
+                        choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+                        type=str.upper, help="Scrapy's own log at this level")
+    parser.add_argument("--quiet", action="store_true",
+                        help="nothing on stderr but a failed run's one-line reason")
 
 
 def run(args: argparse.Namespace) -> int:
     from crawler.sources import SourcesError
     from crawler.store import StoreBusy
     from newsdedup.crawl import ExportFailed, crawl, crawl_workers
+    from newsdedup.crawl_log import concise_log, merged_counts, scrapy_log_settings
+    from newsdedup.preflight import check_out_dir
 
     redis_url = args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL")
     if args.workers > 1 and not redis_url:
         raise UsageError("--workers N shares one frontier and index through Redis: "
                          "give --redis-url (or NEWSDEDUP_REDIS_URL)")
+    check_out_dir(args.out)
+    scrapy_log = scrapy_log_settings(args.verbose, args.log_level)
     options = {"spider": args.spider, "sources": args.source, "watchlist": args.watchlist,
                "proxy": args.proxy, "extract_processes": args.extract_processes,
-               "settings": dict(args.settings)}
+               "settings": {**scrapy_log, **dict(args.settings)}}
     try:
         if args.workers > 1:
             result = crawl_workers(args.workers, args.sources, args.out, redis_url=redis_url,
@@ -79,9 +89,13 @@ def run(args: argparse.Namespace) -> int:
                       f"{result['export']}", file=sys.stderr)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False))
-            return EXIT_OK if all(c == 0 for c in result["workers"].values()) else EXIT_ERROR
-        summary = crawl(args.sources, args.out, redis_url=redis_url, run_id=args.run_id,
-                        worker_id=args.worker_id, **options)
+            if any(worker not in result["summaries"] for worker in result["workers"]):
+                return EXIT_ERROR  # a worker died or stopped on an error
+            return finish(merged_counts(list(result["summaries"].values())))
+        with concise_log(sys.stderr, enabled=not scrapy_log["LOG_ENABLED"],
+                         echo=not args.quiet) as log:
+            summary = crawl(args.sources, args.out, redis_url=redis_url, run_id=args.run_id,
+                            worker_id=args.worker_id, **options)
     except (SourcesError, StoreBusy, FileNotFoundError, ConnectionError) as err:
         raise UsageError(err) from err
     except ExportFailed as err:  # fetched and stored, but the output files are stale
@@ -90,10 +104,22 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
+        for line in log.closing_lines() if log else []:
+            print(line, file=sys.stderr)
     if args.json:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
     if summary.finish_reason == "shutdown":  # SIGINT / SIGTERM: Scrapy stopped gracefully
         print("newsdedup: crawl interrupted; what was fetched is stored and exported, the rest "
               "is fetched by the next run", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return EXIT_OK
+    return finish([(s.name, s.counts) for s in summary.sources])
+
+
+def finish(per_source: list[tuple[str, dict[str, int]]]) -> int:
+    """The exit code from how each source fared, with the one line that says why."""
+    from newsdedup.crawl_log import crawl_exit_code, failure_line
+
+    failed = failure_line(per_source)
+    if failed:
+        print(f"newsdedup: {failed}", file=sys.stderr)
+    return crawl_exit_code(per_source)
