@@ -13,7 +13,7 @@ wrapper line (``<text id="URL" ... encoding="gb2312">``) is stripped and its URL
 shared README's baseline (F1 0.748) kept that line in the bytes (0.735 without it).
 gne-zh-news-pages is scored against GNE's own output (silver), the 20 pages that have it.
 
-    python -m bench.extraction [--workers 2] [--shared ../shared] [--sets chinese-wce-69 ...]
+    python -m bench.extraction [--workers 2] [--shared ../shared] [--sets chinese-wce-69 ...] [--per-page]
 """
 from __future__ import annotations
 
@@ -35,7 +35,13 @@ from pipelines.records import RejectError
 
 NGRAM = 4
 SETS = ("scrapinghub-aeb", "naeb-subset", "fundus-en", "fundus-cjk", "chinese-wce-69",
-        "gne-zh-news-pages", "trafilatura-evaldata-en-zh")
+        "gne-zh-news-pages", "gne-modern", "trafilatura-evaldata-en-zh")
+# The modern portals of gne-zh-news-pages (issue 14). Reference: GNE's upstream silver where it
+# exists, else GNE 0.4.3 run here on the page (the same tool; `pip install gne`, bench only) —
+# upstream has no silver for wechat/people/xinhuanet/huanqiu/thepaper/baijiahao.
+MODERN_SITES = ("163", "sina", "qq", "ifeng", "people", "xinhuanet", "huanqiu", "guancha",
+                "thepaper", "toutiao", "baijiahao", "wechat")
+MIN_REFERENCE_CHARS = 300
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+")
 _DATE = re.compile(r"(\d{4})\D(\d{1,2})\D(\d{1,2})")
@@ -137,7 +143,42 @@ def load_evaldata(root: Path) -> list[Page]:
             for url, v in sorted(gold.items())]
 
 
-LOADERS = (load_scrapinghub, load_naeb, load_fundus, load_wce, load_gne, load_evaldata)
+def load_gne_modern(root: Path) -> list[Page]:
+    """Every page of MODERN_SITES; key suffix "*" marks a reference made by GNE here."""
+    base = root / "gne-zh-news-pages"
+    silver = json.loads((base / "gne-silver-output.json").read_text("utf-8"))
+    pages = []
+    for path in sorted((base / "html").glob("*.html.gz")):
+        if path.name.split("_")[0] not in MODERN_SITES:
+            continue
+        body = _gunzip(path)
+        if path.name in silver:
+            ref = silver[path.name]
+            pages.append(Page("gne-modern", path.name, body, None, ref["content"],
+                              date=iso_day(ref.get("publish_time"))))
+            continue
+        live = gne_reference(body)
+        # Below MIN_REFERENCE_CHARS GNE itself failed (it returned a platform notice, a
+        # dateline or a video blurb: 163_9, ifeng_3, people_1, sina_4), so the page is unscored.
+        if live is not None and len(live) >= MIN_REFERENCE_CHARS:
+            pages.append(Page("gne-modern", path.name + "*", body, None, live))
+    return pages
+
+
+def gne_reference(body: bytes) -> str | None:
+    """GNE 0.4.3's content for a page (decoded UTF-8 else GB18030), None without gne."""
+    try:
+        from gne import GeneralNewsExtractor
+    except ImportError:
+        return None
+    try:
+        html = body.decode("utf-8")
+    except UnicodeDecodeError:
+        html = body.decode("gb18030", "replace")
+    return GeneralNewsExtractor().extract(html).get("content") or None
+
+
+LOADERS = (load_scrapinghub, load_naeb, load_fundus, load_wce, load_gne, load_gne_modern, load_evaldata)
 
 
 def load_pages(shared_dir: Path, sets: tuple[str, ...] = SETS) -> list[Page]:
@@ -229,12 +270,14 @@ def score(pages: list[Page], outputs: list[Output]) -> dict[str, float]:
 
 # ---------------------------------------------------------------- running
 
-def run(shared_dir: Path, workers: int = 1, sets: tuple[str, ...] = SETS) -> dict[str, dict]:
+def run(shared_dir: Path, workers: int = 1, sets: tuple[str, ...] = SETS,
+        per_page: bool = False) -> dict[str, dict]:
     """Extract every page both ways and score each set.
 
     Returns ``{set: {"n": pages, "ours": scores, "plain": scores}}`` in ``SETS`` order, scores
     being ``{"P", "R", "F1", "empty", "dates", "date_ok"}`` (dates: pages with a gold date,
-    date_ok: same calendar day)."""
+    date_ok: same calendar day). With ``per_page``, each set also has ``"pages"``:
+    ``[(key, ours F1, plain F1, ours reject reason or None)]``."""
     pages = load_pages(shared_dir, sets)
     if workers > 1:
         with Pool(workers) as pool:
@@ -250,6 +293,10 @@ def run(shared_dir: Path, workers: int = 1, sets: tuple[str, ...] = SETS) -> dic
         results[name] = {"n": len(idx),
                          "ours": score(subset, [outputs[i][0] for i in idx]),
                          "plain": score(subset, [outputs[i][1] for i in idx])}
+        if per_page:
+            results[name]["pages"] = [
+                (pages[i].key, score([pages[i]], [outputs[i][0]])["F1"],
+                 score([pages[i]], [outputs[i][1]])["F1"], outputs[i][0].error) for i in idx]
     return results
 
 
@@ -264,6 +311,11 @@ def to_markdown(results: dict[str, dict]) -> str:
             f"| {name} | {res['n']} | {o['P']:.3f} | {o['R']:.3f} | {o['F1']:.3f} "
             f"| {p['P']:.3f} | {p['R']:.3f} | {p['F1']:.3f} | {o['F1'] - p['F1']:+.3f} "
             f"| {o['empty']}/{p['empty']} | {dates[0]} | {dates[1]} |")
+    for name, res in results.items():
+        if "pages" in res:
+            lines += ["", f"{name} per page (ours F1 / plain F1):", ""]
+            lines += [f"- {key}: {o:.3f} / {p:.3f}" + (f" [{err}]" if err else "")
+                      for key, o, p, err in res["pages"]]
     lines.append("")
     lines.append("trafilatura-evaldata-en-zh: segment P/R/F over all pages (upstream scoring); "
                  "other sets: 4-gram shingle P/R/F1, mean over documents.")
@@ -275,8 +327,9 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sets", nargs="*", default=list(SETS), choices=SETS)
+    parser.add_argument("--per-page", action="store_true", help="also list each page's F1")
     args = parser.parse_args()
-    print(to_markdown(run(args.shared, args.workers, tuple(args.sets))))
+    print(to_markdown(run(args.shared, args.workers, tuple(args.sets), args.per_page)))
 
 
 if __name__ == "__main__":

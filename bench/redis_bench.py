@@ -1,21 +1,30 @@
-"""Redis mode: crawl pages/s with 1 vs 2 workers, LSH insert rate Redis vs in-memory, and Redis
-memory per 100k indexed articles.
+"""Redis mode: crawl wall time and CPU with 1, 2 and 4 workers against one plain process, global
+politeness per outlet, many outlets, the shared index's insert rate and Redis memory per article.
 
-    python -m bench.redis_bench [--scale 500] [--docs 100000]
+    python -m bench.redis_bench [--scale 500] [--docs 100000] [--sections fixture,outlets,index]
 
-Starts its own redis-server on a free loopback port (no persistence), stopped by PID.
-(a) crawl: the loopback fixture network (tests/netfixture, ``scale`` generated articles per
-    outlet), one process without Redis, then 1 and 2 Redis-mode workers (``--workers N``), each
-    into a fresh out dir and a fresh Redis namespace; pages/s = article pages served / wall time
-    of the whole command (the workers' merged export included); once with pages served at once,
-    once with the server taking 200 ms per page.
-(b) index: the scaled syndicated texts of bench.syndicate (needs ../shared) added in batches to
+Starts its own redis-server on a free loopback port (no persistence), stopped by PID. Every
+configuration crawls into a fresh out dir and Redis namespace; wall = the whole command (the
+workers' merged export included); CPU = user + system seconds of the command's whole process
+tree (workers, extraction pools), per stored article; the Redis server's own CPU is shown apart.
+The machine may be shared: compare ratios within one run, not across runs.
+(a) fixture: the loopback fixture network (tests/netfixture, ``scale`` generated articles per
+    outlet, bench.crawl_bench's settings: politeness delays off, 8 per outlet) with the server
+    answering at once, after 200 ms and after 1,000 ms per page;
+(b) outlets (bench/outlets.py): 4 outlets on 127.0.0.1-4, 60 pages each, 200 ms per page, the
+    shipped politeness settings (AutoThrottle, 2 per outlet): wall time and the most requests
+    any outlet had in flight at once, as seen by the server; then 64 outlets on 127.0.0.1-64,
+    10 pages each, 1,000 ms per page, AutoThrottle off and 16 requests at once per process (the
+    shipped global limit), so one process is capped by its concurrency;
+(c) index: the scaled syndicated texts of bench.syndicate (needs ../shared) added in batches to
     dedupe.StoryIndex (in memory) and to the shared index in Redis; Redis ``used_memory`` before
     and after gives bytes per article.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import shutil
 import socket
 import subprocess
@@ -28,9 +37,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from bench.crawl_bench import BENCH_SETTINGS, article_paths  # noqa: E402
+from bench.outlets import OutletServer, max_concurrency  # noqa: E402
+from bench.outlets import write_sources as outlet_sources  # noqa: E402
 from netfixture.harness import FixtureServer, crawl_command, write_sources  # noqa: E402
 
 CRAWL_BATCH = 50  # a crawl commits (and publishes to the shared index) ~50 articles at a time
+WORKERS = (1, 2, 4)
+FIXTURE_DELAYS = (0.0, 0.2, 1.0)
+SHIPPED = {"LOG_LEVEL": "WARNING"}  # crawler/settings.py as shipped: politeness on
+MANY_OUTLETS = {"LOG_LEVEL": "WARNING", "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+                "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
 
 
 def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
@@ -56,40 +72,93 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("redis-server did not start")
 
 
-def crawl(server: FixtureServer, sources: Path, out: Path, paths: set, extra: list[str],
-          **settings) -> dict:
-    before = len(server.requests())
+def redis_cpu(url: str) -> float:
+    import redis
+
+    info = redis.Redis.from_url(url).info("cpu")
+    return info["used_cpu_user"] + info["used_cpu_sys"]
+
+
+def run_command(cmd: list[str], out: Path, url: str) -> dict:
+    """Wall, process-tree CPU and Redis CPU of one crawl command; its output line counts."""
+    before, redis_before = resource.getrusage(resource.RUSAGE_CHILDREN), redis_cpu(url)
     started = time.time()
-    cmd = crawl_command(sources, out, server.proxy, **BENCH_SETTINGS, **settings) + extra
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=3600)
     wall = time.time() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"crawl failed: {done.stderr[-2000:]}")
-    requests = server.requests()[before:]
-    pages = [r for r in requests if r["status"] == 200 and (r["host"], r["path"]) in paths]
-    stories = (out / "stories.jsonl").read_text(encoding="utf-8").count("\n")
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     articles = (out / "articles.jsonl").read_text(encoding="utf-8").count("\n")
-    return {"wall": wall, "pages": len(pages), "pages_per_s": len(pages) / wall,
-            "articles": articles, "stories": stories,
-            "fetched_twice": len(pages) - len({(r["host"], r["path"]) for r in pages})}
+    return {"wall": wall, "cpu": cpu, "cpu_per_article": cpu / max(articles, 1),
+            "redis_cpu": redis_cpu(url) - redis_before, "articles": articles,
+            "stories": (out / "stories.jsonl").read_text(encoding="utf-8").count("\n")}
 
 
-def crawl_section(url: str, scale: int, delay: float) -> list[tuple[str, dict]]:
-    """One process, then 1 and 2 Redis workers; ``delay``: seconds the server takes per page."""
+def redis_args(url: str, tag: str, workers: int) -> list[str]:
+    return ["--redis-url", url, "--run-id", tag, "--workers", str(workers),
+            "--set", f'NEWSDEDUP_REDIS_NAMESPACE="{tag}"']
+
+
+def configurations(url: str, tag: str) -> list[tuple[str, int, list[str]]]:
+    """(label, workers, extra arguments): the plain process, then 1, 2 and 4 Redis workers."""
+    return [("one process (no Redis)", 0, [])] + [
+        (f"Redis, {n} worker{'s' if n > 1 else ''}", n, redis_args(url, f"{tag}-{n}", n))
+        for n in WORKERS]
+
+
+def fixture_section(url: str, scale: int, delay: float) -> list[tuple[str, dict]]:
     with tempfile.TemporaryDirectory(prefix="redis-bench-") as tmp:
         tmp = Path(tmp)
         sources = write_sources(tmp / "sources.toml", scale=scale, failing=False)
         server = FixtureServer.start(tmp / "requests.jsonl", scale=scale, delay=delay)
         paths = article_paths(scale)
-        tag = f"server {delay * 1000:.0f} ms/page"
+        rows = []
         try:
-            rows = [(f"{tag}: one process, SQLite store (no Redis)",
-                     crawl(server, sources, tmp / "single", paths, []))]
-            for n in (1, 2):
-                extra = ["--redis-url", url, "--run-id", f"bench-{delay}-{n}", "--workers", str(n)]
-                rows.append((f"{tag}: Redis mode, {n} worker{'s' if n > 1 else ''}",
-                             crawl(server, sources, tmp / f"redis{n}", paths, extra,
-                                   NEWSDEDUP_REDIS_NAMESPACE=f"bench-{delay}-{n}")))
+            for label, n, extra in configurations(url, f"fx{delay}"):
+                first = len(server.requests())
+                out = tmp / f"out{n}"
+                row = run_command(crawl_command(sources, out, server.proxy, **BENCH_SETTINGS)
+                                  + extra, out, url)
+                pages = [r for r in server.requests()[first:]
+                         if r["status"] == 200 and (r["host"], r["path"]) in paths]
+                row.update(pages=len(pages), pages_per_s=len(pages) / row["wall"],
+                           fetched_twice=len(pages) - len({(r["host"], r["path"]) for r in pages}))
+                rows.append((f"{delay * 1000:.0f} ms/page: {label}", row))
+        finally:
+            server.stop()
+    return rows
+
+
+def outlets_section(url: str, outlets: int, pages: int, delay: float, settings: dict,
+                    workers: tuple[int, ...]) -> list[tuple[str, dict]]:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="redis-outlets-") as tmp:
+        tmp = Path(tmp)
+        server = OutletServer.start(tmp / "requests.jsonl", outlets, pages, delay)
+        try:
+            sources = outlet_sources(tmp / "sources.toml", outlets, server.port)
+            for label, n, extra in configurations(url, f"ol{outlets}"):
+                if n and n not in workers:
+                    continue
+                first = len(server.requests())
+                out = tmp / f"out{n}"
+                cmd = [sys.executable, "-m", "newsdedup", "crawl", "--sources", str(sources),
+                       "--out", str(out), "--quiet"]
+                for key, value in settings.items():
+                    cmd += ["--set", f"{key}={json.dumps(value)}"]
+                row = run_command(cmd + extra, out, url)
+                served = [r for r in server.requests()[first:] if r["path"].startswith("/a/")]
+                ok = [r for r in served if r["status"] == 200]
+                peak = max_concurrency(served)
+                fetch = max((r["end"] for r in ok), default=0) - min(
+                    (r["start"] for r in served), default=0)
+                row.update(pages=len(ok), pages_per_s=len(ok) / row["wall"],
+                           fetched_twice=len(ok) - len({(r["host"], r["path"]) for r in ok}),
+                           max_per_outlet=max(peak.values(), default=0),
+                           outlets_seen=len(peak), fetch_s=round(fetch, 1),
+                           fetch_pages_per_s=round(len(ok) / fetch, 1) if fetch else 0)
+                rows.append((f"{outlets} outlets, {delay * 1000:.0f} ms/page: {label}", row))
         finally:
             server.stop()
     return rows
@@ -104,6 +173,7 @@ def index_section(url: str, n_docs: int) -> dict:
 
     docs = [StoryDoc(d.id, d.text, None, len(d.text)) for d in _scaled(n_docs, 0)]
     client = redis.Redis.from_url(url)
+    client.flushdb()
     result = {"docs": n_docs}
     sample = docs[:min(10_000, n_docs)]
     for batch in (CRAWL_BATCH, 1000):
@@ -117,8 +187,7 @@ def index_section(url: str, n_docs: int) -> dict:
         for i in range(0, len(sample), batch):
             shared.add_many(sample[i:i + batch])
         result[f"redis_rate_{batch}"] = len(sample) / (time.perf_counter() - started)
-        same = shared.clusters() == memory.clusters()
-        result[f"same_{batch}"] = same
+        result[f"same_{batch}"] = shared.clusters() == memory.clusters()
         client.flushdb()
     before = client.info("memory")["used_memory"]
     shared = shared_story_index(url, namespace="memory")
@@ -130,13 +199,19 @@ def index_section(url: str, n_docs: int) -> dict:
     return result
 
 
-def run(scale: int = 500, n_docs: int = 100_000, with_index: bool = True) -> dict:
+def run(scale: int = 500, n_docs: int = 100_000, sections: tuple[str, ...] = ("fixture",
+        "outlets", "index")) -> dict:
+    data = {"scale": scale, "network_pages": len(article_paths(scale)), "crawl": []}
     with tempfile.TemporaryDirectory(prefix="redis-server-") as workdir:
         proc, url = start_redis(Path(workdir))
         try:
-            data = {"scale": scale, "network_pages": len(article_paths(scale)),
-                    "crawl": crawl_section(url, scale, 0.0) + crawl_section(url, scale, 0.2)}
-            if with_index:
+            if "outlets" in sections:
+                data["outlets"] = (outlets_section(url, 4, 60, 0.2, SHIPPED, (1, 2))
+                                   + outlets_section(url, 64, 10, 1.0, MANY_OUTLETS, (2,)))
+            if "fixture" in sections:
+                for delay in FIXTURE_DELAYS:
+                    data["crawl"] += fixture_section(url, scale, delay)
+            if "index" in sections:
                 data["index"] = index_section(url, n_docs)
         finally:
             proc.terminate()
@@ -144,19 +219,50 @@ def run(scale: int = 500, n_docs: int = 100_000, with_index: bool = True) -> dic
     return data
 
 
+def _table(rows: list[tuple[str, dict]], extra: tuple[str, ...] = ()) -> list[str]:
+    plain = {}
+    lines = ["| configuration | article pages | wall s | × one process | CPU s | CPU ms per "
+             "article | × one process | Redis CPU s | articles | stories | fetched twice |"
+             + "".join(f" {e} |" for e in extra),
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(extra)]
+    for label, r in rows:
+        group = label.split(":")[0]
+        if "one process" in label:
+            plain[group] = r
+        base = plain.get(group, r)
+        lines.append(
+            f"| {label} | {r['pages']} | {r['wall']:.1f} | {base['wall'] / r['wall']:.2f} | "
+            f"{r['cpu']:.1f} | {r['cpu_per_article'] * 1000:.0f} | "
+            f"{r['cpu_per_article'] / base['cpu_per_article']:.2f} | {r['redis_cpu']:.1f} | "
+            f"{r['articles']} | {r['stories']} | {r['fetched_twice']} |"
+            + "".join(f" {r[e]} |" for e in extra))
+    return lines
+
+
 def to_markdown(data: dict) -> str:
     lines = ["## Redis mode (several workers)", "",
              f"Command: `python -m bench.redis_bench --scale {data['scale']}`; a private "
-             "redis-server on loopback.", "",
-             f"Crawl of the loopback fixture network ({data['network_pages']} article URLs, "
-             "politeness delays off); wall time of the whole command, merged export included. "
-             "At 0 ms the crawl is CPU-bound (extraction); 200 ms per page plays slow outlets, "
-             "where a worker's per-domain concurrency caps it:", "",
-             "| configuration | article pages | wall s | pages/s | articles | stories | "
-             "pages fetched twice |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for label, r in data["crawl"]:
-        lines.append(f"| {label} | {r['pages']} | {r['wall']:.1f} | {r['pages_per_s']:.0f} | "
-                     f"{r['articles']} | {r['stories']} | {r['fetched_twice']} |")
+             "redis-server on loopback. Wall and CPU of the whole command (process tree, merged "
+             "export included); \"× one process\" = the plain process's wall ÷ this wall (speed-up) "
+             "and this CPU per article ÷ the plain one's; measured in one run on a shared machine, "
+             "so compare within a table.", ""]
+    if data["crawl"]:
+        lines += [f"Loopback fixture network ({data['network_pages']} article URLs, "
+                  "bench.crawl_bench settings: politeness delays off, 8 requests per outlet). At "
+                  "0 ms the crawl is CPU-bound (extraction); with slow pages the per-outlet "
+                  "limit caps it — shared by all workers, so more workers cannot go faster:", ""]
+        lines += _table(data["crawl"])
+    if data.get("outlets"):
+        lines += ["", "Outlets on their own loopback addresses (bench/outlets.py): 4 outlets "
+                  "x 60 pages at 200 ms/page with the shipped politeness settings; 64 outlets "
+                  "x 10 pages at 1,000 ms/page, AutoThrottle off, 16 requests at once per "
+                  "process. \"max per outlet\" = the most requests one outlet had in flight at "
+                  "once, seen by its server:", ""]
+        lines += _table(data["outlets"], ("max_per_outlet", "outlets_seen", "fetch_s",
+                                          "fetch_pages_per_s"))
+        lines += ["", "fetch_s: from the first article request to the last article answer, at the "
+                  "server (the crawl without process start-up and the final export); "
+                  "fetch_pages_per_s: article pages over that span."]
     if "index" in data:
         ix = data["index"]
         lines += ["", "Story index (sketch + LSH insert + verification), scaled syndicated texts "
@@ -171,8 +277,8 @@ def to_markdown(data: dict) -> str:
         lines += ["", f"Redis memory: {per:,.0f} bytes per indexed article measured over "
                   f"{ix['docs']:,} articles (`used_memory` growth; {ix['keys']:,} keys) = "
                   f"{per * 100_000 / 2**20:,.0f} MiB per 100k articles, "
-                  f"{per * 1_000_000 / 2**30:,.1f} GiB per million. Most of it is the band table "
-                  "in datasketch's Redis layout (one Redis set plus one hash field per band key)."]
+                  f"{per * 1_000_000 / 2**30:,.2f} GiB per million (crawler/redis_index.py: "
+                  "band entries packed 6 bytes each in 65,536 buckets, sketches ~456 B, ids)."]
     return "\n".join(lines)
 
 
@@ -180,9 +286,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, default=500, help="filler articles per outlet")
     ap.add_argument("--docs", type=int, default=100_000, help="articles for the memory figure")
-    ap.add_argument("--no-index", action="store_true", help="crawl section only (no ../shared)")
+    ap.add_argument("--sections", default="fixture,outlets,index",
+                    help="comma-separated: fixture, outlets, index (index needs ../shared)")
+    ap.add_argument("--no-index", action="store_true", help="leave out the index section")
     args = ap.parse_args(argv)
-    print(to_markdown(run(args.scale, args.docs, not args.no_index)))
+    sections = tuple(s for s in args.sections.split(",") if s and
+                     not (args.no_index and s == "index"))
+    print(to_markdown(run(args.scale, args.docs, sections)))
     return 0
 
 

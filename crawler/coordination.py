@@ -2,10 +2,9 @@
 its workers are done, with nothing lost when one of them dies.
 
 * ``Scheduler`` (the SCHEDULER setting): Scrapy's own scheduler, or with NEWSDEDUP_REDIS_URL
-  scrapy-redis's - requests in a Redis priority queue, fingerprints in a Redis dupefilter, both
-  keyed by the run id so every worker of a run shares them and the next run starts afresh.
-  (scrapy-redis passes ``spider=`` to the stats collector, which Scrapy 2.19 deprecates; the
-  subclass counts without it.)
+  the run's shared frontier (crawler/frontier.py): per-host queues in Redis keyed by the run id,
+  hosts partitioned across the live workers, so every worker of a run shares them and the next
+  run starts afresh.
 * ``RunCoordinator`` (an extension): heartbeats say whether this worker is busy; an idle worker
   stays open while another is busy, and when every live worker is still idle a moment later it
   re-queues what the run discovered but nobody finished - the requests a killed worker had
@@ -20,8 +19,6 @@ from typing import TYPE_CHECKING
 from scrapy import signals
 from scrapy.core.scheduler import Scheduler as ScrapyScheduler
 from scrapy.exceptions import DontCloseSpider, NotConfigured
-from scrapy_redis.dupefilter import RFPDupeFilter
-from scrapy_redis.scheduler import Scheduler as RedisSchedulerBase
 from twisted.internet.task import LoopingCall
 
 from crawler.storage import StoreExtension, redis_mode
@@ -32,51 +29,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def run_key(settings, name: str) -> str:
-    return f"{settings.get('NEWSDEDUP_REDIS_NAMESPACE')}:run:{settings.get('NEWSDEDUP_RUN_ID')}:{name}"
-
-
 class Scheduler(ScrapyScheduler):
-    """Scrapy's scheduler unless NEWSDEDUP_REDIS_URL is set; then the shared scrapy-redis one."""
+    """Scrapy's scheduler unless NEWSDEDUP_REDIS_URL is set; then the run's shared frontier."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler):
         if not redis_mode(crawler.settings):
             return super().from_crawler(crawler)
-        return RedisScheduler.for_run(crawler)
+        from crawler.frontier import RedisFrontier
 
-
-class RedisScheduler(RedisSchedulerBase):
-    """scrapy-redis's scheduler with run-scoped keys and stats without the spider argument."""
-
-    @classmethod
-    def for_run(cls, crawler: Crawler) -> RedisScheduler:
-        from crawler.redis_backend import connect
-
-        settings = crawler.settings
-        if not settings.get("NEWSDEDUP_RUN_ID"):
-            raise NotConfigured("Redis mode needs NEWSDEDUP_RUN_ID (the run all workers share)")
-        server = connect(settings.get("NEWSDEDUP_REDIS_URL"))
-        scheduler = cls(server=server, persist=True,  # other workers still use the queue
-                        queue_key=run_key(settings, "requests"),
-                        queue_cls="scrapy_redis.queue.PriorityQueue",
-                        dupefilter=RFPDupeFilter(server, key=run_key(settings, "dupefilter")),
-                        idle_before_close=0)
-        scheduler.stats = crawler.stats
-        return scheduler
-
-    def enqueue_request(self, request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
-            return False
-        self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
-        return True
-
-    def next_request(self):
-        request = self.queue.pop(self.idle_before_close)
-        if request is not None:
-            self.stats.inc_value("scheduler/dequeued/redis")
-        return request
+        return RedisFrontier.from_crawler(crawler)
 
 
 class RunCoordinator:
@@ -136,8 +98,10 @@ class RunCoordinator:
         if not self.all_quiet():
             self.poll_soon()
             raise DontCloseSpider("other workers still busy")
-        # A worker that has just taken a request may not have said so yet: look again shortly.
-        time.sleep(self.interval * 2)
+        # A worker that has just taken a request may not have said so yet: look again shortly
+        # (no one to wait for when this worker is the only live one).
+        if self.state.live_workers():
+            time.sleep(self.interval * 2)
         if not self.all_quiet():
             self.poll_soon()
             raise DontCloseSpider("other workers still busy")
@@ -162,7 +126,7 @@ class RunCoordinator:
     def all_quiet(self) -> bool:
         """No other live worker busy and nothing left in the shared queue."""
         scheduler = self.crawler.engine._slot.scheduler
-        return not self.state.others_busy() and not scheduler.has_pending_requests()
+        return not self.state.others_busy() and not scheduler.queued_anywhere()
 
     def poll_soon(self) -> None:
         """Ask the engine to check idleness again after one heartbeat, not its default 5 s."""

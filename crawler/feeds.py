@@ -16,6 +16,8 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from pipelines.decode import http_charset
+
 # A declared GB2312/GBK feed often contains GBK-only characters; libxml2 would stop at them.
 _XML_DECL = re.compile(rb'^(\s*<\?xml[^>]*?encoding\s*=\s*["\'])([A-Za-z0-9_-]+)(["\'])', re.I)
 _GB_FAMILY = {b"gb2312", b"gbk", b"gb18030", b"x-gbk", b"cp936"}
@@ -48,9 +50,11 @@ class HubLinks:
     hubs: tuple[str, ...] = field(default=())  # child sitemaps, further listing pages
 
 
-def parse_xml_hub(body: bytes, base_url: str, max_size: int = 50 * 1024 * 1024) -> HubLinks:
-    """Read a feed or a sitemap; which one is decided by the root element, not the URL."""
-    root = _parse(_ungzip(body, max_size))
+def parse_xml_hub(body: bytes, base_url: str, max_size: int = 50 * 1024 * 1024,
+                  content_type: str | None = None) -> HubLinks:
+    """Read a feed or a sitemap; which one is decided by the root element, not the URL.
+    ``content_type``: the HTTP header, whose charset applies when the XML declares none."""
+    root = _parse(_ungzip(body, max_size), content_type)
     kind = _local(root.tag)
     if kind == "sitemapindex":
         locs = [_text(el, "loc") for el in _children(root, "sitemap")]
@@ -100,12 +104,19 @@ def _valid_char_ref(match: re.Match) -> bytes:
     return match.group(0) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else b"&#xFFFD;"
 
 
-def _parse(body: bytes) -> etree._Element:
+def _parse(body: bytes, content_type: str | None = None) -> etree._Element:
     body = _CHAR_REF.sub(_valid_char_ref, body)
     match = _XML_DECL.match(body)
     if match and match.group(2).lower() in _GB_FAMILY:
         text = body.decode("gb18030", errors="replace")
         body = _XML_DECL.sub(rb"\g<1>utf-8\g<3>", text.encode("utf-8"), count=1)
+    elif not match and not body.lstrip().startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        # No encoding in the XML: the HTTP charset applies (a GBK feed labelled only in the
+        # header would otherwise be read as UTF-8 and give U+FFFD titles).
+        codec = http_charset(content_type)
+        if codec and codec != "utf-8":
+            text = body.decode(codec, errors="replace")
+            body = _XML_DECL_ANY.sub(b"", text.encode("utf-8"), count=1)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
                              remove_comments=True, remove_pis=True)
     try:
@@ -115,6 +126,9 @@ def _parse(body: bytes) -> etree._Element:
     if root is None:
         raise FeedError("empty document")
     return root
+
+
+_XML_DECL_ANY = re.compile(rb"^\s*<\?xml[^>]*\?>")
 
 
 def _local(tag: object) -> str:

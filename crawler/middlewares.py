@@ -172,7 +172,11 @@ class SeenUrlMiddleware:
         url = canonical_url(request.url)
         if self.frontier.is_seen(url):
             raise AlreadySeen(request.url)
-        if self.shared is not None:  # Redis mode: the run's claims are shared by every worker
+        claimed = request.meta.get("newsdedup_claim")
+        if claimed is not None and claimed[0] == url:  # Redis mode: claimed when popped, with
+            if not claimed[1]:  # the shared seen check (crawler/frontier.py)
+                raise AlreadySeen(request.url)
+        elif self.shared is not None:  # Redis mode: the run's claims are shared by every worker
             if not self.shared.claim(url, f"recovered:{request.meta['recovered']}"
                                if request.meta.get("recovered") else "claimed"):
                 raise AlreadySeen(request.url)

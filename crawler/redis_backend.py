@@ -1,47 +1,48 @@
-"""Redis mode: what several crawl workers share, kept in one Redis (the I/O edge of dedupe.stories.shared).
+"""Redis mode: what several crawl workers share, kept in one Redis (the I/O edge of
+dedupe.stories.shared).
 
     NEWSDEDUP_REDIS_URL=redis://127.0.0.1:6379/0    (or newsdedup crawl --redis-url ...)
 
 Keys, all under one namespace (default ``newsdedup``):
-  * the story index: ``{ns}:doc:num`` (id -> number), ``{ns}:doc:id`` (number -> id),
-    ``{ns}:doc:complete`` (bitmap), ``{ns}:doc:feat`` (number -> sketch bytes), ``{ns}:doc:links``
-    (set of "a:b"), and the band table in datasketch's Redis storage with the fixed basename
-    ``{ns}:bands:`` (``unordered_storage``; inserts buffered in one pipeline per batch - an
-    insertion session);
+  * the story index: ``{ns}:doc:*`` and ``{ns}:bk:*``, see crawler/redis_index.py;
   * crawl state shared across runs: ``{ns}:seen`` (URLs with a final outcome), ``{ns}:hub``
     (hub URL -> validators and the links it pointed to, replayed on 304);
-  * one run's coordination: ``{ns}:run:{run}:*`` - the scrapy-redis frontier (requests,
-    dupefilter), URLs claimed, discovered and finished in the run, live workers (see
-    crawler/coordination.py). They expire a week after the run's last write.
-The frontier itself is scrapy-redis's scheduler and dupefilter (crawler/settings.py wires them).
+  * one run's coordination: ``{ns}:run:{run}:*`` - the frontier's per-host queues, dupefilter
+    and host leases (crawler/frontier.py), URLs claimed, discovered and finished in the run, live
+    workers (a sorted set by heartbeat deadline; see crawler/coordination.py). They expire a
+    week after the run's last write.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-import numpy as np
 import redis
-from datasketch.storage import unordered_storage
 
+from crawler.redis_index import open_stores
 from dedupe import StoryConfig
 from dedupe.stories.grouping import STATE_VERSION
-from dedupe.stories.index import StorageBandStore
 from dedupe.stories.shared import SharedStoryIndex
 from pipelines.urls import canonical_url
 
 DEFAULT_NAMESPACE = "newsdedup"
 RUN_KEY_TTL = 7 * 24 * 3600  # seconds a run's coordination keys outlive its last write
-_ALLOCATE = """
+# KEYS: workers (sorted set, deadline in Redis-clock ms), their states. ARGV: worker, ttl ms, state
+_BEAT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], 604800000)
+redis.call('PEXPIRE', KEYS[2], 604800000)
+"""
+_LIVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local out = {}
-for i, id in ipairs(ARGV) do
-  local n = redis.call('HGET', KEYS[1], id)
-  if not n then
-    n = redis.call('INCR', KEYS[3]) - 1
-    redis.call('HSET', KEYS[1], id, n)
-    redis.call('HSET', KEYS[2], n, id)
-  end
-  out[i] = {tonumber(n), redis.call('GETBIT', KEYS[4], n)}
+for _, w in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')) do
+  out[#out + 1] = w
+  out[#out + 1] = redis.call('HGET', KEYS[2], w) or 'idle'
 end
 return out
 """
@@ -57,71 +58,12 @@ def connect(url: str) -> redis.Redis:
     return client
 
 
-def _storage_params(url: str) -> dict:
-    """redis.Redis keyword arguments for datasketch's storage config (it takes no URL)."""
-    kwargs = redis.connection.parse_url(url)
-    return {k: v for k, v in kwargs.items() if k in ("host", "port", "db", "password", "username")}
-
-
-def redis_band_store(url: str, namespace: str = DEFAULT_NAMESPACE) -> StorageBandStore:
-    """dedupe's band table in datasketch's Redis set storage, with a fixed basename so every
-    worker and every run reads and writes the same table; one pipeline per inserted batch."""
-    config = {"type": "redis", "redis": _storage_params(url),
-              "redis_buffer": {"transaction": False}}
-    return StorageBandStore(unordered_storage(config, name=f"{namespace}:bands:".encode()))
-
-
-class RedisDocStore:
-    """dedupe.stories.shared's DocStore in Redis hashes; numbers come from one atomic script."""
-
-    def __init__(self, client: redis.Redis, namespace: str = DEFAULT_NAMESPACE) -> None:
-        self.r = client
-        ns = f"{namespace}:doc"
-        self.k_num, self.k_id, self.k_next = f"{ns}:num", f"{ns}:id", f"{ns}:next"
-        self.k_complete, self.k_feat, self.k_links = f"{ns}:complete", f"{ns}:feat", f"{ns}:links"
-        self._allocate = self.r.register_script(_ALLOCATE)
-
-    def allocate(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        out = self._allocate(keys=[self.k_num, self.k_id, self.k_next, self.k_complete],
-                             args=list(ids)) if ids else []
-        return (np.array([n for n, _ in out], dtype=np.int64),
-                np.array([bool(c) for _, c in out], dtype=bool))
-
-    def mark_complete(self, nums: np.ndarray) -> None:
-        pipe = self.r.pipeline(transaction=False)
-        for n in np.asarray(nums).tolist():
-            pipe.setbit(self.k_complete, n, 1)
-        pipe.execute()
-
-    def put_features(self, nums: np.ndarray, rows: list[bytes]) -> None:
-        if len(rows):
-            self.r.hset(self.k_feat, mapping=dict(zip(np.asarray(nums).tolist(), rows)))
-
-    def get_features(self, nums: np.ndarray) -> list[bytes | None]:
-        return self.r.hmget(self.k_feat, np.asarray(nums).tolist()) if len(nums) else []
-
-    def add_links(self, a: np.ndarray, b: np.ndarray) -> None:
-        if len(a):
-            self.r.sadd(self.k_links, *[f"{x}:{y}" for x, y in zip(a.tolist(), b.tolist())])
-
-    def links(self) -> tuple[np.ndarray, np.ndarray]:
-        pairs = sorted(tuple(map(int, m.split(b":"))) for m in self.r.smembers(self.k_links))
-        return (np.array([p[0] for p in pairs], dtype=np.int64),
-                np.array([p[1] for p in pairs], dtype=np.int64))
-
-    def ids(self) -> list[str]:
-        table = self.r.hgetall(self.k_id)
-        out = [""] * len(table)
-        for num, doc_id in table.items():
-            out[int(num)] = doc_id.decode()
-        return out
-
-
 def shared_story_index(url: str, config: StoryConfig | None = None,
                        namespace: str = DEFAULT_NAMESPACE) -> SharedStoryIndex:
     """The story index every worker on ``url`` shares."""
     config = config or StoryConfig()
     client = connect(url)
+    docs, bands = open_stores(client, namespace)  # OldIndexLayout: written by an older newsdedup
     # Sketches made under another scheme do not compare: refuse to mix them in one namespace.
     recorded = client.get(f"{namespace}:doc:config")
     # (the layout version too: v1 namespaces hold 32-bit sketches and 8-byte band keys)
@@ -132,8 +74,7 @@ def shared_story_index(url: str, config: StoryConfig | None = None,
         raise ValueError(f"the Redis index {namespace!r} was made with another StoryConfig "
                          "(sketch scheme / bands) or an older newsdedup; use another namespace or "
                          "flush it")
-    return SharedStoryIndex(RedisDocStore(client, namespace), redis_band_store(url, namespace),
-                            config)
+    return SharedStoryIndex(docs, bands, config)
 
 
 class SharedCrawlState:
@@ -145,14 +86,13 @@ class SharedCrawlState:
         self.r = connect(url)
         self.k_seen, self.k_hub = f"{namespace}:seen", f"{namespace}:hub"
         self.run_prefix = f"{namespace}:run:{run_id}"
+        self._beat = self.r.register_script(_BEAT)
+        self._live = self.r.register_script(_LIVE)
 
     def run_key(self, name: str) -> str:
         return f"{self.run_prefix}:{name}"
 
     # --- across runs ----------------------------------------------------------------------------
-    def is_seen(self, url: str) -> bool:
-        return bool(self.r.sismember(self.k_seen, canonical_url(url)))
-
     def mark_seen(self, urls: Iterable[str]) -> None:
         urls = sorted({canonical_url(u) for u in urls})
         if urls:
@@ -183,11 +123,6 @@ class SharedCrawlState:
         self._touch(name)
         return bool(added)
 
-    def discovered(self, url: str, request: dict) -> None:
-        """A URL the run must fetch, with what it takes to request it again (see recover)."""
-        self.r.hsetnx(self.run_key("discovered"), canonical_url(url), json.dumps(request))
-        self._touch("discovered")
-
     def finished(self, urls: Iterable[str]) -> None:
         """URLs whose outcome (any, errors included) is committed by some worker this run."""
         urls = sorted({canonical_url(u) for u in urls})
@@ -196,31 +131,36 @@ class SharedCrawlState:
             self._touch("finished")
 
     def unfinished(self) -> dict[str, dict]:
-        """Discovered this run, neither finished this run nor seen before (sorted by URL)."""
-        finished = self.r.smembers(self.run_key("finished"))
-        out = {}
-        for url, request in self.r.hgetall(self.run_key("discovered")).items():
-            if url not in finished and not self.r.sismember(self.k_seen, url):
-                out[url.decode()] = json.loads(request)
-        return dict(sorted(out.items()))
+        """Discovered this run (crawler/frontier.py records it), neither finished this run nor
+        seen before (sorted by URL)."""
+        discovered = self.r.hgetall(self.run_key("discovered"))
+        urls = sorted(discovered)
+        if not urls:
+            return {}
+        pipe = self.r.pipeline(transaction=False)
+        pipe.smismember(self.run_key("finished"), urls)
+        pipe.smismember(self.k_seen, urls)
+        finished, seen = pipe.execute()
+        return {url.decode(): json.loads(discovered[url])
+                for url, done, old in zip(urls, finished, seen) if not done and not old}
 
     def heartbeat(self, busy: bool, ttl: float) -> None:
-        """This worker is alive (for ``ttl`` seconds) and busy or idle."""
-        self.r.set(self.run_key(f"worker:{self.worker_id}"), "busy" if busy else "idle",
-                   px=int(ttl * 1000))
+        """This worker is alive (for ``ttl`` seconds, by the Redis clock) and busy or idle."""
+        self._beat(keys=[self.run_key("workers"), self.run_key("workers:state")],
+                   args=[self.worker_id, int(ttl * 1000), "busy" if busy else "idle"])
 
     def leave(self) -> None:
-        self.r.delete(self.run_key(f"worker:{self.worker_id}"))
+        pipe = self.r.pipeline(transaction=False)
+        pipe.zrem(self.run_key("workers"), self.worker_id)
+        pipe.hdel(self.run_key("workers:state"), self.worker_id)
+        pipe.execute()
 
     def live_workers(self) -> dict[str, str]:
-        """Workers of this run whose heartbeat has not expired, other than this one: state."""
-        live = {}
-        for key in self.r.scan_iter(match=self.run_key("worker:*")):
-            worker = key.decode().rsplit(":", 1)[1]
-            value = self.r.get(key)
-            if worker != self.worker_id and value is not None:
-                live[worker] = value.decode()
-        return dict(sorted(live.items()))
+        """Workers of this run whose heartbeat has not expired, other than this one: state.
+        (A sorted set by deadline: the frontier's host partition reads the same one.)"""
+        live = self._live(keys=[self.run_key("workers"), self.run_key("workers:state")])
+        return dict(sorted((w.decode(), s.decode()) for w, s in zip(live[0::2], live[1::2])
+                           if w.decode() != self.worker_id))
 
     def others_busy(self) -> list[str]:
         """Live workers of this run, other than this one, that say they are busy."""

@@ -67,7 +67,7 @@ EXTENSIONS = {
     "crawler.extensions.ReactorLag": 500,
     "crawler.coordination.RunCoordinator": 510,  # Redis mode only (NotConfigured otherwise)
 }
-# Scrapy's scheduler, or scrapy-redis's shared frontier when NEWSDEDUP_REDIS_URL is set.
+# Scrapy's scheduler, or with NEWSDEDUP_REDIS_URL the run's shared one (crawler/frontier.py).
 SCHEDULER = "crawler.coordination.Scheduler"
 NEWSDEDUP_LAG_INTERVAL = 0.05  # seconds between reactor-lag probes; 0 turns the probe off
 ITEM_PIPELINES = {
@@ -95,7 +95,7 @@ NEWSDEDUP_COMMIT_SECONDS = 2.0
 NEWSDEDUP_MAX_HUB_PAGES = 50
 
 # --- Redis mode: several workers, one Redis (README "Scaling out") -----------------------------
-# Unset: one process, the SQLite store in the out dir. Set: scrapy-redis frontier, seen URLs,
+# Unset: one process, the SQLite store in the out dir. Set: a shared frontier, seen URLs,
 # hub validators and the story index in Redis; each worker's store in OUT/workers/<worker>/.
 NEWSDEDUP_REDIS_URL = os.environ.get("NEWSDEDUP_REDIS_URL") or None
 NEWSDEDUP_REDIS_NAMESPACE = os.environ.get("NEWSDEDUP_REDIS_NAMESPACE", "newsdedup")

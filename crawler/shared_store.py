@@ -53,7 +53,10 @@ class SharedFrontier:
         self._hubs: dict[str, dict] = {}
 
     def is_seen(self, url: str) -> bool:
-        return self.state.is_seen(url) or self.local.is_seen(url)
+        """This worker's file only: a URL another worker (or an earlier run) settled is dropped
+        by the run's frontier when popped, where the check is batched with the claim
+        (crawler/frontier.py) instead of one Redis round trip per link on the reactor thread."""
+        return self.local.is_seen(url)
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         hub = self.state.hub(url)

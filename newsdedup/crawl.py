@@ -22,6 +22,8 @@ from crawler.store import STORE_FILE
 from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
 from newsdedup.export import export_shared, export_store, redis_namespace
 
+STARTUP_SECONDS = 60.0  # a worker of crawl_workers counts as live this long before its first beat
+
 
 class ExportFailed(RuntimeError):
     """The crawl ran, but writing its output files failed (they are left as they were)."""
@@ -76,7 +78,8 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
 
     Each worker is ``python -m newsdedup crawl`` with its own id (``<host>-w<i>``) and store; a
     worker that dies does not stop the others (they recover its unfinished URLs). Returns
-    {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export": counts}.
+    {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export": counts of the
+    merge done here (None when the last worker to leave did it)}.
     """
     run_id = run_id or new_run_id()
     prefix = worker_prefix or socket.gethostname()
@@ -91,9 +94,16 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
         passed += ["--extract-processes", str(extract_processes)]
     for key, value in (settings or {}).items():
         passed += ["--set", f"{key}={json.dumps(value)}"]
+    from crawler.redis_backend import SharedCrawlState  # ~1 s of imports: Redis mode only
+
+    namespace = redis_namespace(settings)
     procs = {}
     for i in range(1, count + 1):
         worker = f"{prefix}-w{i}"
+        # Live (and busy) from now on, for as long as a worker may take to start: the frontier
+        # partitions hosts over all of them from the first request, instead of handing hosts
+        # over as each one comes up (crawler/frontier.py).
+        SharedCrawlState(redis_url, run_id, worker, namespace).heartbeat(True, STARTUP_SECONDS)
         cmd = [sys.executable, "-m", "newsdedup", "crawl", "--sources", str(sources_path),
                "--out", str(out_dir), "--redis-url", redis_url, "--run-id", run_id,
                "--worker-id", worker, "--json", *passed]
@@ -105,7 +115,10 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
         lines = (out or "").strip().splitlines()
         if proc.returncode in (0, EXIT_NO_SOURCE, EXIT_SOME_SOURCES) and lines:  # ran to the end
             summaries[worker] = json.loads(lines[-1])
-    counts = export_shared(out_dir, shared_index(redis_url, settings))
+    counts = None  # every worker finished: the last one to leave wrote the merged files
+    if any(code != 0 for code in codes.values()) or \
+            not any(s.get("last_worker") for s in summaries.values()):
+        counts = export_shared(out_dir, shared_index(redis_url, settings))
     return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}
 
 

@@ -1,7 +1,7 @@
 """Phrases that mark portal furniture rather than story text, as named data.
 
 Used by pipelines.extract after trafilatura, one paragraph (line) at a time. A change here is
-a data change; the measurement that justified each list is recorded in pipelines/extract.py.
+a data change; the measurement that justified each list is recorded in pipelines/paragraphs.py.
 """
 from __future__ import annotations
 
@@ -22,6 +22,30 @@ BOILERPLATE_LINES = (
     r"(?:Read|See) (?:the )?(?:full|whole|complete|original) (?:story|article).{0,40}",
     r"(?:Click|Tap) here to read more.{0,40}",
     r"(?:Advertisement|ADVERTISEMENT|Sponsored(?: content| links?)?|Story continues below advertisement)",
+    # issue 14 classes (measured in pipelines/paragraphs.py)
+    r"[（(【\[]?\s*(?:責任編輯|責編|编审|主编|策划|监制)\s*[：:].{0,30}",  # editor lines, zh-Hant too
+    r"(?:分享|分享给朋友|Share(?: this)?)\s*[：:].{0,40}",  # share bars: 分享：微信 微博 复制链接
+    r"特别声明\s*[：:].{0,120}(?:信息存储服务|观点和立场|不代表).{0,40}",  # platform notices
+    r"(?:免责声明|声明)\s*[：:].{0,80}(?:观点和立场|信息存储服务|不代表).{0,40}",
+    r"Notice\s*:\s*the content above.{0,300}",
+    # footers: a site's copyright runs from its founding year ("Copyright © 1996-2019 SINA");
+    # a single-year wire notice ("© 2019 Associated Press…") is kept, as the gold sets keep it
+    # (sh c467d507, f344ca5f: 1.0 → 0.94 / 0.98 when dropped)
+    r".{0,40}(?:版权所有|版權所有).{0,60}",
+    r"(?:Copyright\s*)?©?\s*(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}.{0,80}",
+    r".{0,30}ICP(?:备|证|経営許可証)?.{0,40}",
+    r".{0,20}(?:违法和不良信息举报|举报电话|举报邮箱|新闻热线|客服热线|意见反馈).{0,60}",
+    r"(?:关键词|關鍵詞|关键字|标签|Tags?|Keywords?)\s*[：:].{0,60}",  # keyword lines
+    # date + 来源 under the headline: "2020年09月11日 18:05 来源：商讯"; one that also names the
+    # author ("…来源：华夏日报 作者：记者 王喆") is kept: the byline is the article's own
+    # (tests/test_crawl_network.py reads it)
+    r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:更新|发布|發布)?\s*(?:来源|來源|稿源)\s*[：:]?(?!.*(?:作者|记者|記者)).{0,30}",
+    # page toolbars and pagination of 2005-era portals: 发送给朋友 | 打印本文 | 第1页/共1页 << 上一页
+    r"(?:发送给朋友|推荐给朋友|打印本文|打印此文|关闭窗口|发表评论|我要评论|查看评论|收藏本文)",
+    r"第\s*\d+\s*页\s*/\s*共\s*\d+\s*页.{0,30}",
+    r"(?:<<\s*)?上一页.{0,6}下一页(?:\s*>>)?",
+    # photo captions and credits: "…（受访者供图）", "新华社记者 李明 摄", "（视觉中国）"
+    r".{0,80}(?:受访者供图|供图|图片来源[：:].{0,20}|[（(](?:资料图|视觉中国|图源网络|网络图片|视频截图)[)）]|\s摄)[)）]?[。.]?",
 )
 
 # Headings that open a list of *other* stories (sidebars, "more like this" blocks). The heading
@@ -30,7 +54,8 @@ LIST_HEADINGS = (
     "相关阅读", "相关新闻", "相关文章", "相关报道", "相关推荐", "相关链接", "相关专题", "延伸阅读",
     "推荐阅读", "为您推荐", "为你推荐", "热门推荐", "热点新闻", "热门新闻", "热门文章", "猜你喜欢",
     "最新", "最新新闻", "最新文章", "最新资讯", "今日推荐", "精彩推荐", "点击排行", "跟贴排行",
-    "排行榜", "热门排行", "更多新闻", "更多精彩",
+    "排行榜", "热门排行", "更多新闻", "更多精彩", "你可能还想看", "你可能感兴趣", "大家都在看",
+    "推荐新闻", "猜你想看", "热榜", "24小时热榜", "延伸·推荐", "延伸 · 推荐",
     "Related stories", "Related articles", "Related", "Related news", "Related content",
     "Related coverage", "More stories", "More from", "Read more", "Read next", "More on this story",
     "Most popular", "Most read", "Most viewed", "Trending", "Trending now", "Recommended",
@@ -48,6 +73,10 @@ STAMP_RE = re.compile(
     r"(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
     r"|(?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?!\d)"
     r"|(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+# A page whose extracted lines are mostly dated headlines, LISTING_MIN_DATED or more, is a
+# listing/channel page, not an article (issue 14: "10 teasers with timestamps").
+LISTING_MIN_DATED = 8
+LISTING_SHORT_SHARE = 0.9
 DATED_RUN_MIN = 3  # consecutive short dated lines
 STAMPS_PER_LINE = 3  # stamps in one line
 
@@ -56,6 +85,24 @@ STAMPS_PER_LINE = 3  # stamps in one line
 # questions, table headers, recipe steps) and stay: the gold texts keep them.
 REPEAT_MIN_CHARS = 8
 REPEAT_ALWAYS_CHARS = 150
+
+# A reader comment as a flattened row: "江城老李（03-10 10:36）：评论…" (user, stamp, colon), and
+# a like/count line on its own: "赞(12)", "12 likes", "Like (12)".
+COMMENT_LINE_RE = re.compile(
+    r"^.{1,24}[（(]\s*(?:\d{4}-)?\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}\s*[）)]\s*[：:]")
+LIKE_LINE_RE = re.compile(r"^(?:(?:赞|点赞|讚|Likes?|回复|Reply)\s*[(（]?\d*[)）]?|\d+\s*(?:likes?|赞))$", re.I)
+# A heading that opens the comment section: everything after it is readers' text.
+COMMENT_HEADINGS = ("评论", "网友评论", "读者评论", "讀者留言", "读者留言", "网友留言", "热门评论", "最新评论",
+                    "精彩评论", "Comments", "Reader comments", "Join the conversation")
+COMMENT_HEADING_RE = re.compile(
+    r"^(?:" + "|".join(re.escape(h) for h in COMMENT_HEADINGS) + r")\s*[(（]?\s*(?:\d+\s*条?)?\s*[)）]?$", re.I)
+# Channel teasers: "【军事】出鞘：国庆阅兵坦克…" — a bracketed channel label opening a short line.
+CHANNEL_TEASER_RE = re.compile(r"^【\s*[\u4e00-\u9fff]{2,4}\s*】.{0,60}$")
+# A digest cut short ("……", "...") is a teaser of another story when two or more come in a row.
+TRUNCATED_RE = re.compile(r"(?:……|…|\.\.\.)\s*$")
+TEASER_RUN_MIN = 2
+DIGEST_MAX_CHARS = 150  # portals print ~70-char digests (samples/corpus.py LEAD_CHARS_ZH = 72)
+COMMENT_CUT_MIN_SHARE = 0.3  # share of the text before a comment heading for it to end the story
 
 BOILERPLATE_LINE_RE = re.compile(r"^(?:" + "|".join(BOILERPLATE_LINES) + r")$", re.I)
 LIST_HEADING_RE = re.compile(

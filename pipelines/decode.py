@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
+from ftfy import fix_encoding
+from ftfy.badness import is_bad
 
 from pipelines.records import RejectError
 
@@ -34,6 +36,9 @@ CODEC_ALIASES = {
     "ascii": "cp1252", "iso8859-1": "cp1252",
     "utf8": "utf-8", "utf-8": "utf-8", "unicode": "utf-8",
 }
+
+# Labels that decode any byte string, so a strict decode proves nothing.
+SINGLE_BYTE = ("cp1252", "latin-1", "iso8859-1", "ascii")
 
 # What detection may answer. Unrestricted, charset-normalizer happily calls short GBK pages
 # cp1250/koi8 etc.; this project reads Chinese and English (plus the odd ja/ko page).
@@ -90,7 +95,12 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     text = _strict(body, "utf-8") if b"\x1b" not in body else None
     if text is not None:
         return Decoded(text, "utf-8", "utf-8")
-    declared = [("http", _http_charset(content_type)), ("meta", _meta_charset(body))]
+    declared = [("http", http_charset(content_type)), ("meta", _meta_charset(body))]
+    if declared[0][1] in SINGLE_BYTE and declared[1][1] not in (None, *SINGLE_BYTE):
+        # A single-byte HTTP label is weak evidence: servers default to ISO-8859-1, and cp1252
+        # "decodes" any GB2312 body into mojibake. The page's own multi-byte meta goes first
+        # when it decodes strictly (a WARC served as ISO-8859-1 with <meta charset=gb2312>).
+        declared.reverse()
     for method, codec in declared:
         text = _strict(body, codec) if codec else None
         if text is not None:
@@ -106,6 +116,31 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     if text.count("\ufffd") > MAX_REPLACED_RATIO * len(text):
         raise RejectError("undecodable", f"{text.count(chr(0xfffd))} of {len(text)} chars unmappable as {codec}")
     return Decoded(text, codec, "replace")
+
+
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def repair_mojibake(html: str) -> str:
+    """HTML text an HTTP client already decoded as Latin-1/cp1252 (a JSONL ``html`` field),
+    re-read from its bytes; unchanged when ftfy's badness test finds no mojibake (real
+    Portuguese or German text passes it untouched).
+
+    Raises RejectError("mojibake") when it is mis-decoded and no repair gives clean text
+    (bytes lost to U+FFFD by the first decode)."""
+    if _CJK_CHAR.search(html) or not is_bad(html):
+        return html
+    for codec in ("latin-1", "cp1252"):  # GB/Big5 bytes read as Latin-1: re-read them whole
+        try:
+            repaired = decode_html(html.encode(codec)).html
+        except (UnicodeEncodeError, RejectError):
+            continue
+        if _CJK_CHAR.search(repaired) and "\ufffd" not in repaired:
+            return repaired
+    fixed = fix_encoding(html)  # UTF-8 read as cp1252, partly lost: ftfy's own repair
+    if not is_bad(fixed) and fixed.count("\ufffd") <= html.count("\ufffd") and "\ufffd" not in fixed:
+        return fixed
+    raise RejectError("mojibake", "text was mis-decoded before it reached us and no repair reads it")
 
 
 def normalise_codec(label: str | None) -> str | None:
@@ -129,7 +164,7 @@ def _strict(body: bytes, codec: str) -> str | None:
         return None
 
 
-def _http_charset(content_type: str | None) -> str | None:
+def http_charset(content_type: str | None) -> str | None:
     match = _HTTP_CHARSET.search(content_type or "")
     return normalise_codec(match.group(1)) if match else None
 

@@ -10,7 +10,7 @@ import re
 from datetime import datetime, timezone
 
 from pipelines.dates import Dated
-from pipelines.decode import decode_html
+from pipelines.decode import decode_html, repair_mojibake
 from pipelines.extract import extract_article
 from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
@@ -48,7 +48,7 @@ def utc_iso_date(value: str | None) -> str | None:
 
 def _record_date(raw: RawDocument) -> Dated:
     """The input's own date (a JSONL field, a feed item), if it parses to at least a day."""
-    value = utc_iso_date(raw.published)
+    value = utc_iso_date(_hint(raw.published))
     return Dated(value, raw.published_source or "record") if value else Dated()
 
 
@@ -58,18 +58,24 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
     if raw.text is not None:
         return raw.text.strip(), raw.title, _record_date(raw), None, None
     encoding = None
-    html = raw.html
+    html = repair_mojibake(raw.html) if raw.html is not None else None
     if html is None:
         if raw.body is None:
             raise RejectError("missing-content", "no html, text or body")
         decoded = decode_html(raw.body, raw.content_type)
         html, encoding = decoded.html, decoded.encoding
     extracted = extract_article(html, raw.url)
-    stated = _record_date(raw)
+    # Feed/sitemap hints only fill gaps: the page's own title and date win, and a hint that
+    # was mis-decoded (U+FFFD) is dropped rather than shown.
+    stated = Dated(utc_iso_date(extracted.published), extracted.published_source)
     if not stated.value:
-        stated = Dated(utc_iso_date(extracted.published), extracted.published_source)
-    return extracted.text, raw.title or extracted.title, stated if stated.value else Dated(), \
+        stated = _record_date(raw)
+    return extracted.text, extracted.title or _hint(raw.title), stated if stated.value else Dated(), \
         extracted.site, encoding
+
+
+def _hint(value: str | None) -> str | None:
+    return None if value is None or "\ufffd" in value else value
 
 
 def process_document(raw: RawDocument) -> Article | Reject:

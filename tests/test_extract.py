@@ -8,6 +8,7 @@ import pytest
 import trafilatura
 
 from pipelines import extract as ex
+from pipelines import paragraphs as para
 from pipelines.records import RejectError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extract"
@@ -60,7 +61,8 @@ def test_chinese_portal_page() -> None:
 
     article = ex.extract_article(html, "https://news.example.cn/china/river.html")
 
-    assert article.text.split("\n") == ZH_STORY  # the caption kept once, nothing else
+    # photo captions and credits ("…新华社记者 李明 摄") are furniture too (issue 14)
+    assert article.text.split("\n") == [p for p in ZH_STORY if not p.endswith(" 摄")]
     assert article.title == "长江流域启动今年首次跨省生态补偿试点"
     assert article.published == "2024-03-15"  # dateline under the headline
 
@@ -135,7 +137,7 @@ def test_drop_repeated() -> None:
     lines = ["第一段正文内容", "图为现场照片 新华社记者 摄", "第二段正文内容", "图为现场照片 新华社记者 摄",
              "问：你怎么看？", "答甲", "问：你怎么看？", "答乙", "问：你怎么看？", "答丙",
              "- 参数一", "- 参数一"]
-    assert ex.drop_repeated(lines) == [
+    assert para.drop_repeated(lines) == [
         "第一段正文内容", "图为现场照片 新华社记者 摄", "第二段正文内容",
         "问：你怎么看？", "答甲", "问：你怎么看？", "答乙", "问：你怎么看？", "答丙",  # 3 copies: structure
         "- 参数一", "- 参数一"]  # list items: structure
@@ -148,7 +150,7 @@ def test_drop_boilerplate_lines() -> None:
              "Source: officials familiar with the talks said on Monday that negotiators had reached a tentative "
              "agreement on the budget, though several details remained unresolved.",
              "广告公司负责人表示将配合调查。"]
-    assert ex.drop_boilerplate_lines(lines) == lines[-3:]
+    assert para.drop_boilerplate_lines(lines) == lines[-3:]
 
 
 def test_drop_heading_lists() -> None:
@@ -157,7 +159,7 @@ def test_drop_heading_lists() -> None:
              "Related stories", "Voters narrowly approve riverfront bond",
              "This paragraph is long enough to be story text again, so the list that came before it has "
              "ended and nothing after this point is dropped by the heading rule at all."]
-    assert ex.drop_heading_lists(lines) == [lines[0], lines[-1]]
+    assert para.drop_heading_lists(lines) == [lines[0], lines[-1]]
 
 
 def test_drop_dated_lists() -> None:
@@ -171,7 +173,7 @@ def test_drop_dated_lists() -> None:
              story,
              "- 只有一条带日期的链接 2019-09-05 11:23",
              "发布会定于2019年9月19日举行。"]
-    assert ex.drop_dated_lists(lines) == [story, story, story, lines[-2], lines[-1]]
+    assert para.drop_dated_lists(lines) == [story, story, story, lines[-2], lines[-1]]
 
 
 # ---------------------------------------------------------------- dates

@@ -135,8 +135,6 @@ class NewsSpider(scrapy.Spider):
                 "handle_httpstatus_list": [304]}
         if kind == "sitemap":
             meta["download_maxsize"] = self.sitemap_maxsize
-        if self.shared is not None:
-            self.shared.discovered(url, {"kind": "hub", "hub_kind": kind, "source": source.name})
         return scrapy.Request(url, callback=self.parse_hub, errback=self.hub_failed,
                               headers=headers, meta=meta, priority=HUB_PRIORITY)
 
@@ -146,9 +144,6 @@ class NewsSpider(scrapy.Spider):
             return None
         meta = {"kind": "article", "source": source.name, "title": link.title,
                 "published": link.published}
-        if self.shared is not None:
-            self.shared.discovered(link.url, {"kind": "article", "source": source.name,
-                                              "title": link.title, "published": link.published})
         # dont_filter: SeenUrlMiddleware does the duplicate filtering for articles
         return scrapy.Request(link.url, callback=self.parse_article, errback=self.article_failed,
                               meta=meta, dont_filter=True)
@@ -199,7 +194,8 @@ class NewsSpider(scrapy.Spider):
                     self.count(source.name, "offsite_links")
             return out
         try:
-            parsed = parse_xml_hub(response.body, response.url, self.sitemap_maxsize)
+            parsed = parse_xml_hub(response.body, response.url, self.sitemap_maxsize,
+                                   response.headers.get("Content-Type", b"").decode("latin-1"))
         except FeedError as err:
             self.logger.warning("%s: %s is not a readable feed or sitemap: %s",
                                 source.name, response.url, err)

@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
                                    run_id=args.run_id, **options)
             if not args.quiet:
                 print(f"run {result['run_id']}: workers {result['workers']}; merged "
-                      f"{result['export']}", file=sys.stderr)
+                      f"{result['export'] or 'by the last worker to leave'}", file=sys.stderr)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False))
             if any(worker not in result["summaries"] for worker in result["workers"]):

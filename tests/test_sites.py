@@ -1,0 +1,114 @@
+"""Site profiles (pipelines.sites): each on a small page of our own making, in the portal's
+layout, with the portal's clutter inside the container; plus the profile engine's fallbacks."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import trafilatura
+
+from pipelines.extract import extract_article
+from pipelines.sites import SiteProfile, article_container, find_profile
+from pipelines.sites.profiles import PROFILES
+
+BODY = [
+    "今天上午，市交通运输局召开新闻发布会，通报全市公共交通线网优化调整方案。根据方案，中心城区将新开十二条公交线路，"
+    "调整二十三条线路的走向，并在早晚高峰增开大站快车，方便市民通勤。",
+    "市交通运输局有关负责人介绍，此次调整综合考虑了地铁新线开通后的客流变化，以及市民通过热线和网络平台提出的一千余条意见建议，"
+    "重点解决新建住宅区出行难、换乘不便等问题。",
+    "据了解，调整后的线网将于下月一日起试运行，试运行期间，相关部门将持续收集乘客反馈，并根据客流监测数据进一步优化发车间隔。",
+]
+
+
+def wechat_page(hidden: bool = True) -> str:
+    style = "visibility: hidden;" if hidden else "visibility: visible;"
+    paragraphs = "".join(f"<section><span>{p}</span></section>" for p in BODY)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta property="og:site_name" content="微信公众平台"><title>公交线网优化调整方案公布</title></head>
+<body id="activity-detail"><div id="js_article" class="rich_media">
+<h1 class="rich_media_title">公交线网优化调整方案公布</h1>
+<div id="js_profile_qrcode" class="profile_container"><div class="profile_inner">
+<p class="profile_meta">微信号 CityTraffic</p>
+<p class="profile_meta">功能介绍 发布本市交通出行资讯，提供便民服务信息，欢迎关注。</p></div></div>
+<div class="rich_media_content" id="js_content" style="{style}">{paragraphs}</div>
+<div class="qr_code_pc"><p>微信扫一扫<br>关注该公众号</p></div>
+</div><script>var biz = "MzI2MzEwNTY3OQ==";</script></body></html>"""
+
+
+def test_wechat_hidden_body_is_extracted_on_a_rehosted_page() -> None:
+    html = wechat_page(hidden=True)
+    # a re-hosted copy: no mp.weixin.qq.com in the URL, the page markers identify it
+    article = extract_article(html, "https://mirror.example.org/s/abc123")
+    for paragraph in BODY:
+        assert paragraph in article.text
+    assert "微信号" not in article.text and "关注该公众号" not in article.text
+
+
+def test_wechat_profile_matches_by_domain_and_by_markers() -> None:
+    tree = trafilatura.load_html(wechat_page())
+    assert find_profile(tree, "https://mirror.example.org/x").name == "wechat"
+    bare = trafilatura.load_html("<html><body><p>x</p></body></html>")
+    assert find_profile(bare, "https://mp.weixin.qq.com/s/abc").name == "wechat"
+    assert find_profile(bare, "https://news.example.org/a") is None
+
+
+def test_missing_container_falls_back_to_generic_extraction() -> None:
+    profile = SiteProfile("demo", 1, ("example.org",), (), ('//div[@id="gone"]',))
+    tree = trafilatura.load_html("<html><body><article>" + "".join(f"<p>{p}</p>" for p in BODY)
+                                 + "</article></body></html>")
+    assert article_container(profile, tree) is None
+    article = extract_article("<html><body><article>" + "".join(f"<p>{p}</p>" for p in BODY)
+                              + "</article></body></html>", "https://example.org/a")
+    assert BODY[1] in article.text
+
+
+def test_every_profile_is_versioned_and_measured() -> None:
+    names = [p.name for p in PROFILES]
+    assert len(names) == len(set(names))
+    for profile in PROFILES:
+        assert profile.version >= 1 and profile.container and profile.gain
+
+
+# Each shipped profile on a page of its own making: the portal's container markup, a clutter
+# block the profile drops from inside the container, and a sidebar of other stories outside.
+CLUTTER = "分享到：微信 微博 QQ空间 纠错 点赞 推荐阅读 本文来源 热线电话 客户端下载"
+LAYOUTS = {
+    "163": ('<div class="post_body"><div id="endText" class="post_text">{body}'
+            '<div class="ep-source cDGray">{clutter}</div></div></div>'),
+    "sina": ('<div id="article_content" class="article-content"><div id="artibody" class="article">'
+             '{body}<p class="show_author">{clutter}</p></div></div>'),
+    "qq": ('<div class="qq_conent"><div class="LEFT"><div class="content-article">{body}'
+           '<div class="article-status">{clutter}</div></div></div></div>'),
+    "guancha": ('<ul class="two-coloum"><li class="left left-main"><div class="content all-txt">{body}'
+                '</div><div class="comment">{clutter}</div></li></ul>'),
+    "xinhuanet": '<div id="p-detail">{body}<div class="p-tags">{clutter}</div></div>',
+    "thepaper": '<div class="newscontent"><div class="news_txt">{body}</div><div>{clutter}</div></div>',
+    "people": '<div class="rm_txt_con">{body}<div class="edit">{clutter}</div></div>',
+    "toutiao-gallery": ('<div class="bui-right info-box"><div class="info-box-inner"><div class="abstract">'
+                        '<span class="abstract-index"><em>1</em>/10</span>{body}</div></div></div>'
+                        '<div class="snsBox"><div class="report">{clutter}</div></div>'),
+}
+
+
+def portal_page(layout: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in BODY)
+    sidebar = "".join(f"<li><a href='/n{i}'>其他新闻标题第{i}条：某地举行活动吸引众多市民参加</a></li>"
+                      for i in range(12))
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>公交线网优化</title></head><body>"
+            f"<div class='nav'>首页 新闻 财经 体育</div>{layout.format(body=body, clutter=CLUTTER)}"
+            f"<ul class='side'>{sidebar}</ul><div class='footer'>{CLUTTER}</div></body></html>")
+
+
+@pytest.mark.parametrize("profile", [p for p in PROFILES if p.name != "wechat"], ids=lambda p: p.name)
+def test_profile_takes_its_container_and_drops_its_clutter(profile: SiteProfile) -> None:
+    assert profile.name in LAYOUTS, "every shipped profile has a test page"
+    html = portal_page(LAYOUTS[profile.name])
+    tree = trafilatura.load_html(html)
+    # matched by the page's markers alone (re-hosted copy), and by its own domain
+    assert find_profile(tree, "https://copy.example.net/a.html").name == profile.name
+    assert find_profile(trafilatura.load_html("<html><body></body></html>"),
+                        f"https://news.{profile.domains[0]}/a.html").name == profile.name
+    text = extract_article(html, "https://copy.example.net/a.html").text
+    # a gallery's picture index ("1/10") is the page's own text, not clutter
+    story = [line for line in text.splitlines() if not re.fullmatch(r"\d+\s*/\s*\d+", line.strip())]
+    assert story == BODY
