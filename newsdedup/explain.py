@@ -16,6 +16,7 @@ from pathlib import Path
 
 from dedupe.incidents.bilingual import Lexicon
 from dedupe.incidents.evidence import Evidence, parse_published
+from dedupe.incidents.grouping import merge_links
 from dedupe.incidents.linking import IncidentConfig, IncidentIndex, PairScore
 from dedupe.stories.pair_evidence import explain as story_explain
 from dedupe.stories.shingles import CJK_N, WORD_N
@@ -191,7 +192,7 @@ def incident_section(a: Article, b: Article, articles: Sequence[Article],
     for shared in sorted(pair.shared, key=lambda s: (-s.weight, s.key)):
         sa, sb = surfaces[0].get(shared.key, ""), surfaces[1].get(shared.key, "")
         lines.append(f"   {'*' if shared.counted else ' '} {shared.weight:5.2f}  "
-                     f"{shared.key:<28} df {shared.df:<4} A “{_short(sa, 24)}”  "
+                     f"{shared.key:<28} df {shared.df:<4} bg {shared.background:.2f} A “{_short(sa, 24)}”  "
                      f"B “{_short(sb, 24)}”")
     if not pair.shared:
         lines.append("     (none)")
@@ -205,14 +206,23 @@ def incident_section(a: Article, b: Article, articles: Sequence[Article],
     lines.append(f"  score {pair.score:.2f} (link at ≥ {config.min_score} with ≥ "
                  f"{config.min_anchors} rare facts; {pair.anchors} here): "
                  f"{'LINKED' if pair.linked else 'not linked'} — {pair.reason}")
-    if not pair.linked:
-        path = _path(index.links(), pair.a, pair.b)
-        if path:
-            lines.append("  => same incident through other stories: " + " → ".join(path))
-        else:
-            lines.append("  => different incidents")
+    lines.append(f"  time: {pair.strong} strong fact(s) shared (numbers, names rare in the corpus "
+                 f"and in general language) allow {pair.allowed_days} days apart; "
+                 f"background rarity shown as bg")
+    if pair.combo:
+        lines.append(f"  rare together: {', '.join(pair.combo)} (+{pair.combo_weight:.2f})")
+    grouping = merge_links(index, index.links())
+    same = any(pair.a in g and pair.b in g for g in grouping.clusters)
+    refused = [m for m in grouping.merges if not m.merged]
+    chain = _path(index.links(), pair.a, pair.b)
+    if not same and chain and refused:
+        why = next((m.reason for m in refused if {m.a, m.b} <= set(chain)), refused[0].reason)
+        lines.append("  not chained: linked through " + " → ".join(chain) + f", but {why}")
+    if same and not pair.linked:
+        path = _path([m for m in grouping.merges if m.merged], pair.a, pair.b)
+        lines.append("  => same incident through other stories: " + " → ".join(path or []))
     else:
-        lines.append("  => same incident")
+        lines.append("  => same incident" if same else "  => different incidents")
     return lines
 
 

@@ -38,6 +38,7 @@ from newsdedup.report_data import (
     truncated_copies,
     zone,
 )
+from pipelines.dates import sort_key
 from pipelines.incidents import Incident, assign_incidents, outlet_of
 from pipelines.normalise import to_simplified, to_traditional
 from pipelines.records import Article, Story
@@ -95,8 +96,8 @@ class IncidentView:
 
 
 def _ordered(articles: Sequence[Article]) -> list[Article]:
-    return sorted(articles, key=lambda a: (_when(a.published) is None,
-                                           _when(a.published) or datetime.min, a.id))
+    # Same-day date-only copies after timestamped ones, longer first (pipelines.dates).
+    return sorted(articles, key=lambda a: (sort_key(a.published, len(a.text)), a.id))
 
 
 def build_views(output: OutputSet) -> list[IncidentView]:

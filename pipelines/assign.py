@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex, choose_representative
+from dedupe.stories.templates import SHORT_CHARS, split_templated
+from pipelines.dates import robust_first, sortable
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
 from pipelines.timing import timed
@@ -19,7 +21,7 @@ def story_doc(article: Article) -> StoryDoc:
     """What dedupe sees of an article: its text folded for matching (the title is left out:
     portals rewrite headlines, so a headline says little about being a copy)."""
     return StoryDoc(id=article.id, text=normalise_for_matching(article.text),
-                    published=article.published, length=len(article.text))
+                    published=sortable(article.published), length=len(article.text))
 
 
 def story_id_for(article_ids: Sequence[str]) -> str:
@@ -29,15 +31,16 @@ def story_id_for(article_ids: Sequence[str]) -> str:
 
 def story_record(story_id: str, members: Sequence[Article]) -> Story:
     """The ``Story`` of these copies: representative by ``dedupe.choose_representative``
-    (earliest published, then longest text, then smallest id), earliest date, languages."""
-    dates = sorted(a.published for a in members if a.published)
+    (earliest published, compared by day: a timestamped copy before a date-only one of its day;
+    then longest text, then smallest id), first publication robust to one outlying copy
+    (``pipelines.dates``), languages."""
     return Story(
         story_id=story_id,
         article_ids=sorted(a.id for a in members),
         representative_id=choose_representative(
-            StoryDoc(a.id, "", a.published, len(a.text)) for a in members),
+            StoryDoc(a.id, "", sortable(a.published), len(a.text)) for a in members),
         languages=sorted({a.lang for a in members}),
-        first_published=dates[0] if dates else None,
+        first_published=robust_first([a.published for a in members]),
     )
 
 
@@ -59,14 +62,18 @@ def assign_stories(articles: Sequence[Article], config: StoryConfig | None = Non
 
     Texts are folded for matching one chunk of ``NORMALISE_CHUNK`` articles at a time and
     dropped once sketched, so a big dump never holds a second copy of every text (the index
-    gives the same clusters fed in chunks as in one batch)."""
+    gives the same clusters fed in chunks as in one batch). Only short texts are kept, for the
+    templated-text split (county warnings whose places/numbers clash are separate stories)."""
     ordered = sorted(articles, key=lambda a: a.id)
     index = StoryIndex(config or StoryConfig())
+    short_texts: dict[str, str] = {}
     for start in range(0, len(ordered), NORMALISE_CHUNK):
         with timed("normalise"):
             docs = [story_doc(a) for a in ordered[start:start + NORMALISE_CHUNK]]
+        short_texts.update((d.id, d.text) for d in docs if len(d.text) < SHORT_CHARS)
         with timed("sketch+LSH"):
             index.add_many(docs)
         del docs
     with timed("sketch+LSH"):
-        return build_stories(articles, index.clusters())
+        clusters = split_templated(index.clusters(), short_texts)
+        return build_stories(articles, clusters)

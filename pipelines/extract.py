@@ -18,6 +18,7 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import DEFAULT_CONFIG
 
+from pipelines import dates
 from pipelines.paragraphs import PARAGRAPH_RULES, is_listing
 from pipelines.records import RejectError
 from pipelines.sites import article_container, drop_element, find_profile
@@ -97,6 +98,7 @@ class Extracted:
     title: str | None
     published: str | None  # ISO 8601: the stated date-time if the page has one, else "YYYY-MM-DD"
     site: str | None
+    published_source: str | None = None  # pipelines.dates.SOURCES
 
 
 def extract_article(html: str, url: str | None = None) -> Extracted:
@@ -134,8 +136,9 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     text = "\n".join(lines).strip()
     if len(text) < MIN_EXTRACTED_CHARS:
         raise RejectError("empty-extraction", f"{len(text)} chars")
-    published = publication_date(tree, doc.title, doc.date, url)
-    return Extracted(text=text, title=doc.title, published=published, site=doc.sitename)
+    dated = dates.publication_date(tree, doc.title, url)
+    return Extracted(text=text, title=doc.title, published=dated.value, site=doc.sitename,
+                     published_source=dated.source)
 
 
 def _is_feed(html: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
+from pipelines.dates import Dated
 from pipelines.decode import decode_html, repair_mojibake
 from pipelines.extract import extract_article
 from pipelines.language import detect_language
@@ -46,10 +47,17 @@ def utc_iso_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
-def _extract(raw: RawDocument) -> tuple[str, str | None, str | None, str | None, str | None]:
-    """Text, title, published, site and encoding of ``raw``, whichever form it came in."""
+def _record_date(raw: RawDocument) -> Dated:
+    """The input's own date (a JSONL field, a feed item), if it parses to at least a day."""
+    value = utc_iso_date(_hint(raw.published))
+    return Dated(value, raw.published_source or "record") if value else Dated()
+
+
+def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str | None]:
+    """Text, title, publication date, site and encoding of ``raw``, whichever form it came in.
+    A text record's date is its own field only: nothing is read from the body."""
     if raw.text is not None:
-        return raw.text.strip(), raw.title, raw.published, None, None
+        return raw.text.strip(), raw.title, _record_date(raw), None, None
     encoding = None
     html = repair_mojibake(raw.html) if raw.html is not None else None
     if html is None:
@@ -62,7 +70,10 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, str | None, str | None,
         extracted = extract_article(html, raw.url)
     # Feed/sitemap hints only fill gaps: the page's own title and date win, and a hint that
     # was mis-decoded (U+FFFD) is dropped rather than shown.
-    return extracted.text, extracted.title or _hint(raw.title), extracted.published or _hint(raw.published), \
+    stated = Dated(utc_iso_date(extracted.published), extracted.published_source)
+    if not stated.value:
+        stated = _record_date(raw)
+    return extracted.text, extracted.title or _hint(raw.title), stated if stated.value else Dated(), \
         extracted.site, encoding
 
 
@@ -83,7 +94,8 @@ def process_document(raw: RawDocument) -> Article | Reject:
     url = canonical_url(raw.url)
     return Article(
         id=article_id(url), url=url, title=(title or "").strip() or None, text=text,
-        lang=lang, script=script, published=utc_iso_date(published),
+        lang=lang, script=script, published=published.value,
+        published_source=published.source,
         site=site or site_of(url), fetched_at=utc_iso_date(raw.fetched_at) or raw.fetched_at,
         encoding=encoding,
         location=raw.location,

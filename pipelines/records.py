@@ -47,6 +47,7 @@ class RawDocument:
     published: str | None = None
     lang: str | None = None  # a hint from the input, checked, not trusted
     fetched_at: str | None = None
+    published_source: str | None = None  # where ``published`` came from: "record", "feed", …
 
 
 @dataclass
@@ -66,9 +67,12 @@ class Article:
     incident_id: str | None = None
     encoding: str | None = None  # how the bytes were decoded (not in articles.jsonl)
     location: Location | None = None
+    # How far to trust ``published`` (pipelines.dates.SOURCES): meta, json-ld, markup, url,
+    # page-text, record, feed; None when ``published`` is None or the source is not known.
+    published_source: str | None = None
 
-    OUTPUT_FIELDS = ("id", "url", "title", "text", "lang", "script", "published", "site",
-                     "fetched_at", "story_id", "incident_id")
+    OUTPUT_FIELDS = ("id", "url", "title", "text", "lang", "script", "published",
+                     "published_source", "site", "fetched_at", "story_id", "incident_id")
 
     def as_output(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.OUTPUT_FIELDS}

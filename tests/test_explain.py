@@ -77,10 +77,11 @@ def test_copies_are_one_story_with_estimates_and_passages(out_dir):
     assert "shared passages:" in text
 
 
-def test_joined_through_another_story(out_dir):
-    text = explain(out_dir, "f3-cac", "f3-tracker")
-    assert "not linked" in text
-    assert "=> same incident through other stories: sf3-cac → sf3-en → sf3-tracker" in text
+def test_why_not_chained(out_dir):
+    text = explain(out_dir, "https://court.example.cn/sc/2023/0620/a1.html",
+                   "https://court.example.cn/gl/2023/0621/b1.html")
+    assert "not chained: linked through se1-court" in text
+    assert "shared cores do not match" in text and "allow 10 days" in text
 
 
 def test_articles_instead_of_a_folder_and_unknown_reference(out_dir):

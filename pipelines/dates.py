@@ -1,0 +1,216 @@
+"""Publication dates a reader can trust: where a page states its date, and nothing invented.
+
+``publication_date`` returns a ``Dated`` (ISO 8601 value + ``source``) or ``Dated(None, None)``.
+Sources, strongest first:
+
+  meta       the page's article:published_time / itemprop=datePublished
+  json-ld    a JSON-LD ``datePublished``
+  markup     htmldate over the page's *markup only* (``extensive_search=False``): <time>, date
+             classes, meta tags it knows; never free text, never a copyright footer
+  url        a full date in the URL path (/2024/03/05/, /20240305/)
+  page-text  a date right under the headline that the page labels as its publication date
+             (发布时间 / 来源 / Published / Updated …, or followed by a clock time)
+  record     the input record's own ``published`` field (JSONL, feed item: see the readers)
+
+What is never a publication date (each a test page in tests/test_dates.py): a year alone or a
+copyright footer ("© 2023" → 2023-01-01 was trafilatura's extensive search), a date told in the
+body ("On April 14, 2023, the procuratorate…"), a month without a day ("2025年8月" → 2025-01-01).
+Unknown stays ``None``.
+
+Comparing dates: ``same_day`` and ``sort_key`` compare at the precision both values have, so a
+date-only ``2026-04-01`` and ``2026-04-01T18:00:00Z`` are the same day, and a timestamp sorts
+before a date-only value of the same day (a date-only copy is usually a truncated re-post).
+``robust_first`` is a story's first publication robust to one outlying copy.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from lxml.html import HtmlElement
+
+from dedupe.incidents.evidence import parse_published as day_of  # the calendar day, or None
+
+# Dates before 1995 are not web publication dates (htmldate's own floor).
+MIN_PUBLISHED = date(1995, 1, 1)
+# The URL's date wins over markup more than a month away from it (the extraction bench: wce +3,
+# sohu /20050513/ pages whose markup date came from a sidebar).
+URL_DATE_OVERRIDE_DAYS = 31
+# A dateline is looked for within this many characters after the headline (the extraction bench:
+# 500/1500 gave more false hits), and needs a label or a clock time within LABEL_CHARS.
+DATELINE_WINDOW = 200
+DATELINE_TITLE_CHARS = 12
+LABEL_CHARS = 14
+# A copy whose day is more than this far before every other copy's is an outlier (a re-post that
+# kept an old date, a guessed date) and does not set its story's first publication.
+OUTLIER_DAYS = 30
+
+SOURCES = ("meta", "json-ld", "markup", "url", "page-text", "record", "feed", "warc")
+
+_STRUCTURED_DATE_XPATH = ('//meta[@property="article:published_time" or @itemprop="datePublished"'
+                          ' or @name="article:published_time"]/@content'
+                          ' | //*[@itemprop="datePublished"]/@datetime')
+_JSON_LD_XPATH = '//script[@type="application/ld+json"]/text()'
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]*", re.I)
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-/_]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
+_TEXT_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)")
+_LABEL = re.compile(r"(发布|發布|发表|發表|时间|時間|日期|更新|来源|來源|published|updated|posted|date)"
+                    r"\s*[:：]?\s*$", re.I)
+_CLOCK = re.compile(r"^\s*日?\s*\d{1,2}[:：]\d{2}")
+_TITLE_SUFFIX = re.compile(r"\s*(?:[-_|｜—–]|——)\s*")
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A publication date and where it came from; both None when the page does not say."""
+
+    value: str | None = None  # ISO 8601 date or date-time
+    source: str | None = None  # one of SOURCES
+
+
+def publication_date(tree: HtmlElement, title: str | None, url: str | None) -> Dated:
+    """The page's publication date from its metadata, markup, URL or labelled dateline."""
+    stated = stated_timestamp(tree)
+    if stated.value:
+        return stated
+    in_url = url_date(url)
+    found = Dated(markup_date(tree, url), "markup")
+    if in_url and (found.value is None or found.value[:10] == in_url
+                   or _days_apart(found.value, in_url) > URL_DATE_OVERRIDE_DAYS):
+        found = Dated(in_url, "url")  # htmldate reads the URL too: say so
+    if title and _CHINESE.search(title) and not _KANA_HANGUL.search(title):
+        # Chinese portals print the dateline right under the headline.
+        line = dateline(tree, title)
+        if line:
+            found = Dated(line, "page-text")
+    return found if found.value else Dated()
+
+
+def stated_timestamp(tree: HtmlElement) -> Dated:
+    """The date-time the page states in Open Graph / microdata (``meta``) or JSON-LD."""
+    for value in (str(v) for v in tree.xpath(_STRUCTURED_DATE_XPATH)):
+        parsed = _plausible(value)
+        if parsed:
+            return Dated(parsed, "meta")
+    for blob in tree.xpath(_JSON_LD_XPATH):
+        try:
+            data = json.loads(blob)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
+                parsed = _plausible(item["datePublished"])
+                if parsed:
+                    return Dated(parsed, "json-ld")
+    return Dated()
+
+
+def _plausible(value: str) -> str | None:
+    value = value.strip()
+    if len(value) < 10:  # "2023" or "2023-08" is no day
+        return None
+    try:
+        stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if MIN_PUBLISHED <= stamp.date() <= date.today():
+        return stamp.isoformat() if len(value) > 10 else stamp.date().isoformat()
+    return None
+
+
+def markup_date(tree: HtmlElement, url: str | None) -> str | None:
+    """htmldate on the markup only: no free-text or copyright search, original date."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, url=url, extensive_search=False, original_date=True,
+                          outputformat="%Y-%m-%d", min_date=MIN_PUBLISHED.isoformat(),
+                          max_date=date.today().isoformat())
+    except (ValueError, TypeError):  # htmldate rejects some odd trees
+        return None
+    return found
+
+
+def url_date(url: str | None) -> str | None:
+    """A full date in the URL path (/2005-03-21/, /20050513/), else None."""
+    path = _URL_HOST.sub("", url or "")
+    for match in _URL_DATE.finditer(path):
+        day = _valid_day(match[1], match[3], match[4])
+        if day:
+            return day
+    return None
+
+
+def dateline(tree: HtmlElement, title: str) -> str | None:
+    """The first date within DATELINE_WINDOW chars after the headline that the page labels as
+    its publication date (a label just before it, or a clock time just after it)."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    text = _SPACE.sub(" ", body.text_content())
+    headline = max(_TITLE_SUFFIX.split(_SPACE.sub(" ", title).strip()), key=len)
+    start = text.find(headline[:DATELINE_TITLE_CHARS]) if headline else -1
+    if start < 0:
+        return None
+    for match in _TEXT_DATE.finditer(text, start, start + DATELINE_WINDOW):
+        before = text[max(start, match.start() - LABEL_CHARS):match.start()]
+        after = text[match.end():match.end() + LABEL_CHARS]
+        if not (_LABEL.search(before) or _CLOCK.match(after)):
+            continue
+        day = _valid_day(match[1], match[2], match[3])
+        if day:
+            return day
+    return None
+
+
+def _valid_day(year: str, month: str, day: str) -> str | None:
+    try:
+        value = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return value.isoformat() if MIN_PUBLISHED <= value <= date.today() else None
+
+
+def _days_apart(a: str, b: str) -> float:
+    try:
+        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return float("inf")
+
+
+def same_day(a: str | None, b: str | None) -> bool:
+    """Both dated and on one calendar day, whatever the precision of each."""
+    return day_of(a) is not None and day_of(a) == day_of(b)
+
+
+def sort_key(value: str | None, length: int = 0) -> tuple:
+    """Order of publication at the precision both values have: by day; within a day a
+    timestamp before a date-only value; then the longer copy first. Undated last."""
+    day = day_of(value)
+    if day is None:
+        return (1, date.max, 1, "", -length)
+    timed = value is not None and len(value) > 10
+    return (0, day, 0 if timed else 1, value if timed else "", -length)
+
+
+def robust_first(values: Sequence[str | None]) -> str | None:
+    """The earliest value of a story's copies, ignoring one copy more than OUTLIER_DAYS before
+    all the others (with three or more dated copies, the earliest is an outlier when the next one
+    is that far after it)."""
+    dated = sorted((v for v in values if day_of(v) is not None), key=sort_key)
+    if len(dated) >= 3 and _days_apart(dated[0], dated[1]) > OUTLIER_DAYS:
+        dated = dated[1:]
+    return dated[0] if dated else None
+
+
+def sortable(value: str | None) -> str | None:
+    """``value`` as a string whose plain order is ``sort_key``'s day order: a date-only value
+    sorts after every timestamp of its day (for code that compares strings, e.g. a story's
+    representative copy)."""
+    return value + "T99" if value and len(value) == 10 else value

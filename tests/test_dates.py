@@ -1,0 +1,120 @@
+"""Publication dates: nothing invented (a test page per invented-date class), the source kept,
+dates compared at the precision both have."""
+from __future__ import annotations
+
+import pytest
+
+from pipelines.assign import assign_stories
+from pipelines.dates import robust_first, same_day, sort_key
+from pipelines.process import process_document
+from pipelines.records import Article, Location, RawDocument
+
+BODY_EN = ("<p>The procuratorate in the city filed charges against the company's former "
+           "manager, accusing him of taking bribes from suppliers over several years.</p>"
+           "<p>{line}</p><p>Investigators said the money had been moved through relatives' "
+           "accounts and that the case was still open while they traced the rest.</p>")
+BODY_ZH = ("<p>{line}该市检察院对该公司原经理提起公诉，指控其多年来收受供应商贿赂。</p>"
+           "<p>办案人员表示，相关款项通过亲属账户转移，案件仍在进一步侦办中，检察机关将依法"
+           "追缴违法所得。</p><p>该公司表示将全力配合调查，并已对内部采购制度进行整改。</p>")
+
+
+def page(title: str, body: str, head: str = "", footer: str = "") -> str:
+    return (f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head><body>"
+            f"<article><h1>{title}</h1>{body}</article><div class='footer'>{footer}</div>"
+            "</body></html>")
+
+
+def run(html: str, url: str = "https://news.example.com/a/manager-charged.html",
+        published: str | None = None) -> Article:
+    found = process_document(RawDocument(url=url, location=Location("t"), html=html,
+                                         published=published))
+    assert isinstance(found, Article), found
+    return found
+
+
+@pytest.mark.parametrize("html", [
+    # a copyright footer's year is not 1 January of that year
+    page("Former manager charged with bribery", BODY_EN.format(line="More to follow."),
+         footer="© 2023 Example News. All Rights Reserved."),
+    # a date told in the body is the event's, not the page's
+    page("Former manager charged with bribery",
+         BODY_EN.format(line="On April 14, 2023, the procuratorate approved his arrest.")),
+    # a month without a day is no publication date
+    page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="2025年8月，")),
+    # a dated sentence under a Chinese headline, with no label, is the event's date
+    page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="2023年4月14日，")),
+], ids=["copyright-year", "body-date-en", "year-month-zh", "body-date-zh"])
+def test_no_invented_date(html: str) -> None:
+    article = run(html)
+    assert article.published is None
+    assert article.published_source is None
+
+
+def test_year_only_record_field_is_not_a_date() -> None:
+    article = run(page("Former manager charged", BODY_EN.format(line="x")), published="2023")
+    assert (article.published, article.published_source) == (None, None)
+
+
+@pytest.mark.parametrize("html,url,published,expected,source", [
+    (page("Manager charged", BODY_EN.format(line="x"),
+          head='<meta property="article:published_time" content="2024-03-05T09:30:00+08:00">'),
+     "https://news.example.com/a/x.html", None, "2024-03-05T01:30:00Z", "meta"),
+    (page("Manager charged", BODY_EN.format(line="x"),
+          head='<script type="application/ld+json">{"@type": "NewsArticle", '
+               '"datePublished": "2024-03-06"}</script>'),
+     "https://news.example.com/a/x.html", None, "2024-03-06", "json-ld"),
+    (page("Manager charged", BODY_EN.format(line="x")),
+     "https://news.example.com/2024/03/07/manager-charged.html", None, "2024-03-07", "url"),
+    (page("原经理涉嫌受贿被提起公诉", "<div class='info'>发布时间：2024-03-08 10:12 来源：本报</div>"
+          + BODY_ZH.format(line="")),
+     "https://news.example.cn/a/x.html", None, "2024-03-08", "page-text"),
+    (page("Manager charged", BODY_EN.format(line="x")),
+     "https://news.example.com/a/x.html", "2024-03-09T08:00:00Z", "2024-03-09T08:00:00Z",
+     "record"),
+], ids=["meta", "json-ld", "url", "labelled-dateline", "record"])
+def test_stated_date_and_source(html, url, published, expected, source) -> None:
+    article = run(html, url, published)
+    assert (article.published, article.published_source) == (expected, source)
+
+
+def test_precision_both_have() -> None:
+    assert same_day("2026-04-01", "2026-04-01T18:00:00Z")
+    assert not same_day("2026-04-01", None)
+    # the timestamped copy is first within its day, then the longer date-only copy
+    order = sorted([("2026-04-01", 10), ("2026-04-01", 900), ("2026-04-01T18:00:00Z", 100)],
+                   key=lambda v: sort_key(*v))
+    assert order == [("2026-04-01T18:00:00Z", 100), ("2026-04-01", 900), ("2026-04-01", 10)]
+    assert sort_key("2026-03-31T23:00:00Z") < sort_key("2026-04-01")
+
+
+def test_story_date_robust_to_one_outlier() -> None:
+    assert robust_first(["2026-04-02", "2025-10-01", "2026-04-01T18:00:00Z"]) == \
+        "2026-04-01T18:00:00Z"
+    assert robust_first(["2026-04-01", "2026-04-01T18:00:00Z"]) == "2026-04-01T18:00:00Z"
+    assert robust_first([None, None]) is None
+
+
+def test_story_first_published_and_representative() -> None:
+    text = ("The procuratorate filed charges against the company's former manager, accusing "
+            "him of taking bribes from suppliers over several years. ") * 3
+    articles = [Article(id="a1", url="https://a.example/1", title="t", text=text[:-40],
+                        lang="en", script=None, published="2026-04-01", site="a"),
+                Article(id="b2", url="https://b.example/2", title="t", text=text, lang="en",
+                        script=None, published="2026-04-01T18:00:00Z", site="b")]
+    [story] = assign_stories(articles)
+    assert story.first_published == "2026-04-01T18:00:00Z"
+    assert story.representative_id == "b2"
+
+
+def test_report_shows_the_source_of_an_unsure_date() -> None:
+    from newsdedup.report_data import date_note
+
+    def art(published, source):
+        return Article(id="a", url="https://a.example/1", title="t", text="x", lang="en",
+                       script=None, published=published, site="a", published_source=source)
+
+    assert date_note(art("2024-03-07", "url")) == "url"
+    assert date_note(art("2024-03-07", "page-text")) == "page-text"
+    assert date_note(art("2024-03-07", "markup")) == "markup"
+    for sure in ("meta", "json-ld", "record"):
+        assert date_note(art("2024-03-05T01:30:00Z", sure)) is None
