@@ -105,6 +105,17 @@ def outlet_key(article: Article) -> str:
     return _HOST_PREFIX.sub("", host)
 
 
+@lru_cache(maxsize=1)
+def _quiet_jieba() -> None:
+    """wordfreq segments Chinese with jieba, whose first use logs four "Building prefix dict"
+    lines to stderr at DEBUG: noise in every cron mail and across the progress display."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
 @lru_cache(maxsize=262144)
 def background_rarity(key: str, surface: str) -> float:
     """How rare a key is in general language, in [0, 1]: 1 − (zipf − ZIPF_RARE) / (ZIPF_COMMON −
@@ -114,6 +125,7 @@ def background_rarity(key: str, surface: str) -> float:
     the corpus; "Linzi" (1.7) or 1200 stays rare. Dates, percentages and topic terms: 1.0."""
     from wordfreq import zipf_frequency
 
+    _quiet_jieba()
     kind, value = key.split(":", 1)
     if kind in ("num", "approx"):
         # wordfreq counts numbers as words: "29" (5.1) is as common as "China", yet 29 dead in

@@ -21,7 +21,8 @@ MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywal
 
 
 def utc_iso_date(value: str | None) -> str | None:
-    """An ISO 8601 date or UTC date-time from common input forms, or None if unparseable.
+    """An ISO 8601 date or UTC date-time from common input forms, or None if unparseable or
+    out of range (a UTC conversion past year 9999).
 
     A date-time with an offset is converted to UTC (``…Z``) so that plain string order is time
     order for everyone reading the output (a feed says +00:00, the page +08:00); a date alone
@@ -43,7 +44,10 @@ def utc_iso_date(value: str | None) -> str | None:
     if len(value) <= 10:
         return parsed.date().isoformat()
     if parsed.tzinfo is not None:
-        return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except OverflowError:  # 9999-12-31T23:59:59-05:00 lies past year 9999 in UTC
+            return None
     return parsed.isoformat()
 
 
@@ -96,7 +100,7 @@ def process_document(raw: RawDocument) -> Article | Reject:
         id=article_id(url), url=url, title=(title or "").strip() or None, text=text,
         lang=lang, script=script, published=published.value,
         published_source=published.source,
-        site=site or site_of(url), fetched_at=utc_iso_date(raw.fetched_at) or raw.fetched_at,
+        site=site or site_of(url), fetched_at=utc_iso_date(raw.fetched_at),
         encoding=encoding,
         location=raw.location,
     )

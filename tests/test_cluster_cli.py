@@ -146,3 +146,14 @@ def test_sample_incidents_link_the_english_retelling_and_keep_same_week_cases_ap
     by_article = {a["id"]: a["incident_id"] for a in read_jsonl(sample_run / "articles.jsonl")}
     for inc in incidents:
         assert {by_article[i] for i in inc["article_ids"]} == {inc["incident_id"]}
+
+
+def test_quiet_cluster_prints_nothing(tmp_path):
+    # --quiet is for cron: nothing on stderr, not even a library's start-up log (jieba's four
+    # "Building prefix dict" lines, via wordfreq, used to appear on every run).
+    proc = subprocess.run([sys.executable, "-m", "newsdedup", "cluster", str(REPO / "samples" / "dump"),
+                           "--out", str(tmp_path / "out"), "--quiet"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                          env={"NEWSDEDUP_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "" and proc.stdout == ""

@@ -118,3 +118,21 @@ def test_report_shows_the_source_of_an_unsure_date() -> None:
     assert date_note(art("2024-03-07", "markup")) == "markup"
     for sure in ("meta", "json-ld", "record"):
         assert date_note(art("2024-03-05T01:30:00Z", sure)) is None
+
+
+@pytest.mark.parametrize("published", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+01:00"])
+def test_out_of_range_record_date_is_null_not_a_crash(published: str) -> None:
+    # A record's date whose UTC conversion leaves datetime's range used to crash the whole run.
+    raw = RawDocument(url="https://x.example/p", location=Location("dump.jsonl", line=1),
+                      text="The court heard the case on Tuesday. " * 10, published=published,
+                      fetched_at=published)
+    article = process_document(raw)
+    assert isinstance(article, Article)
+    assert article.published is None and article.fetched_at is None
+
+
+def test_unparseable_fetched_at_is_null() -> None:
+    raw = RawDocument(url="https://x.example/q", location=Location("dump.jsonl", line=2),
+                      text="The court heard the case on Tuesday. " * 10, fetched_at="garbage")
+    article = process_document(raw)
+    assert isinstance(article, Article) and article.fetched_at is None
