@@ -34,7 +34,8 @@ INCIDENTS_FILE = "incidents.jsonl"
 SETS_DIR = ".sets"
 CURRENT_LINK = ".current"
 # Test hook: the name of a step (``staged:<file>``, ``switch``, ``linked``) at which the process
-# kills itself with SIGKILL, so a test can check every interruption point on a real run.
+# kills itself with SIGKILL (``<step>@TERM``: sends itself SIGTERM), so a test can check every
+# interruption point on a real run.
 KILL_AT_ENV = "NEWSDEDUP_OUTPUT_KILL_AT"
 # Output folders whose new set was switched in by this process (the CLI's interrupt message).
 PUBLISHED: list[Path] = []
@@ -46,8 +47,11 @@ def dumps(record: dict[str, Any]) -> str:
 
 
 def _step(name: str) -> None:
-    if os.environ.get(KILL_AT_ENV) == name:
+    wanted = os.environ.get(KILL_AT_ENV, "")
+    if wanted == name:
         os.kill(os.getpid(), signal.SIGKILL)
+    elif wanted == name + "@TERM":  # the same point, as a polite SIGTERM (the CLI's exit 130)
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _umask() -> int:

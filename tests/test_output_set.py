@@ -140,3 +140,15 @@ def test_a_copy_that_followed_the_links_is_written_again(tmp_path):
     assert (tmp_path / "b" / ".current").is_symlink()
     assert (tmp_path / "b" / "articles.jsonl").read_text() == '{"id": "b"}\n'
     assert (tmp_path / "a" / "articles.jsonl").read_text() == '{"id": "a"}\n'
+
+
+def test_sigterm_mid_run_exits_130_and_keeps_the_old_set(tmp_path):
+    # systemd/timeout stop a run with SIGTERM: it used to die with 143 and no word.
+    out = tmp_path / "out"
+    assert _cluster(_inputs(tmp_path / "a.jsonl", "old", 3), out).returncode == 0
+    before = _snapshot(out)
+    done = _cluster(_inputs(tmp_path / "b.jsonl", "new", 4), out,
+                    kill_at="staged:articles.jsonl@TERM")
+    assert done.returncode == 130, done.stderr
+    assert "were not written" in done.stderr
+    assert _snapshot(out) == before

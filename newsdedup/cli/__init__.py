@@ -11,6 +11,8 @@ source could be fetched); 4 crawl: some sources could not be fetched; 1 an unexp
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 
 from newsdedup.cli import cluster, crawl, explain, export, report
@@ -44,10 +46,27 @@ def version() -> str:
         return "unknown (not installed)"
 
 
+def _sigterm_as_interrupt() -> None:
+    """SIGTERM (systemd stop, timeout(1), kill) ends a run like Ctrl-C: exit 130 with the message
+    saying what was published, instead of a silent 143. Forked pool workers inherit the handler
+    and die by the default action, as before. (A crawl's Scrapy installs its own handlers.)"""
+    main_pid = os.getpid()
+
+    def handler(signum, frame):
+        if os.getpid() != main_pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     from newsdedup.readers import InputError
 
     args = build_parser().parse_args(argv)
+    _sigterm_as_interrupt()
     try:
         return args.run(args)
     except (InputError, UsageError) as err:
