@@ -26,7 +26,7 @@ from newsdedup.config import Settings
 from newsdedup.output import write_all_outputs
 from newsdedup.preflight import check_out_dir
 from newsdedup.progress import RunProgress
-from newsdedup.readers import InputError, check_paths, read_inputs
+from newsdedup.readers import InputError, check_not_output, check_paths, read_inputs
 from newsdedup.spool import SpooledArticle, TextSpool
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import assign_stories
@@ -130,6 +130,7 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     settings = settings or Settings()
     check_paths(paths)
     check_out_dir(out_dir)
+    check_not_output(paths, out_dir)
     started = time.monotonic()
     summary = RunSummary()
     take()  # a fresh account for this run
@@ -147,7 +148,7 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     the output files."""
     articles: list[Article] = []
     rejects: list[Reject] = []
-    items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin)))
+    items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin, skip=Path(out_dir))))
     for result, seconds in process_all(items, workers):
         summary.stages.update(seconds)
         summary.inputs += 1

@@ -88,23 +88,65 @@ def _not_regular(mode: int) -> str | None:
     return None if stat.S_ISREG(mode) else "special file"
 
 
-def read_inputs(paths: list[str], stdin: BinaryIO | None = None) -> Iterator[RawDocument | Reject]:
-    """Yield documents and rejects from every path in order (folders walked in sorted order)."""
+def check_not_output(paths: list[str], out_dir: Path) -> None:
+    """Fail before any work if an input is the output folder or lies inside it: the run would
+    read its own previous output back (and an input file could be replaced by the output set's
+    link). An output folder nested inside an input folder is fine: the walk skips it."""
+    out = Path(out_dir).resolve()
+    for path in paths:
+        if path == "-":
+            continue
+        resolved = Path(path).resolve()
+        if resolved == out or out in resolved.parents:
+            raise InputError(f"{path}: inside the output folder {out_dir} (the run would read its "
+                             "own output); write the output elsewhere")
+
+
+def read_inputs(paths: list[str], stdin: BinaryIO | None = None,
+                skip: Path | None = None) -> Iterator[RawDocument | Reject]:
+    """Yield documents and rejects from every path in order (folders walked in sorted order;
+    ``skip``: a folder left out of every walk, the run's output folder).
+
+    A path named on the command line is what the user asked for: an empty file there holds no
+    document (like empty stdin, so ``cluster`` can refuse to publish nothing), and a pipe
+    (``<(zcat dump.jsonl.gz)``) is read as JSONL, like ``-``. Inside folders an empty file is a
+    reject and a pipe is never opened (it could block the walk forever)."""
     for path in paths:
         if path == "-":
             yield from read_jsonl_stream(stdin or io.BytesIO(), "<stdin>")
         elif os.path.isdir(path):
-            yield from read_folder(Path(path))
-        else:
+            yield from read_folder(Path(path), skip)
+        elif _is_pipe(path):
+            with open(path, "rb") as fh:
+                yield from read_jsonl_stream(fh, path)
+        elif not _is_empty_file(path):
             yield from read_file(Path(path), Path(path).name)
 
 
-def read_folder(root: Path) -> Iterator[RawDocument | Reject]:
-    """Every non-hidden file below ``root``, sorted, each read by its detected format."""
+def _is_pipe(path: str) -> bool:
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _is_empty_file(path: str) -> bool:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == 0
+
+
+def read_folder(root: Path, skip: Path | None = None) -> Iterator[RawDocument | Reject]:
+    """Every non-hidden file below ``root``, sorted, each read by its detected format
+    (``skip``: a folder not walked, e.g. the run's own output folder inside ``root``)."""
     unlisted: list[OSError] = []  # sub-folders os.walk could not list: rejects, not silence
+    skip = skip.resolve() if skip is not None else None
     for folder, dirnames, filenames in os.walk(root, onerror=unlisted.append):
         yield from _unlisted(unlisted)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and (skip is None or (Path(folder) / d).resolve() != skip))
         for name in sorted(f for f in filenames if not f.startswith(".")):
             path = Path(folder) / name
             yield from read_file(path, path.relative_to(root).as_posix())

@@ -191,3 +191,55 @@ def test_report_tz_option(tmp_path):
     assert "UTC / Asia/Shanghai" in page and "+08:00</time>" in page
     one_line_error(newsdedup("report", "--out", str(out), "--tz", "Mars/Base"), 2,
                    "unknown time zone")
+
+
+def _good_jsonl(path: Path, n: int = 2) -> Path:
+    import json
+    path.write_text("".join(json.dumps({"url": f"https://g.example/{i}",
+                                        "text": f"story {i} about the harbour bridge " * 12}) + "\n"
+                            for i in range(n)))
+    return path
+
+
+def test_an_empty_input_file_keeps_the_previous_output(tmp_path):
+    # A cron job's empty export used to publish an empty set over the last good one (exit 0).
+    out = tmp_path / "out"
+    cluster_dump([str(_good_jsonl(tmp_path / "good.jsonl"))], out)
+    before = (out / "articles.jsonl").read_bytes()
+    (tmp_path / "today.jsonl").write_bytes(b"")
+    one_line_error(newsdedup("cluster", str(tmp_path / "today.jsonl"), "--out", str(out)), 3,
+                   "no input documents")
+    assert (out / "articles.jsonl").read_bytes() == before
+
+
+def test_a_pipe_named_on_the_command_line_is_read_as_jsonl(tmp_path):
+    # `cluster <(zcat dump.jsonl.gz)`: the user asked for the pipe; only folder walks skip pipes.
+    import threading
+    fifo = tmp_path / "in.pipe"
+    os.mkfifo(fifo)
+    data = _good_jsonl(tmp_path / "src.jsonl", 3).read_bytes()
+    writer = threading.Thread(target=lambda: fifo.write_bytes(data), daemon=True)
+    writer.start()
+    summary = cluster_dump([str(fifo)], tmp_path / "out")
+    writer.join(timeout=10)
+    assert summary.articles == 3
+
+
+def test_output_folder_inside_an_input_folder_is_not_read_back(tmp_path):
+    # `cluster nest --out nest/out` used to read its previous output as input on every rerun.
+    nest = tmp_path / "nest"
+    nest.mkdir()
+    _good_jsonl(nest / "dump.jsonl")
+    first = cluster_dump([str(nest)], nest / "out")
+    second = cluster_dump([str(nest)], nest / "out")
+    assert (first.inputs, second.inputs) == (2, 2) and not second.rejected
+
+
+@pytest.mark.parametrize("where", ["same", "file-inside"])
+def test_an_input_inside_the_output_folder_is_refused(tmp_path, where):
+    out = tmp_path / "out"
+    out.mkdir()
+    src = _good_jsonl(out / "articles.jsonl")  # e.g. a copy of an earlier output, placed there
+    target = out if where == "same" else src
+    one_line_error(newsdedup("cluster", str(target), "--out", str(out)), 2, "inside the output folder")
+    assert not (out / "articles.jsonl").is_symlink()  # the input was not replaced by a link
