@@ -4,19 +4,6 @@ Each runs atomically in Redis; the keys they use are described in crawler.fronti
 """
 from __future__ import annotations
 
-# The live worker that owns a host: rendezvous hashing of (worker, host), highest hash wins
-# (``default`` when no worker is live). Shared by the pop and the lease scripts.
-_OWNER_OF = """
-local function owner_of(host, live, default)
-  local best, owner = nil, default
-  for _, w in ipairs(live) do
-    local h = redis.sha1hex(w .. '\\0' .. host)
-    if best == nil or h > best then best, owner = h, w end
-  end
-  return owner
-end
-"""
-
 # Fingerprints and claims use the run's key prefix, passed as ARGV[1]; every key is built in
 # the scripts from it (one Redis, not a cluster: see README "Scaling out").
 
@@ -44,7 +31,7 @@ return queued
 # then host, cap pairs for hosts whose cap differs (local requests in flight).
 # Returns {entries..., statuses..., left}: entries popped; status 1 = fetch, 0 = seen or taken;
 # left = requests still queued on hosts this worker owns.
-POP = _OWNER_OF + """
+POP = """
 local p, seen, me, lease_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local want, default_cap, offset = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local caps = {}
@@ -60,7 +47,12 @@ table.sort(hosts)
 local entries, statuses, left = {}, {}, 0
 for k = 1, #hosts do
   local host = hosts[(k + offset) % #hosts + 1]
-  if owner_of(host, live, me) == me then
+  local best, owner = nil, nil
+  for _, w in ipairs(live) do
+    local h = redis.sha1hex(w .. '\\0' .. host)
+    if best == nil or h > best then best, owner = h, w end
+  end
+  if owner == me then
     local lease = p .. 'lease:' .. host
     local holder = redis.call('GET', lease)
     if holder == false or holder == me then
@@ -101,7 +93,7 @@ return out
 # ARGV: prefix, worker, lease ms, then host, busy (1/0) pairs for the leases this worker holds.
 # A busy host's lease is renewed; an idle one is let go when another live worker owns the host.
 # Returns the hosts whose lease this worker still holds.
-LEASES = _OWNER_OF + """
+LEASES = """
 local p, me, lease_ms = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -111,7 +103,12 @@ for i = 4, #ARGV, 2 do
   local host, busy = ARGV[i], ARGV[i + 1]
   local lease = p .. 'lease:' .. host
   if redis.call('GET', lease) == me then
-    if busy == '1' or owner_of(host, live, me) == me then
+    local best, owner = nil, me
+    for _, w in ipairs(live) do
+      local h = redis.sha1hex(w .. '\\0' .. host)
+      if best == nil or h > best then best, owner = h, w end
+    end
+    if busy == '1' or owner == me then
       redis.call('PEXPIRE', lease, lease_ms)
       held[#held + 1] = host
     else
