@@ -42,6 +42,7 @@ from twisted.internet import reactor
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
+from crawler.frontier_scripts import LEASES, POP, PUSH
 from pipelines.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -52,120 +53,6 @@ logger = logging.getLogger(__name__)
 
 LEASE_BEATS = 6  # a lease outlives its holder's last renewal by this many heartbeats
 EMPTY_POLL_SECONDS = (0.02, 0.5)  # wait before asking again after an empty pop: first, most
-# Fingerprints and claims use the run's key prefix, passed as ARGV[1]; every key is built in
-# the scripts from it (one Redis, not a cluster: see README "Scaling out").
-
-# ARGV: prefix, then per request: host, score, entry, fingerprint ('' = dont_filter),
-# discovered url ('' = none), discovered record. Returns how many were queued.
-_PUSH = """
-local p, queued = ARGV[1], 0
-for i = 2, #ARGV, 6 do
-  local host, fp, url = ARGV[i], ARGV[i + 3], ARGV[i + 4]
-  if fp == '' or redis.call('SADD', p .. 'dupefilter', fp) == 1 then
-    redis.call('ZADD', p .. 'q:' .. host, ARGV[i + 1], ARGV[i + 2])
-    redis.call('PEXPIRE', p .. 'q:' .. host, 604800000)
-    redis.call('SADD', p .. 'hosts', host)
-    if url ~= '' then redis.call('HSETNX', p .. 'discovered', url, ARGV[i + 5]) end
-    queued = queued + 1
-  end
-end
-for _, key in ipairs({'dupefilter', 'discovered', 'hosts'}) do
-  redis.call('PEXPIRE', p .. key, 604800000)  -- run keys: a week after the last write
-end
-return queued
-"""
-
-# ARGV: prefix, seen key, worker, lease ms, total wanted, default per-host cap, start offset,
-# then host, cap pairs for hosts whose cap differs (local requests in flight).
-# Returns {entries..., statuses..., left}: entries popped; status 1 = fetch, 0 = seen or taken;
-# left = requests still queued on hosts this worker owns.
-_POP = """
-local p, seen, me, lease_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local want, default_cap, offset = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local caps = {}
-for i = 8, #ARGV, 2 do caps[ARGV[i]] = tonumber(ARGV[i + 1]) end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local live = redis.call('ZRANGEBYSCORE', p .. 'workers', now, '+inf')
-local alive = false
-for _, w in ipairs(live) do if w == me then alive = true end end
-if not alive then live[#live + 1] = me end
-local hosts = redis.call('SMEMBERS', p .. 'hosts')
-table.sort(hosts)
-local entries, statuses, left = {}, {}, 0
-for k = 1, #hosts do
-  local host = hosts[(k + offset) % #hosts + 1]
-  local best, owner = nil, nil
-  for _, w in ipairs(live) do
-    local h = redis.sha1hex(w .. '\\0' .. host)
-    if best == nil or h > best then best, owner = h, w end
-  end
-  if owner == me then
-    local lease = p .. 'lease:' .. host
-    local holder = redis.call('GET', lease)
-    if holder == false or holder == me then
-      redis.call('SET', lease, me, 'PX', lease_ms)
-      local q = p .. 'q:' .. host
-      local cap = caps[host] or default_cap
-      if cap > want - #entries then cap = want - #entries end
-      if cap > 0 then
-        local got = redis.call('ZPOPMIN', q, cap)
-        for j = 1, #got, 2 do
-          local e = got[j]
-          local a = string.find(e, '\\n', 1, true)
-          local b = string.find(e, '\\n', a + 1, true)
-          local claim, url = string.sub(e, 1, a - 1), string.sub(e, a + 1, b - 1)
-          local ok = 1
-          if claim ~= '' then
-            if redis.call('SISMEMBER', seen, url) == 1 or
-               redis.call('SADD', p .. claim, url) == 0 then ok = 0 end
-            redis.call('PEXPIRE', p .. claim, 604800000)
-          end
-          entries[#entries + 1] = e
-          statuses[#statuses + 1] = ok
-        end
-      end
-      local n = redis.call('ZCARD', q)
-      if n == 0 then redis.call('SREM', p .. 'hosts', host) end
-      left = left + n
-    end
-  end
-end
-local out = {}
-for _, e in ipairs(entries) do out[#out + 1] = e end
-for _, s in ipairs(statuses) do out[#out + 1] = s end
-out[#out + 1] = left
-return out
-"""
-
-# ARGV: prefix, worker, lease ms, then host, busy (1/0) pairs for the leases this worker holds.
-# A busy host's lease is renewed; an idle one is let go when another live worker owns the host.
-# Returns the hosts whose lease this worker still holds.
-_LEASES = """
-local p, me, lease_ms = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local live = redis.call('ZRANGEBYSCORE', p .. 'workers', now, '+inf')
-local held = {}
-for i = 4, #ARGV, 2 do
-  local host, busy = ARGV[i], ARGV[i + 1]
-  local lease = p .. 'lease:' .. host
-  if redis.call('GET', lease) == me then
-    local best, owner = nil, me
-    for _, w in ipairs(live) do
-      local h = redis.sha1hex(w .. '\\0' .. host)
-      if best == nil or h > best then best, owner = h, w end
-    end
-    if busy == '1' or owner == me then
-      redis.call('PEXPIRE', lease, lease_ms)
-      held[#held + 1] = host
-    else
-      redis.call('DEL', lease)
-    end
-  end
-end
-return held
-"""
 
 
 class RedisFrontier:
@@ -179,9 +66,9 @@ class RedisFrontier:
         self.lease_ms = int(interval * LEASE_BEATS * 1000)
         self.total = settings.getint("CONCURRENT_REQUESTS")
         self.per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
-        self._push = client.register_script(_PUSH)
-        self._pop = client.register_script(_POP)
-        self._leases = client.register_script(_LEASES)
+        self._push = client.register_script(PUSH)
+        self._pop = client.register_script(POP)
+        self._leases = client.register_script(LEASES)
         self.outbox: list[Request] = []
         self.inbox: deque[Request] = deque()
         self.flushing = self.popping = False

@@ -9,10 +9,8 @@ Sets not named moved by less than 0.0001.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -31,11 +29,14 @@ MIN_EXTRACTED_CHARS = 25
 # fundus-en -0.006 → off. favor_recall: -0.002..-0.008 everywhere but gne (+0.002) → off.
 # include_tables=False: naeb +0.002 but sh -0.004, wce -0.003, evaldata -0.006 → tables stay;
 # layout tables are unwrapped instead (below).
+# Its date (htmldate) is not used: pipelines.dates reads the page's date with the markup-only
+# search, so trafilatura's own extensive (free-text) date search is switched off.
 TRAFILATURA_OPTIONS = dict(
     with_metadata=True,
     include_comments=False,
     include_tables=True,
     output_format="python",
+    date_extraction_params={"extensive_search": False},
 )
 
 # A <table> is page layout, not data, when it nests another table or one of its cells holds
@@ -61,21 +62,6 @@ CLUTTER_BLOCK = r"(^|[\s_-])(comments?|cmt|cmt-item|comment-list|share|share-bar
 CLUTTER_BLOCK_XPATH = (f"//*[self::div or self::section or self::aside or self::ul or self::ol or self::form]"
                        f"[re:test(@class, '{CLUTTER_BLOCK}', 'i') or re:test(@id, '{CLUTTER_BLOCK}', 'i')]")
 
-# Dates. The URL's date wins when htmldate's is over a month away from it (2 and 7 days
-# lost naeb/fundus pages whose URL carries the first-draft day). The headline dateline is
-# read within 200 chars (500/1500: same on wce, more false hits elsewhere); dates before
-# 1995 are not web publication dates (htmldate's own floor), e.g. a birthday in a bio.
-URL_DATE_OVERRIDE_DAYS = 31
-DATELINE_WINDOW = 200
-DATELINE_TITLE_CHARS = 12
-MIN_PUBLISHED = date(1995, 1, 1)
-
-_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]*", re.I)
-_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-/_]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
-_TEXT_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)")
-_TITLE_SUFFIX = re.compile(r"\s*(?:[-_|｜—–]|——)\s*")
-_CHINESE_TITLE = re.compile(r"[\u4e00-\u9fff]")
-_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|title|meta|p|div|br|table|span|article)\b", re.I)
 _COMMENT_OR_DECL = re.compile(r"<!--.*?-->|<\?xml[^>]*>", re.S)
 # How a JavaScript, CSS or JSON file opens (after whitespace); an HTML page opens with "<".
@@ -83,12 +69,6 @@ _NOT_HTML_START = re.compile(
     r"\s*(?:[{\[]|\(function|!function|(?:var|let|const|function|import|export|window\.|document\.)[\s.(]"
     r"|['\"]use strict|/[/*]|@(?:charset|import|media|font-face)|[.#]?[\w-]+(?:[\s,>+~]+[.#]?[\w-]+)*\s*\{)")
 _FEED_ROOT = re.compile(r"\s*<(?:rss|feed|rdf:RDF)\b")
-_SPACE = re.compile(r"\s+")
-# Where a page states its own publication instant; a sidebar's <time> is not among them.
-_STRUCTURED_DATE_XPATH = ('//meta[@property="article:published_time" or @itemprop="datePublished"'
-                          ' or @name="article:published_time"]/@content'
-                          ' | //*[@itemprop="datePublished"]/@datetime')
-_JSON_LD_XPATH = '//script[@type="application/ld+json"]/text()'
 _TABLE_PARTS = "./tbody|./thead|./tfoot|./tr|./*/tr|./tr/td|./tr/th|./*/tr/td|./*/tr/th"
 
 
@@ -215,93 +195,3 @@ def _is_layout_table(table: HtmlElement) -> bool:
     grid = [r for r in rows if len(r.xpath("./td|./th")) >= 2
             and all(len(c.text_content().strip()) <= DATA_CELL_CHARS for c in r.xpath("./td|./th"))]
     return not (len(grid) >= DATA_ROWS_MIN and 2 * len(grid) >= len(rows))
-
-
-# ---------------------------------------------------------------- dates
-
-def publication_date(tree: HtmlElement, title: str | None, found: str | None, url: str | None) -> str | None:
-    """trafilatura's (htmldate's) date, corrected by two stronger signals.
-
-    Same-calendar-day accuracy, trafilatura alone → with these rules:
-    wce 35/51 → 43/51, gne 17/19 → 18/19; naeb 177/210, fundus 94/97, evaldata 109/124 unchanged.
-    """
-    stated = stated_timestamp(tree)
-    if stated:
-        # The page's own article:published_time / datePublished is the instant, not just the
-        # day: it keeps same-day copies in publication order and beats a dateline guess (a
-        # deadline quoted under the headline is not the publication date). Same-day accuracy
-        # with this rule: fundus-en 81 → 83/84, evaldata 109 → 107/124, other sets unchanged.
-        return stated
-    in_url = url_date(url)
-    if in_url and _days_apart(found, in_url) > URL_DATE_OVERRIDE_DAYS:
-        found = in_url  # wce +3 (sohu /20050513/ pages; htmldate took a sidebar date)
-    if title and _CHINESE_TITLE.search(title) and not _KANA_HANGUL.search(title):
-        # Chinese portals print the dateline right under the headline: wce +5, gne +1.
-        # Not for ja/ko pages (Yomiuri: -1) nor English ones (naeb -1, evaldata -1).
-        found = dateline(tree, title) or found
-    return found
-
-
-def stated_timestamp(tree: HtmlElement) -> str | None:
-    """The publication date-time the page states in its metadata (Open Graph article tags,
-    schema.org microdata or JSON-LD), as ISO 8601, if one parses and is a plausible date."""
-    candidates = [str(v) for v in tree.xpath(_STRUCTURED_DATE_XPATH)]
-    for blob in tree.xpath(_JSON_LD_XPATH):
-        try:
-            data = json.loads(blob)
-        except ValueError:
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and isinstance(item.get("datePublished"), str):
-                candidates.append(item["datePublished"])
-    for value in candidates:
-        try:
-            stamp = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        if MIN_PUBLISHED <= stamp.date() <= date.today():
-            return stamp.isoformat() if len(value.strip()) > 10 else stamp.date().isoformat()
-    return None
-
-
-def url_date(url: str | None) -> str | None:
-    """A full date in the URL path (/2005-03-21/, /20050513/), else None."""
-    path = _URL_HOST.sub("", url or "")
-    for match in _URL_DATE.finditer(path):
-        day = _valid_day(match[1], match[3], match[4])
-        if day:
-            return day
-    return None
-
-
-def dateline(tree: HtmlElement, title: str) -> str | None:
-    """First date within DATELINE_WINDOW chars after the headline in the page text."""
-    body = tree.find("body")
-    if body is None:
-        return None
-    text = _SPACE.sub(" ", body.text_content())
-    # "标题_频道_网站" → "标题": the longest part of a <title> is the headline
-    headline = max(_TITLE_SUFFIX.split(_SPACE.sub(" ", title).strip()), key=len)
-    start = text.find(headline[:DATELINE_TITLE_CHARS]) if headline else -1
-    if start < 0:
-        return None
-    for match in _TEXT_DATE.finditer(text, start, start + DATELINE_WINDOW):
-        day = _valid_day(match[1], match[2], match[3])
-        if day:
-            return day
-    return None
-
-
-def _valid_day(year: str, month: str, day: str) -> str | None:
-    try:
-        value = date(int(year), int(month), int(day))
-    except ValueError:
-        return None
-    return value.isoformat() if MIN_PUBLISHED <= value <= date.today() else None
-
-
-def _days_apart(a: str | None, b: str) -> float:
-    try:
-        return abs((date.fromisoformat((a or "")[:10]) - date.fromisoformat(b)).days)
-    except ValueError:
-        return float("inf")

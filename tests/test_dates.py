@@ -3,9 +3,11 @@ dates compared at the precision both have."""
 from __future__ import annotations
 
 import pytest
+import trafilatura
 
+from pipelines import dates
 from pipelines.assign import assign_stories
-from pipelines.dates import robust_first, same_day, sort_key
+from pipelines.dates import Dated, robust_first, same_day, sort_key
 from pipelines.process import process_document
 from pipelines.records import Article, Location, RawDocument
 
@@ -136,3 +138,39 @@ def test_unparseable_fetched_at_is_null() -> None:
                       text="The court heard the case on Tuesday. " * 10, fetched_at="garbage")
     article = process_document(raw)
     assert isinstance(article, Article) and article.fetched_at is None
+
+@pytest.mark.parametrize("url, day", [
+    ("http://auto.sohu.com/20050513/n225551143.shtml", "2005-05-13"),
+    ("http://bj.house.sina.com.cn/p/2005-03-31/031868306.html", "2005-03-31"),
+    ("https://www.politico.com/news/2023/12/21/north-korea", "2023-12-21"),
+    ("http://cn.news.yahoo.com/050404/346/2al02.html", None),  # 6 digits: ambiguous
+    ("https://example.com/item/20051399", None),  # month 13
+    ("http://www.20050513.com/a.html", None),  # host, not path
+    (None, None),
+])
+def test_url_date(url: str | None, day: str | None) -> None:
+    assert dates.url_date(url) == day
+
+
+def test_dateline_under_headline() -> None:
+    html = ("<html><body><div>导航 2003年1月1日</div><h1>长江流域启动生态补偿试点</h1>"
+            "<div>2024年03月15日 10:32 来源：新华社</div><p>正文 1975年1月28日</p></body></html>")
+    tree = trafilatura.load_html(html)
+    assert dates.dateline(tree, "长江流域启动生态补偿试点_新闻中心") == "2024-03-15"
+    assert dates.dateline(tree, "不在页面上的标题") is None
+
+
+def test_url_and_dateline_correct_the_markup_date() -> None:
+    html = ("<html><body><h1>{title}</h1><div>2005年05月13日14:15 来源：搜狐汽车</div>"
+            "<p>正文</p><div>侧栏 2005-01-28</div></body></html>")
+    zh = trafilatura.load_html(html.format(title="从上海车展看在华布局"))
+    ja = trafilatura.load_html(html.format(title="上海モーターショーで見た戦略"))
+    sohu = "http://auto.sohu.com/20050513/n225551143.shtml"
+    # htmldate's markup guess (the sidebar) stands when nothing better is known
+    assert dates.publication_date(zh, None, None) == Dated("2005-01-28", "markup")
+    # a URL date over a month away from it wins
+    assert dates.publication_date(ja, "上海モーターショーで見た戦略", sohu) == Dated("2005-05-13", "url")
+    # a Chinese headline's dateline wins; not for Japanese headlines
+    assert dates.publication_date(zh, "从上海车展看在华布局-搜狐汽车", None) == \
+        Dated("2005-05-13", "page-text")
+    assert dates.publication_date(ja, "上海モーターショーで見た戦略", None) == Dated("2005-01-28", "markup")

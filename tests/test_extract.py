@@ -178,43 +178,6 @@ def test_drop_dated_lists() -> None:
 
 # ---------------------------------------------------------------- dates
 
-@pytest.mark.parametrize("url, day", [
-    ("http://auto.sohu.com/20050513/n225551143.shtml", "2005-05-13"),
-    ("http://bj.house.sina.com.cn/p/2005-03-31/031868306.html", "2005-03-31"),
-    ("https://www.politico.com/news/2023/12/21/north-korea", "2023-12-21"),
-    ("http://cn.news.yahoo.com/050404/346/2al02.html", None),  # 6 digits: ambiguous
-    ("https://example.com/item/20051399", None),  # month 13
-    ("http://www.20050513.com/a.html", None),  # host, not path
-    (None, None),
-])
-def test_url_date(url: str | None, day: str | None) -> None:
-    assert ex.url_date(url) == day
-
-
-def test_dateline_under_headline() -> None:
-    html = ("<html><body><div>导航 2003年1月1日</div><h1>长江流域启动生态补偿试点</h1>"
-            "<div>2024年03月15日 10:32 来源：新华社</div><p>正文 1975年1月28日</p></body></html>")
-    tree = trafilatura.load_html(html)
-    assert ex.dateline(tree, "长江流域启动生态补偿试点_新闻中心") == "2024-03-15"
-    assert ex.dateline(tree, "不在页面上的标题") is None
-
-
-def test_publication_date_corrections() -> None:
-    html = ("<html><body><h1>{title}</h1><div>2005年05月13日14:15 来源：搜狐汽车</div>"
-            "<p>正文</p><div>侧栏 2005-01-28</div></body></html>")
-    zh = trafilatura.load_html(html.format(title="从上海车展看在华布局"))
-    ja = trafilatura.load_html(html.format(title="上海モーターショーで見た戦略"))
-    sohu = "http://auto.sohu.com/20050513/n225551143.shtml"
-    # htmldate's guess stands when nothing better is known
-    assert ex.publication_date(zh, None, "2005-01-28", None) == "2005-01-28"
-    # a URL date over a month away from it wins; a near one does not
-    assert ex.publication_date(ja, "上海モーターショーで見た戦略", "2005-01-28", sohu) == "2005-05-13"
-    assert ex.publication_date(ja, "上海モーターショーで見た戦略", "2005-05-20", sohu) == "2005-05-20"
-    # a Chinese headline's dateline wins over both; not for Japanese headlines
-    assert ex.publication_date(zh, "从上海车展看在华布局-搜狐汽车", "2005-01-28", None) == "2005-05-13"
-    assert ex.publication_date(ja, "上海モーターショーで見た戦略", "2005-01-28", None) == "2005-01-28"
-
-
 def test_sohu_page_date_from_url_and_dateline() -> None:
     """htmldate alone dates this 2005-05-13 sohu article 2005-01-28 (a sidebar date)."""
     from bench.extraction import load_wce
