@@ -48,9 +48,12 @@ def version() -> str:
 
 def _sigterm_as_interrupt() -> None:
     """SIGTERM (systemd stop, timeout(1), kill) ends a run like Ctrl-C: exit 130 with the message
-    saying what was published, instead of a silent 143. Forked pool workers inherit the handler
-    and die by the default action, as before. (A crawl's Scrapy installs its own handlers.)"""
+    saying what was published, instead of a silent 143. Forked pool workers get the default
+    action back at fork, so ``Pool.terminate`` kills them at once, as before (a Python-level
+    handler in a worker still starting up could leave ``terminate`` waiting). (A crawl's Scrapy
+    installs its own handlers.)"""
     main_pid = os.getpid()
+    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
 
     def handler(signum, frame):
         if os.getpid() != main_pid:
