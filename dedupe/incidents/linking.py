@@ -169,7 +169,7 @@ class IncidentIndex:
         doc_b = self._docs[b] if isinstance(b, str) else b
         if doc_b.id < doc_a.id:
             doc_a, doc_b = doc_b, doc_a
-        keys = (doc_a.keys & (doc_b.keys | doc_b.probes)) | (doc_a.probes & doc_b.keys)
+        keys = _shared_keys(doc_a, doc_b)
         dropped = subsumed(keys)
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
@@ -225,7 +225,9 @@ class IncidentIndex:
     def own_weight(self, doc: IncidentDoc) -> float:
         """Σ weight of a story's own solid keys among the stories within ``window_days`` of
         it: how much evidence it carries (cached for the stories of the index until it
-        changes; computed afresh for any other doc, e.g. an incident's core)."""
+        changes; ``doc.own`` when given, e.g. an incident's core weighed once per day)."""
+        if doc.own is not None:
+            return doc.own
         stored = self._docs.get(doc.id) is doc
         if stored and doc.id in self._own:
             return self._own[doc.id]
@@ -300,6 +302,15 @@ class IncidentIndex:
         """Incidents as sorted lists of story ids, sorted by first id (singletons included);
         links merge groups only when the groups' cores match (``dedupe.incident_groups``)."""
         return merge_links(self, self.links()).clusters
+
+
+def _shared_keys(a: IncidentDoc, b: IncidentDoc) -> set[str]:
+    """Keys both stories hold, solid in at least one: a pass over the smaller story only
+    (an incident's core can hold thousands of keys)."""
+    small, big = (a, b) if len(a.keys) + len(a.probes) <= len(b.keys) + len(b.probes) else (b, a)
+    out = {k for k in small.keys if k in big.keys or k in big.probes}
+    out.update(k for k in small.probes if k in big.keys)
+    return out
 
 
 def _small_number(key: str) -> bool:

@@ -25,6 +25,9 @@ class IncidentDoc:
     # key → background rarity in [0, 1] from general word frequencies (pipelines.incidents:
     # wordfreq over the key's surface forms); keys absent are rare (1.0).
     background: Mapping[str, float] = field(default_factory=dict, compare=False, hash=False)
+    # ``IncidentIndex.own_weight`` when already known (an incident's core, weighed once per day
+    # by grouping.merge_links); None: computed from the index.
+    own: float | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
