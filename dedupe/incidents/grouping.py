@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..unionfind import UnionFind
@@ -57,7 +57,7 @@ class _Group:
     multi: set[str]  # keys at least two members hold
     background: dict[str, tuple[float, int]]  # key → (lowest background, members giving one)
     _core: tuple[frozenset[str], dict[str, float]] | None = None
-    _own: dict = field(default_factory=dict)  # day → own weight of the core on that day
+    _own: dict = field(default_factory=dict)  # day → own weight of the core (IncidentDoc.own_cache)
 
     @classmethod
     def of(cls, doc: IncidentDoc) -> _Group:
@@ -94,10 +94,8 @@ class _Group:
     def side(self, index: IncidentIndex, doc: IncidentDoc) -> IncidentDoc:
         """The group's core as a story at ``doc``'s id and day (one end of a link)."""
         keys, background = self.core()
-        side = IncidentDoc(id=doc.id, day=doc.day, keys=keys, background=background)
-        if doc.day not in self._own:
-            self._own[doc.day] = index.own_weight(side)
-        return replace(side, own=self._own[doc.day])
+        return IncidentDoc(id=doc.id, day=doc.day, keys=keys, background=background,
+                           own_cache=self._own)
 
 
 def merge_links(index: IncidentIndex, links: Sequence[PairScore]) -> Grouping:
@@ -118,7 +116,7 @@ def merge_links(index: IncidentIndex, links: Sequence[PairScore]) -> Grouping:
         size_a, size_b = len(groups[ra].members), len(groups[rb].members)
         if size_a > 1 or size_b > 1:
             test = index.score(groups[ra].side(index, docs[link.a]),
-                               groups[rb].side(index, docs[link.b]))
+                               groups[rb].side(index, docs[link.b]), decision_only=True)
             if not test.linked:
                 merges.append(Merge(link.a, link.b, False,
                                     f"groups of {size_a} and {size_b} "

@@ -63,7 +63,10 @@ def subsumed(shared: set[str]) -> set[str]:
     """Shared keys that restate another shared key: a name inside a longer shared name, the
     rounded form of a shared exact number."""
     names = [k[4:] for k in shared if k.startswith("ent:")]
-    out = {f"ent:{n}" for n in names if any(n != m and n in m for m in names)}
+    # n lies inside another name ⇔ it occurs more than once in all names joined (each name
+    # holds itself once; NUL is in no name): one C search per name, not a pass over the others
+    joined = "\0".join(names)
+    out = {f"ent:{n}" for n in names if joined.count(n) > 1}
     out.update(filter(None, (approx_key(k) for k in shared if k.startswith("num:"))))
     return out & shared
 
@@ -162,9 +165,16 @@ class IncidentIndex:
             return tuple(keys), weight, 0
         return tuple(keys), weight, 1 + (len(keys) >= cfg.combo_min + 1)
 
-    def score(self, a: IncidentDoc | str, b: IncidentDoc | str) -> PairScore:
+    def score(self, a: IncidentDoc | str, b: IncidentDoc | str,
+              decision_only: bool = False) -> PairScore:
         """The evidence two stories share, weighed among the stories around their dates and
-        against general language, the time gap it allows, and the link decision."""
+        against general language, the time gap it allows, and the link decision.
+
+        ``decision_only``: only ``linked`` (and the reason when not linked) must be exact — the
+        own weights behind ``coverage`` are then computed only when the other rules pass, the
+        lighter-looking story's first, and ``coverage`` may be a lower bound that already
+        reaches ``min_coverage`` (an incident core's own weight is a pass over thousands of
+        keys: ``grouping.merge_links``)."""
         doc_a = self._docs[a] if isinstance(a, str) else a
         doc_b = self._docs[b] if isinstance(b, str) else b
         if doc_b.id < doc_a.id:
@@ -200,8 +210,18 @@ class IncidentIndex:
         allowed = cfg.allowed_gap(strong)
         # Undated: only evidence that would link stories months apart links them.
         within = days <= allowed if days is not None else allowed > cfg.window_days
-        own = min(self.own_weight(doc_a), self.own_weight(doc_b))
-        coverage = total / own if own else 0.0
+        if not decision_only:
+            own = min(self.own_weight(doc_a), self.own_weight(doc_b))
+            coverage = total / own if own else 0.0
+        elif within and total >= cfg.min_score and anchors >= cfg.min_anchors:
+            light, heavy = sorted((doc_a, doc_b), key=lambda d: (len(d.keys), d.id))
+            own = self.own_weight(light)
+            coverage = total / own if own else 0.0
+            if coverage < cfg.min_coverage:  # the heavier may be lighter still: need both
+                own = min(own, self.own_weight(heavy))
+                coverage = total / own if own else 0.0
+        else:
+            coverage = 0.0  # the link fails before coverage counts
         linked = (within and total >= cfg.min_score and anchors >= cfg.min_anchors
                   and coverage >= cfg.min_coverage)
         gap = f"{strong} strong fact(s) allow {allowed} days"
@@ -225,9 +245,10 @@ class IncidentIndex:
     def own_weight(self, doc: IncidentDoc) -> float:
         """Σ weight of a story's own solid keys among the stories within ``window_days`` of
         it: how much evidence it carries (cached for the stories of the index until it
-        changes; ``doc.own`` when given, e.g. an incident's core weighed once per day)."""
-        if doc.own is not None:
-            return doc.own
+        changes; an incident core's in its ``own_cache``, per day)."""
+        cache = doc.own_cache
+        if cache is not None and doc.day in cache:
+            return cache[doc.day]
         stored = self._docs.get(doc.id) is doc
         if stored and doc.id in self._own:
             return self._own[doc.id]
@@ -239,6 +260,8 @@ class IncidentIndex:
                           for k in doc.keys)
         if stored:
             self._own[doc.id] = total
+        if cache is not None:
+            cache[doc.day] = total
         return total
 
     def candidate_pairs(self) -> list[tuple[str, str]]:
