@@ -6,8 +6,9 @@ time), turns each story into evidence keys and the clusters back into ``Incident
 """
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -53,6 +54,14 @@ def load_lexicon() -> Lexicon:
                    pinyin=pypinyin_reading)
 
 
+def warm_up_lexicon() -> Lexicon:
+    """Load the dictionary and build its lookup table now, e.g. before forking a pool whose
+    workers extract evidence (each would otherwise build its own)."""
+    lexicon = load_lexicon()
+    lexicon.segment_table  # noqa: B018 -- built on first access, kept on the lexicon
+    return lexicon
+
+
 @lru_cache(maxsize=65536)
 def pypinyin_reading(char: str) -> str:
     """Toneless pinyin of one character, by pypinyin (its most frequent reading)."""
@@ -96,6 +105,17 @@ def article_evidence(article: Article, lexicon: Lexicon) -> Evidence:
     Traditional folded to Simplified."""
     return extract_evidence(strip_clutter(to_simplified(article.text)), lexicon,
                             article.published, title=to_simplified(article.title or ""))
+
+
+def encode_evidence(evidence: Evidence) -> str:
+    """``evidence`` as one compact JSON line (for a spool or a pipe; ``decode_evidence``)."""
+    return json.dumps([evidence.keys, evidence.probes], ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def decode_evidence(line: str) -> Evidence:
+    keys, probes = json.loads(line)
+    return Evidence(keys, probes)
 
 
 def outlet_key(article: Article) -> str:
@@ -153,8 +173,9 @@ def strip_clutter(text: str) -> str:
 
 
 def story_incident_doc(story: Story, articles: Sequence[Article], lexicon: Lexicon,
-                       cache: dict[str, Evidence] | None = None) -> IncidentDoc:
-    """A story as the incident layer sees it: the evidence its copies agree on."""
+                       cache: MutableMapping[str, Evidence] | None = None) -> IncidentDoc:
+    """A story as the incident layer sees it: the evidence its copies agree on (``cache``:
+    article id → its evidence, used where present and filled where not)."""
     copies = []
     for article in sorted(articles, key=lambda a: a.id):
         if cache is not None and article.id in cache:
@@ -174,11 +195,13 @@ def story_incident_doc(story: Story, articles: Sequence[Article], lexicon: Lexic
 
 
 def incident_docs(articles: Sequence[Article], stories: Sequence[Story],
-                  lexicon: Lexicon | None = None) -> list[IncidentDoc]:
-    """One ``IncidentDoc`` per story, in story-id order."""
+                  lexicon: Lexicon | None = None,
+                  evidence: MutableMapping[str, Evidence] | None = None) -> list[IncidentDoc]:
+    """One ``IncidentDoc`` per story, in story-id order (``evidence``: articles' evidence
+    already extracted, by article id, e.g. by the worker pool of ``cluster``)."""
     lexicon = lexicon or load_lexicon()
     by_id = {a.id: a for a in articles}
-    return [story_incident_doc(s, [by_id[i] for i in s.article_ids], lexicon)
+    return [story_incident_doc(s, [by_id[i] for i in s.article_ids], lexicon, evidence)
             for s in sorted(stories, key=lambda s: s.story_id)]
 
 
@@ -219,9 +242,11 @@ def build_incidents(articles: Sequence[Article], stories: Sequence[Story],
 
 def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
                      lexicon: Lexicon | None = None,
-                     config: IncidentConfig | None = None) -> list[Incident]:
-    """Group ``stories`` into incidents (batch), setting ``incident_id`` on stories and articles."""
+                     config: IncidentConfig | None = None,
+                     evidence: MutableMapping[str, Evidence] | None = None) -> list[Incident]:
+    """Group ``stories`` into incidents (batch), setting ``incident_id`` on stories and articles
+    (``evidence``: see ``incident_docs``)."""
     index = IncidentIndex(config or IncidentConfig())
-    for doc in incident_docs(articles, stories, lexicon):
+    for doc in incident_docs(articles, stories, lexicon, evidence):
         index.add(doc)
     return build_incidents(articles, stories, index.clusters())
