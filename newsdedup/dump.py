@@ -187,6 +187,7 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     summary.stories = assign_stories(articles, replace(settings.matching, workers=workers))
     progress.phase("incidents, writing")
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
-                                              config=settings.incidents, evidence=evidence))
+                                              config=settings.incidents, evidence=evidence,
+                                              processes=workers))
     progress.close()
     summary.titles = {a.id: a.title or "" for a in articles}

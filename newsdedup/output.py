@@ -212,13 +212,15 @@ def read_output(out_dir: str | Path) -> OutputSet:
 def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Sequence[Story],
                       rejects: Sequence, lexicon: Lexicon | None = None,
                       config: IncidentConfig | None = None,
-                      evidence: MutableMapping | None = None) -> list[Incident]:
+                      evidence: MutableMapping | None = None,
+                      processes: int = 1) -> list[Incident]:
     """Assign incidents (``config``: the link rule, default IncidentConfig(); ``evidence``:
-    articles' incident evidence already extracted, by id), then write the contract files plus
+    articles' incident evidence already extracted, by id; ``processes``: scoring incident
+    candidates), then write the contract files plus
     incidents.jsonl: the one way a dump and a crawl store publish results."""
     with timed("incidents"):
         incidents = assign_incidents(articles, stories, lexicon=lexicon, config=config,
-                                     evidence=evidence)
+                                     evidence=evidence, processes=processes)
     with timed("write"):
         write_outputs(Path(out_dir), articles, stories, rejects,
                       extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})

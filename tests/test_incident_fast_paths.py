@@ -196,3 +196,20 @@ def test_grouping_with_kept_cores_equals_recomputing_them():
     assert grouping.clusters == reference_merge(index, links)
     assert any(not m.merged for m in grouping.merges)  # cores were tested and refused
     assert max(map(len, grouping.clusters)) > 2
+
+
+def test_candidates_scored_in_a_pool_give_the_same_links(monkeypatch):
+    """find_links in two forked processes = IncidentIndex.links() in one (chunks made small so
+    a test-sized index takes the pool path)."""
+    from pipelines import incidents
+
+    rng = random.Random(5)
+    index = IncidentIndex(IncidentConfig(rarity_floor=5, min_score=1.0, min_anchors=1))
+    for i in range(200):
+        event = i // 4
+        index.add(IncidentDoc(f"d{i:03d}", date(2024, 1, 1 + event % 25),
+                              frozenset({f"num:{event}{j}000" for j in rng.sample(range(4), 2)}
+                                        | {f"ent:n{rng.randrange(60)}" for _ in range(3)})))
+    monkeypatch.setattr(incidents, "LINK_CHUNK", 16)
+    assert len(index.candidate_pairs()) > 4 * 16
+    assert incidents.find_links(index, processes=2) == index.links()
