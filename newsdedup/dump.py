@@ -27,13 +27,20 @@ from newsdedup.output import write_all_outputs
 from newsdedup.preflight import check_out_dir
 from newsdedup.progress import RunProgress
 from newsdedup.readers import InputError, check_not_output, check_paths, read_inputs
-from newsdedup.spool import SpooledArticle, TextSpool
+from newsdedup.spool import SpooledArticle, SpooledEvidence, TextSpool
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import assign_stories
+from pipelines.incidents import (
+    article_evidence,
+    decode_evidence,
+    encode_evidence,
+    load_lexicon,
+    warm_up_lexicon,
+)
 from pipelines.language import warm_up
 from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
-from pipelines.timing import STAGES, take, timed_iter
+from pipelines.timing import STAGES, take, timed, timed_iter
 from pipelines.urls import article_id
 
 BATCH_PER_WORKER = 32  # documents in flight per worker: bounds memory on a huge WARC
@@ -80,9 +87,19 @@ class RunSummary:
         return terminal_safe("\n".join(lines))  # titles are scraped text
 
 
-def _process(item: RawDocument | Reject) -> tuple[Article | Reject, dict[str, float]]:
-    """One document's result and the stage seconds spent on it (in whichever process)."""
-    return (item if isinstance(item, Reject) else process_document(item)), take()
+Result = tuple[Article | Reject, str | None, dict[str, float]]
+
+
+def _process(item: RawDocument | Reject) -> Result:
+    """One document's result, its incident evidence (encoded) when it is an article, and the
+    stage seconds spent on it — all in whichever process runs it, so that ``--extract-processes``
+    spreads the evidence regexes and dictionary lookups too."""
+    result = item if isinstance(item, Reject) else process_document(item)
+    evidence = None
+    if isinstance(result, Article):
+        with timed("evidence"):
+            evidence = encode_evidence(article_evidence(result, load_lexicon()))
+    return result, evidence, take()
 
 
 def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Reject]:
@@ -100,15 +117,15 @@ def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[Ra
         yield item
 
 
-def process_all(items: Iterable[RawDocument | Reject],
-                workers: int) -> Iterator[tuple[Article | Reject, dict[str, float]]]:
+def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator[Result]:
     """Process in input order, ``workers`` processes wide, a bounded batch at a time; each
-    result comes with its stage seconds."""
+    result comes with its evidence and stage seconds (``_process``)."""
     if workers <= 1:
         yield from map(_process, items)
         return
     batch_size = BATCH_PER_WORKER * workers
     warm_up()  # langdetect's profiles loaded once here, inherited by every forked worker
+    warm_up_lexicon()  # and the dictionary, for the workers' evidence extraction
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
         iterator = iter(items)
@@ -149,11 +166,13 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     articles: list[Article] = []
     rejects: list[Reject] = []
     items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin, skip=Path(out_dir))))
-    for result, seconds in process_all(items, workers):
+    evidence = SpooledEvidence(spool, encode_evidence, decode_evidence)
+    for result, found, seconds in process_all(items, workers):
         summary.stages.update(seconds)
         summary.inputs += 1
         if isinstance(result, Article):
             articles.append(SpooledArticle.of(result, spool))
+            evidence.put_encoded(result.id, found)
         else:
             rejects.append(result)
             summary.rejected[result.reason] += 1
@@ -168,6 +187,7 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     summary.stories = assign_stories(articles, replace(settings.matching, workers=workers))
     progress.phase("incidents, writing")
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
-                                              config=settings.incidents))
+                                              config=settings.incidents, evidence=evidence,
+                                              processes=workers))
     progress.close()
     summary.titles = {a.id: a.title or "" for a in articles}
