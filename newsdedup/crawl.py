@@ -10,7 +10,6 @@ A Twisted reactor cannot be restarted: call ``crawl`` once per process.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import socket
@@ -21,7 +20,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from crawler.run import CrawlSummary, crawl_settings, new_run_id, run_crawl
+from crawler.run import CrawlSummary, crawl_settings, new_run_id, preload_crawler, run_crawl
 from crawler.store import STORE_FILE
 from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
 from newsdedup.export import export_shared, export_store, redis_namespace
@@ -130,30 +129,6 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
             not any(s.get("last_worker") for s in summaries.values()):
         counts = export_shared(out_dir, shared_index(redis_url, settings))
     return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}
-
-
-def preload_crawler() -> bool:
-    """Import what a crawl worker runs (Scrapy's engine, downloader handlers and middlewares,
-    the spiders, pipelines, extensions, scheduler and Redis backend), so that workers forked
-    from this process start crawling at once instead of each importing them again (~2-4 s per
-    worker, all at the same time on the same cores: bench/redis_bench.py). Never the reactor:
-    each worker installs its own. False where forking is unsafe or impossible (no fork, or a
-    reactor already imported): then workers are started as new processes."""
-    if not hasattr(os, "fork") or "twisted.internet.reactor" in sys.modules:
-        return False
-    from scrapy.utils.misc import walk_modules_iter
-
-    config = crawl_settings()
-    paths = [config["SCHEDULER"], *config.getwithbase("DOWNLOAD_HANDLERS").values()]
-    for key in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES"):
-        paths += [path for path, order in config.getwithbase(key).items() if order is not None]
-    modules = {"scrapy.core.engine", "scrapy.core.scraper", "crawler.frontier"} | {
-        path.rpartition(".")[0] for path in paths if isinstance(path, str) and "." in path}
-    for name in sorted(modules):
-        importlib.import_module(name)
-    for name in config.getlist("SPIDER_MODULES"):
-        list(walk_modules_iter(name))
-    return "twisted.internet.reactor" not in sys.modules
 
 
 class ForkedWorker:

@@ -74,7 +74,7 @@ def test_a_pop_marks_its_worker_busy_in_the_same_step(redis_url):  # noqa: F811 
 def test_the_crawler_is_imported_before_forking_without_a_reactor():
     """preload_crawler imports the crawl's modules (the frontier among them) and installs no
     reactor: each forked worker installs its own asyncio reactor."""
-    code = ("import sys\nfrom newsdedup.crawl import preload_crawler\n"
+    code = ("import sys\nfrom crawler.run import preload_crawler\n"
             "assert preload_crawler()\n"
             "assert 'twisted.internet.reactor' not in sys.modules\n"
             "assert {'crawler.frontier', 'crawler.pipelines', 'crawler.spiders.news',\n"
