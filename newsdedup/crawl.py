@@ -151,8 +151,9 @@ class ForkedWorker:
                 from newsdedup.cli import main
 
                 code = main(argv)
-            except SystemExit as exit_:
-                code = exit_.code if isinstance(exit_.code, int) else 1
+            except SystemExit as exit_:  # sys.exit(None) is a success, a message a failure
+                code = 0 if exit_.code is None else exit_.code if isinstance(exit_.code, int) \
+                    else 1
             except BaseException:  # noqa: BLE001 — reported like an uncaught error, exit 1
                 traceback.print_exc()
             finally:
