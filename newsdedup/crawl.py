@@ -142,12 +142,13 @@ class ForkedWorker:
         sys.stderr.flush()
         read, write = os.pipe()
         self.pid = os.fork()
-        if self.pid == 0:  # the worker: never returns
-            os.close(read)
-            os.dup2(write, sys.stdout.fileno())
-            os.close(write)
+        if self.pid == 0:  # the worker: whatever happens, it exits here (never returns)
             code = 1
             try:
+                os.close(read)
+                os.dup2(write, 1)  # stdout is the pipe, whatever sys.stdout was in the parent
+                os.close(write)
+                sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
                 from newsdedup.cli import main
 
                 code = main(argv)
@@ -157,8 +158,11 @@ class ForkedWorker:
             except BaseException:  # noqa: BLE001 — reported like an uncaught error, exit 1
                 traceback.print_exc()
             finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except (OSError, ValueError):
+                        pass
                 os._exit(code)
         os.close(write)
         self.stdout = os.fdopen(read, encoding="utf-8")
