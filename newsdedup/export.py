@@ -16,6 +16,7 @@ from crawler.store import STORE_FILE, Store
 from dedupe import IncidentConfig
 from dedupe.stories.shared import SharedStoryIndex
 from newsdedup.output import write_all_outputs
+from pipelines.cores import usable_cores
 
 
 class StoreUnreadable(ValueError):
@@ -26,9 +27,11 @@ class StoreUnreadable(ValueError):
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def export_store(out_dir: str | Path, config: IncidentConfig | None = None) -> dict[str, int]:
+def export_store(out_dir: str | Path, config: IncidentConfig | None = None,
+                 processes: int | None = None) -> dict[str, int]:
     """Rewrite articles / stories / incidents / rejects .jsonl of ``out_dir`` from its crawl
-    store (incidents by ``config``, default IncidentConfig()); counts written.
+    store (incidents by ``config``, default IncidentConfig(), their evidence and links in
+    ``processes`` processes, default: the usable cores); counts written.
     FileNotFoundError if there is no store; StoreUnreadable (output files left as they are) if
     it is empty, not SQLite or fails SQLite's quick_check."""
     path = Path(out_dir) / STORE_FILE
@@ -61,16 +64,20 @@ def export_store(out_dir: str | Path, config: IncidentConfig | None = None) -> d
     except sqlite3.Error as err:
         raise StoreUnreadable(f"{path} is corrupt ({err}): not exported, the output files are "
                               "left as they are") from err
-    incidents = write_all_outputs(Path(out_dir), articles, stories, rejects, config=config)
+    incidents = write_all_outputs(Path(out_dir), articles, stories, rejects, config=config,
+                                  processes=processes or usable_cores())
     return {"articles": len(articles), "stories": len(stories), "rejects": len(rejects),
             "incidents": len(incidents)}
 
 
-def export_shared(out_dir: str | Path, index: SharedStoryIndex) -> dict[str, int]:
+def export_shared(out_dir: str | Path, index: SharedStoryIndex,
+                  processes: int | None = None) -> dict[str, int]:
     """Redis mode: merge every worker store of ``out_dir`` into its output files, stories from
-    the shared ``index``; counts written. FileNotFoundError if there are no worker stores."""
+    the shared ``index`` (incidents in ``processes`` processes, as ``export_store``); counts
+    written. FileNotFoundError if there are no worker stores."""
     articles, stories, rejects, workers = merge_worker_stores(out_dir, index)
-    write_all_outputs(Path(out_dir), articles, stories, rejects)
+    write_all_outputs(Path(out_dir), articles, stories, rejects,
+                      processes=processes or usable_cores())
     return {"articles": len(articles), "stories": len(stories), "rejects": len(rejects),
             "workers": workers}
 

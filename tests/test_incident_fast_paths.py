@@ -213,3 +213,30 @@ def test_candidates_scored_in_a_pool_give_the_same_links(monkeypatch):
     monkeypatch.setattr(incidents, "LINK_CHUNK", 16)
     assert len(index.candidate_pairs()) > 4 * 16
     assert incidents.find_links(index, processes=2) == index.links()
+
+
+def test_incident_docs_built_in_a_pool_equal_one_process(monkeypatch):
+    """A crawl's export builds stories' incident docs in forked processes: same docs, same
+    background rarity, same order as in one process."""
+    from pipelines import incidents
+    from pipelines.records import Article, Story
+
+    rng = random.Random(9)
+    places = ["Hangzhou", "Shenzhen", "Linzi", "Yiwu"]
+    articles, stories = [], []
+    for n in range(30):
+        ids = []
+        for copy in range(rng.randint(1, 3)):
+            text = (f"A court in {rng.choice(places)} fined Zhang Wei {rng.randint(10, 900)},000 "
+                    f"yuan on June {rng.randint(1, 28)}. 杭州市中级人民法院审理 {n}号 案件，"
+                    f"被告人王{'伟强'[copy % 2]}。")
+            ids.append(f"a{n:02d}{copy}")
+            articles.append(Article(id=ids[-1], url=f"https://o{copy}.example/{n}", title="T",
+                                    text=text, lang="en", script=None, published="2024-06-30",
+                                    site=None))
+        stories.append(Story(f"s{n:02d}", ids, ids[0], ["en"], "2024-06-30"))
+    monkeypatch.setattr(incidents, "DOC_CHUNK", 4)
+    one = incidents.incident_docs(articles, stories)
+    pooled = incidents.incident_docs(articles, stories, processes=2)
+    assert pooled == one and [d.background for d in pooled] == [d.background for d in one]
+    assert len({d.keys for d in one}) > 1
