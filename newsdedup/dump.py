@@ -11,12 +11,11 @@ seconds per stage to the summary (``pipelines.timing``).
 """
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import os
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +35,14 @@ from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.timing import STAGES, take, timed_iter
 from pipelines.urls import article_id
 
-BATCH_PER_WORKER = 32  # documents in flight per worker: bounds memory on a huge WARC
+# Work sent to the pool at a time: a chunk of documents (one task, one pickle each way), and a
+# few chunks per worker in flight (bounds memory on a huge WARC: at most
+# CHUNKS_PER_WORKER × workers × CHUNK_CHARS of pages held). CHUNK_DOCS amortises the per-task
+# cost over short text records (~1 ms each); CHUNK_CHARS sends pages (~150 ms each) one or two
+# at a time so the last chunks do not leave a worker idle.
+CHUNK_DOCS = 16
+CHUNK_CHARS = 256 * 1024
+CHUNKS_PER_WORKER = 4
 
 
 @dataclass
@@ -100,20 +106,51 @@ def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[Ra
         yield item
 
 
+def _process_chunk(chunk: list[RawDocument | Reject]) -> list[tuple[Article | Reject, dict[str, float]]]:
+    return [_process(item) for item in chunk]
+
+
+def _size(item: RawDocument | Reject) -> int:
+    """Characters (or bytes) of content ``item`` carries to a worker."""
+    if isinstance(item, Reject):
+        return 0
+    return len(item.html or item.body or item.text or "")
+
+
+def _chunks(items: Iterable[RawDocument | Reject]) -> Iterator[list[RawDocument | Reject]]:
+    """``items`` in input order, grouped into lists of at most CHUNK_DOCS documents or about
+    CHUNK_CHARS characters of content (a big page travels alone)."""
+    chunk: list[RawDocument | Reject] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += _size(item)
+        if len(chunk) >= CHUNK_DOCS or size >= CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def process_all(items: Iterable[RawDocument | Reject],
                 workers: int) -> Iterator[tuple[Article | Reject, dict[str, float]]]:
-    """Process in input order, ``workers`` processes wide, a bounded batch at a time; each
-    result comes with its stage seconds."""
+    """Process in input order, ``workers`` processes wide; each result comes with its stage
+    seconds. At most CHUNKS_PER_WORKER chunks per worker are in flight: a new chunk is sent as
+    soon as the oldest one's results are taken, so no worker waits for a slow page of another
+    (a batch barrier did), and memory stays bounded however long the input."""
     if workers <= 1:
         yield from map(_process, items)
         return
-    batch_size = BATCH_PER_WORKER * workers
     warm_up()  # langdetect's profiles loaded once here, inherited by every forked worker
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with context.Pool(workers) as pool:
-        iterator = iter(items)
-        while batch := list(itertools.islice(iterator, batch_size)):
-            yield from pool.map(_process, batch, chunksize=4)
+        pending: deque = deque()
+        for chunk in _chunks(items):
+            pending.append(pool.apply_async(_process_chunk, (chunk,)))
+            if len(pending) >= CHUNKS_PER_WORKER * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 class EmptyInput(InputError):
