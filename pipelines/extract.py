@@ -179,8 +179,9 @@ def drop_clutter_blocks(tree: HtmlElement) -> None:
     all text, scripts included).
     trafilatura's own comment XPaths miss "np-comments", "cmt-item", "bdshare"; sample: 5 pages
     with reader comments → 0."""
-    total = _paragraph_chars(tree)
-    for element in clutter_blocks(tree):
+    blocks = clutter_blocks(tree)
+    total = _paragraph_chars(tree) if blocks else 0  # of the page before any block goes
+    for element in blocks:
         if _paragraph_chars(element) <= CLUTTER_MAX_SHARE * total:
             drop_element(element)
 
