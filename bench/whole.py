@@ -177,7 +177,7 @@ def cluster(name: str, src: Path, docs: int, workers: int, workdir: Path,
     out = workdir / f"out-{name}"
     seconds, peak, err, stopped, cpu = run_command(
         [str(Path(sys.executable).parent / "newsdedup"), "cluster", str(src), "--out", str(out),
-         "--workers", str(workers)], env={"NEWSDEDUP_PROFILE": "1"}, limit=limit)
+         "--extract-processes", str(workers)], env={"NEWSDEDUP_PROFILE": "1"}, limit=limit)
     stages = {}
     if match := _STAGES.search(err):
         stages = {k: float(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
