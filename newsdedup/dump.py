@@ -143,7 +143,9 @@ def process_all(items: Iterable[RawDocument | Reject],
         return
     warm_up()  # langdetect's profiles loaded once here, inherited by every forked worker
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with context.Pool(workers) as pool:
+    pool = context.Pool(workers)
+    finished = False
+    try:
         pending: deque = deque()
         for chunk in _chunks(items):
             pending.append(pool.apply_async(_process_chunk, (chunk,)))
@@ -151,6 +153,17 @@ def process_all(items: Iterable[RawDocument | Reject],
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+        finished = True
+    finally:
+        if finished:
+            # Workers leave on close()'s end-of-work marker. terminate() would SIGTERM them, and
+            # a worker still starting up (a busy machine; a run shorter than the pool's start)
+            # can lose that signal between fork and its handler reset, leaving join() waiting
+            # for ever (seen in test_stdin_jsonl_via_the_console_command).
+            pool.close()
+        else:  # an error, Ctrl-C / SIGTERM or the caller stopped early: stop the work now
+            pool.terminate()
+        pool.join()
 
 
 class EmptyInput(InputError):
