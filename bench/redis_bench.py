@@ -2,6 +2,7 @@
 politeness per outlet, many outlets, the shared index's insert rate and Redis memory per article.
 
     python -m bench.redis_bench [--scale 500] [--docs 100000] [--sections fixture,outlets,index]
+                                [--repeat N]
 
 Starts its own redis-server on a free loopback port (no persistence), stopped by PID. Every
 configuration crawls into a fresh out dir and Redis namespace; wall = the whole command (the
@@ -131,37 +132,57 @@ def fixture_section(url: str, scale: int, delay: float) -> list[tuple[str, dict]
 
 
 def outlets_section(url: str, outlets: int, pages: int, delay: float, settings: dict,
-                    workers: tuple[int, ...]) -> list[tuple[str, dict]]:
-    rows = []
+                    workers: tuple[int, ...], repeat: int = 1) -> list[tuple[str, dict]]:
+    """One row per configuration; with ``repeat`` > 1 the configurations run in turn that many
+    times (so a burst of load on a shared machine hits all of them) and each row shows the
+    median run by wall time, with the fastest and slowest wall."""
+    runs: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="redis-outlets-") as tmp:
         tmp = Path(tmp)
         server = OutletServer.start(tmp / "requests.jsonl", outlets, pages, delay)
         try:
             sources = outlet_sources(tmp / "sources.toml", outlets, server.port)
-            for label, n, extra in configurations(url, f"ol{outlets}"):
-                if n and n not in workers:
-                    continue
-                first = len(server.requests())
-                out = tmp / f"out{n}"
-                cmd = [sys.executable, "-m", "newsdedup", "crawl", "--sources", str(sources),
-                       "--out", str(out), "--quiet"]
-                for key, value in settings.items():
-                    cmd += ["--set", f"{key}={json.dumps(value)}"]
-                row = run_command(cmd + extra, out, url)
-                served = [r for r in server.requests()[first:] if r["path"].startswith("/a/")]
-                ok = [r for r in served if r["status"] == 200]
-                peak = max_concurrency(served)
-                fetch = max((r["end"] for r in ok), default=0) - min(
-                    (r["start"] for r in served), default=0)
-                row.update(pages=len(ok), pages_per_s=len(ok) / row["wall"],
-                           fetched_twice=len(ok) - len({(r["host"], r["path"]) for r in ok}),
-                           max_per_outlet=max(peak.values(), default=0),
-                           outlets_seen=len(peak), fetch_s=round(fetch, 1),
-                           fetch_pages_per_s=round(len(ok) / fetch, 1) if fetch else 0)
-                rows.append((f"{outlets} outlets, {delay * 1000:.0f} ms/page: {label}", row))
+            for attempt in range(repeat):  # a fresh run id and namespace every time
+                for label, n, extra in configurations(url, f"ol{outlets}r{attempt}"):
+                    if not n or n in workers:
+                        runs.setdefault(label, []).append(
+                            outlet_run(url, server, sources, tmp / f"out{n}-{attempt}",
+                                       settings, extra))
         finally:
             server.stop()
+    rows = []
+    plain = runs.get(configurations(url, "")[0][0], [])
+    for label, done in runs.items():
+        # speed-up against the plain process of the same round, whose load was the same
+        paired = sorted(p["wall"] / r["wall"] for p, r in zip(plain, done))
+        done = sorted(done, key=lambda r: r["wall"])
+        row = dict(done[(len(done) - 1) // 2])  # the median run (the lower one of two)
+        row.update(runs=len(done), wall_min=round(done[0]["wall"], 1),
+                   wall_max=round(done[-1]["wall"], 1),
+                   paired_min=f"{paired[0]:.2f}" if paired else "",
+                   paired_median=f"{paired[(len(paired) - 1) // 2]:.2f}" if paired else "")
+        rows.append((f"{outlets} outlets, {delay * 1000:.0f} ms/page: {label}", row))
     return rows
+
+
+def outlet_run(url: str, server: OutletServer, sources: Path, out: Path, settings: dict,
+               extra: list[str]) -> dict:
+    """One crawl of the outlets: the run_command figures plus what the outlets' server saw."""
+    first = len(server.requests())
+    cmd = [sys.executable, "-m", "newsdedup", "crawl", "--sources", str(sources),
+           "--out", str(out), "--quiet"]
+    for key, value in settings.items():
+        cmd += ["--set", f"{key}={json.dumps(value)}"]
+    row = run_command(cmd + extra, out, url)
+    served = [r for r in server.requests()[first:] if r["path"].startswith("/a/")]
+    ok = [r for r in served if r["status"] == 200]
+    peak = max_concurrency(served)
+    fetch = max((r["end"] for r in ok), default=0) - min((r["start"] for r in served), default=0)
+    row.update(pages=len(ok), pages_per_s=len(ok) / row["wall"],
+               fetched_twice=len(ok) - len({(r["host"], r["path"]) for r in ok}),
+               max_per_outlet=max(peak.values(), default=0), outlets_seen=len(peak),
+               fetch_s=round(fetch, 1), fetch_pages_per_s=round(len(ok) / fetch, 1) if fetch else 0)
+    return row
 
 
 def index_section(url: str, n_docs: int) -> dict:
@@ -200,14 +221,16 @@ def index_section(url: str, n_docs: int) -> dict:
 
 
 def run(scale: int = 500, n_docs: int = 100_000, sections: tuple[str, ...] = ("fixture",
-        "outlets", "index")) -> dict:
+        "outlets", "index"), repeat: int = 1) -> dict:
     data = {"scale": scale, "network_pages": len(article_paths(scale)), "crawl": []}
     with tempfile.TemporaryDirectory(prefix="redis-server-") as workdir:
         proc, url = start_redis(Path(workdir))
         try:
             if "outlets" in sections:
-                data["outlets"] = (outlets_section(url, 4, 60, 0.2, SHIPPED, (1, 2))
-                                   + outlets_section(url, 64, 10, 1.0, MANY_OUTLETS, (2,)))
+                data["repeat"] = repeat
+                data["outlets"] = (
+                    outlets_section(url, 4, 60, 0.2, SHIPPED, (1, 2), repeat)
+                    + outlets_section(url, 64, 10, 1.0, MANY_OUTLETS, (2,), repeat))
             if "fixture" in sections:
                 for delay in FIXTURE_DELAYS:
                     data["crawl"] += fixture_section(url, scale, delay)
@@ -259,10 +282,15 @@ def to_markdown(data: dict) -> str:
                   "process. \"max per outlet\" = the most requests one outlet had in flight at "
                   "once, seen by its server:", ""]
         lines += _table(data["outlets"], ("max_per_outlet", "outlets_seen", "fetch_s",
-                                          "fetch_pages_per_s"))
+                                          "fetch_pages_per_s", "runs", "wall_min", "wall_max",
+                                          "paired_min", "paired_median"))
         lines += ["", "fetch_s: from the first article request to the last article answer, at the "
                   "server (the crawl without process start-up and the final export); "
-                  "fetch_pages_per_s: article pages over that span."]
+                  "fetch_pages_per_s: article pages over that span. With `--repeat "
+                  f"{data.get('repeat', 1)}` the configurations ran in turn that many times: "
+                  "each row is the median run by wall (its figures), wall_min / wall_max the "
+                  "fastest and slowest; paired_min / paired_median: the plain process's wall ÷ "
+                  "this one's within each round (the same load on both), lowest and median."]
     if "index" in data:
         ix = data["index"]
         lines += ["", "Story index (sketch + LSH insert + verification), scaled syndicated texts "
@@ -289,10 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sections", default="fixture,outlets,index",
                     help="comma-separated: fixture, outlets, index (index needs ../shared)")
     ap.add_argument("--no-index", action="store_true", help="leave out the index section")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="outlets section: run every configuration this many times, in turn")
     args = ap.parse_args(argv)
     sections = tuple(s for s in args.sections.split(",") if s and
                      not (args.no_index and s == "index"))
-    print(to_markdown(run(args.scale, args.docs, sections)))
+    print(to_markdown(run(args.scale, args.docs, sections, args.repeat)))
     return 0
 
 

@@ -5,15 +5,15 @@ its workers are done, with nothing lost when one of them dies.
   the run's shared frontier (crawler/frontier.py): per-host queues in Redis keyed by the run id,
   hosts partitioned across the live workers, so every worker of a run shares them and the next
   run starts afresh.
-* ``RunCoordinator`` (an extension): heartbeats say whether this worker is busy; an idle worker
-  stays open while another is busy, and when every live worker is still idle a moment later it
-  re-queues what the run discovered but nobody finished - the requests a killed worker had
-  taken (claimed, fetched but not committed) - at most ``NEWSDEDUP_RECOVERY_ROUNDS`` times.
+* ``RunCoordinator`` (an extension): heartbeats say whether this worker is busy (and taking
+  requests from the frontier marks it busy in the same step); an idle worker stays open while
+  another is busy or requests are queued, and when the run is quiet it re-queues what the run
+  discovered but nobody finished - the requests a killed worker had taken (claimed, fetched but
+  not committed) - at most ``NEWSDEDUP_RECOVERY_ROUNDS`` times.
 """
 from __future__ import annotations
 
 import logging
-import time
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+IDLE_POLL_SECONDS = 0.1  # an idle worker asks whether the run is over this often
 
 
 class Scheduler(ScrapyScheduler):
@@ -98,13 +100,6 @@ class RunCoordinator:
         if not self.all_quiet():
             self.poll_soon()
             raise DontCloseSpider("other workers still busy")
-        # A worker that has just taken a request may not have said so yet: look again shortly
-        # (no one to wait for when this worker is the only live one).
-        if self.state.live_workers():
-            time.sleep(self.interval * 2)
-        if not self.all_quiet():
-            self.poll_soon()
-            raise DontCloseSpider("other workers still busy")
         if self.rounds >= self.max_rounds or not self.state.lock("recover", ttl=60):
             return
         try:
@@ -124,10 +119,13 @@ class RunCoordinator:
             raise DontCloseSpider("recovering unfinished URLs")
 
     def all_quiet(self) -> bool:
-        """No other live worker busy and nothing left in the shared queue."""
+        """Nothing left in the shared queue and no other live worker busy. One atomic read
+        (SharedCrawlState.quiet): a worker taking requests is marked busy in the same step, so
+        no request is ever seen in neither place, and no pause is needed before trusting it."""
         scheduler = self.crawler.engine._slot.scheduler
-        return not self.state.others_busy() and not scheduler.queued_anywhere()
+        return not scheduler.queued_here() and self.state.quiet()
 
     def poll_soon(self) -> None:
-        """Ask the engine to check idleness again after one heartbeat, not its default 5 s."""
-        self.crawler.engine._slot.nextcall.schedule(self.interval)
+        """Ask the engine to check idleness again shortly, not after its default 5 s: the last
+        worker to leave writes the merged output, so the others' lag adds to the run's wall."""
+        self.crawler.engine._slot.nextcall.schedule(IDLE_POLL_SECONDS)

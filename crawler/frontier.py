@@ -38,7 +38,6 @@ from typing import TYPE_CHECKING
 
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.request import request_from_dict
-from twisted.internet import reactor
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThread
 
@@ -121,7 +120,7 @@ class RedisFrontier:
         """Buffered; pushed with the rest of this reactor turn's requests (so True means
         "accepted": a duplicate is dropped by the shared dupefilter at push time)."""
         if not self.outbox and not self.flushing:
-            reactor.callLater(0, self.flush)
+            call_later(0, self.flush)
         self.outbox.append(request)
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
@@ -170,7 +169,7 @@ class RedisFrontier:
         if not isinstance(result, int):  # Redis unreachable: keep them, try again shortly
             logger.error("pushing %d requests to Redis failed: %s", len(batch), result.value)
             self.outbox = batch + self.outbox
-            reactor.callLater(self.interval, self.flush)
+            call_later(self.interval, self.flush)
             return
         self.more = True
         self.next_poll = 0.0
@@ -220,7 +219,7 @@ class RedisFrontier:
         if not isinstance(result, list):  # Redis unreachable: ask again later
             logger.error("popping requests from Redis failed: %s", result.value)
             self.next_poll = time.monotonic() + EMPTY_POLL_SECONDS[1]
-            reactor.callLater(EMPTY_POLL_SECONDS[1], self._wake)
+            call_later(EMPTY_POLL_SECONDS[1], self._wake)
             return
         left = int(result[-1])
         n = (len(result) - 1) // 2
@@ -234,7 +233,7 @@ class RedisFrontier:
             return
         if n == 0:  # nothing for this worker now: ask again after a growing pause
             self.next_poll = time.monotonic() + self.empty_wait
-            reactor.callLater(self.empty_wait, self._wake)
+            call_later(self.empty_wait, self._wake)
             self.empty_wait = min(self.empty_wait * 2, EMPTY_POLL_SECONDS[1])
         else:
             self.empty_wait = EMPTY_POLL_SECONDS[0]
@@ -280,10 +279,19 @@ class RedisFrontier:
                         f"{self.prefix}lease:{host}", self.worker)
         self.held.clear()
 
-    def queued_anywhere(self) -> bool:
-        """Requests queued for any host of the run (synchronous: for the idle check only)."""
+    def queued_here(self) -> bool:
+        """Requests this worker holds and has not started (its outbox is pushed first, so
+        whatever it discovered is in the run's queues; synchronous: for the idle check only)."""
         self._flush_now()
-        return bool(self.inbox) or bool(self.r.scard(f"{self.prefix}hosts"))
+        return bool(self.inbox)
+
+
+def call_later(delay: float, func, *args) -> None:
+    """``reactor.callLater``, the reactor looked up when called: importing this module must not
+    install a reactor (crawl workers are forked after importing it, newsdedup.crawl)."""
+    from twisted.internet import reactor
+
+    reactor.callLater(delay, func, *args)
 
 
 def discovered_record(meta: dict) -> dict | None:

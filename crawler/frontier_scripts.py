@@ -30,7 +30,8 @@ return queued
 # ARGV: prefix, seen key, worker, lease ms, total wanted, default per-host cap, start offset,
 # then host, cap pairs for hosts whose cap differs (local requests in flight).
 # Returns {entries..., statuses..., left}: entries popped; status 1 = fetch, 0 = seen or taken;
-# left = requests still queued on hosts this worker owns.
+# left = requests still queued on hosts this worker owns. A worker that takes any is marked busy
+# in ``workers:state`` (crawler.redis_backend's heartbeat state) in the same step.
 POP = """
 local p, seen, me, lease_ms = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local want, default_cap, offset = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -83,6 +84,9 @@ for k = 1, #hosts do
     end
   end
 end
+-- Taking a request makes this worker busy in the same step: an idle worker checking whether
+-- the run is over never sees a request that is out of the queue but not yet in anyone's state.
+if #entries > 0 then redis.call('HSET', p .. 'workers:state', me, 'busy') end
 local out = {}
 for _, e in ipairs(entries) do out[#out + 1] = e end
 for _, s in ipairs(statuses) do out[#out + 1] = s end

@@ -47,6 +47,19 @@ end
 return out
 """
 
+# KEYS: workers, their states, the frontier's hosts with queued requests. ARGV: this worker.
+# 1 when no host has queued requests and no other live worker is busy, read in one step: the
+# frontier's pop marks a worker busy as it takes requests, so none is ever in neither place.
+_QUIET = """
+if redis.call('SCARD', KEYS[3]) > 0 then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for _, w in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')) do
+  if w ~= ARGV[1] and redis.call('HGET', KEYS[2], w) == 'busy' then return 0 end
+end
+return 1
+"""
+
 
 def connect(url: str) -> redis.Redis:
     """A client for ``url`` (redis://host:port/db); raises ConnectionError if it does not answer."""
@@ -88,6 +101,7 @@ class SharedCrawlState:
         self.run_prefix = f"{namespace}:run:{run_id}"
         self._beat = self.r.register_script(_BEAT)
         self._live = self.r.register_script(_LIVE)
+        self._quiet = self.r.register_script(_QUIET)
 
     def run_key(self, name: str) -> str:
         return f"{self.run_prefix}:{name}"
@@ -162,9 +176,11 @@ class SharedCrawlState:
         return dict(sorted((w.decode(), s.decode()) for w, s in zip(live[0::2], live[1::2])
                            if w.decode() != self.worker_id))
 
-    def others_busy(self) -> list[str]:
-        """Live workers of this run, other than this one, that say they are busy."""
-        return [w for w, state in self.live_workers().items() if state == "busy"]
+    def quiet(self) -> bool:
+        """Nothing queued in the run's frontier and no other live worker busy (one atomic
+        read; crawler/coordination.py ends a worker's run on it)."""
+        return bool(self._quiet(keys=[self.run_key("workers"), self.run_key("workers:state"),
+                                      self.run_key("hosts")], args=[self.worker_id]))
 
     def lock(self, name: str, ttl: float) -> bool:
         """A short exclusive lock of this run (e.g. one recovery sweep at a time)."""

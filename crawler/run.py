@@ -8,6 +8,9 @@ Writing the output files from the store is the caller's job (``newsdedup.crawl``
 """
 from __future__ import annotations
 
+import importlib
+import os
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -152,6 +155,30 @@ def run_crawl(sources_path: str | Path, out_dir: str | Path = "output", *,
         summary.articles, summary.stories, summary.rejects = (
             counts["articles"], counts["stories"], counts["rejects"])
     return summary
+
+
+def preload_crawler() -> bool:
+    """Import what a crawl worker runs (Scrapy's engine, downloader handlers and middlewares,
+    the spiders, pipelines, extensions, scheduler and Redis backend), so that workers forked
+    from this process start crawling at once instead of each importing them again (~2-4 s per
+    worker, all at the same time on the same cores: bench/redis_bench.py). Never the reactor:
+    each worker installs its own. False where forking is unsafe or impossible (no fork, or a
+    reactor already imported): then workers are started as new processes."""
+    if not hasattr(os, "fork") or "twisted.internet.reactor" in sys.modules:
+        return False
+    from scrapy.utils.misc import walk_modules_iter
+
+    config = crawl_settings()
+    paths = [config["SCHEDULER"], *config.getwithbase("DOWNLOAD_HANDLERS").values()]
+    for key in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES"):
+        paths += [path for path, order in config.getwithbase(key).items() if order is not None]
+    modules = {"scrapy.core.engine", "scrapy.core.scraper", "crawler.frontier"} | {
+        path.rpartition(".")[0] for path in paths if isinstance(path, str) and "." in path}
+    for name in sorted(modules):
+        importlib.import_module(name)
+    for name in config.getlist("SPIDER_MODULES"):
+        list(walk_modules_iter(name))
+    return "twisted.internet.reactor" not in sys.modules
 
 
 def new_run_id() -> str:

@@ -60,6 +60,9 @@ DOWNLOADER_MIDDLEWARES = {
     # before HttpProxyMiddleware (750) so its proxy is honoured; only set by tests/bench
     "crawler.middlewares.FixedProxyMiddleware": 740,
     "crawler.middlewares.RetryBackoffMiddleware": 560,  # after RetryMiddleware (550)
+    # Scrapy's robots.txt check, with requests that waited for robots.txt judged by it
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
 }
 EXTENSIONS = {
     # opens the crawl store (SQLite, or Redis mode's parts) before every other component

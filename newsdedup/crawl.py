@@ -4,20 +4,23 @@
 
 ``crawler.run`` fetches into the crawl store; this module then writes the output files from the
 store (``newsdedup.export``). With several workers (``crawl_workers``) each worker is a
-``python -m newsdedup crawl`` process of one Redis-mode run, and the stores are merged at the end.
+``newsdedup crawl`` process of one Redis-mode run (forked from this one once the crawler is
+imported), and the stores are merged at the end.
 A Twisted reactor cannot be restarted: call ``crawl`` once per process.
 """
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sqlite3
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
-from crawler.run import CrawlSummary, crawl_settings, new_run_id, run_crawl
+from crawler.run import CrawlSummary, crawl_settings, new_run_id, preload_crawler, run_crawl
 from crawler.store import STORE_FILE
 from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
 from newsdedup.export import export_shared, export_store, redis_namespace
@@ -76,8 +79,10 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
                   settings: dict[str, Any] | None = None) -> dict[str, Any]:
     """``count`` worker processes of one Redis-mode run on this machine, then the merged export.
 
-    Each worker is ``python -m newsdedup crawl`` with its own id (``<host>-w<i>``) and store; a
-    worker that dies does not stop the others (they recover its unfinished URLs). Returns
+    Each worker is ``newsdedup crawl`` with its own id (``<host>-w<i>``) and store, forked from
+    this process after the crawler's modules are imported (``preload_crawler``; a new
+    ``python -m newsdedup`` process where that is not possible); a worker that dies does not
+    stop the others (they recover its unfinished URLs). Returns
     {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export": counts of the
     merge done here (None when the last worker to leave did it)}.
     """
@@ -97,17 +102,21 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
     from crawler.redis_backend import SharedCrawlState  # ~1 s of imports: Redis mode only
 
     namespace = redis_namespace(settings)
-    procs = {}
-    for i in range(1, count + 1):
-        worker = f"{prefix}-w{i}"
+    workers = [f"{prefix}-w{i}" for i in range(1, count + 1)]
+    for worker in workers:
         # Live (and busy) from now on, for as long as a worker may take to start: the frontier
         # partitions hosts over all of them from the first request, instead of handing hosts
         # over as each one comes up (crawler/frontier.py).
-        SharedCrawlState(redis_url, run_id, worker, namespace).heartbeat(True, STARTUP_SECONDS)
-        cmd = [sys.executable, "-m", "newsdedup", "crawl", "--sources", str(sources_path),
-               "--out", str(out_dir), "--redis-url", redis_url, "--run-id", run_id,
-               "--worker-id", worker, "--json", *passed]
-        procs[worker] = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        state = SharedCrawlState(redis_url, run_id, worker, namespace)
+        state.heartbeat(True, STARTUP_SECONDS)
+        state.r.close()  # not inherited by the forked workers
+    forked = preload_crawler()
+    procs = {}
+    for worker in workers:
+        argv = ["crawl", "--sources", str(sources_path), "--out", str(out_dir), "--redis-url",
+                redis_url, "--run-id", run_id, "--worker-id", worker, "--json", *passed]
+        procs[worker] = (ForkedWorker(argv) if forked else subprocess.Popen(
+            [sys.executable, "-m", "newsdedup", *argv], stdout=subprocess.PIPE, text=True))
     codes, summaries = {}, {}
     for worker, proc in procs.items():
         out, _ = proc.communicate()
@@ -120,6 +129,51 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
             not any(s.get("last_worker") for s in summaries.values()):
         counts = export_shared(out_dir, shared_index(redis_url, settings))
     return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}
+
+
+class ForkedWorker:
+    """A worker of ``crawl_workers``: a fork of this process that runs ``newsdedup crawl argv``
+    (the command line's own code path and exit code) and exits; what it prints on stdout comes
+    back through a pipe. Shaped like the ``subprocess.Popen`` it replaces (``communicate``,
+    ``returncode``: the exit code, or -N when signal N killed it)."""
+
+    def __init__(self, argv: list[str]) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the worker: whatever happens, it exits here (never returns)
+            code = 1
+            try:
+                os.close(read)
+                os.dup2(write, 1)  # stdout is the pipe, whatever sys.stdout was in the parent
+                os.close(write)
+                sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+                from newsdedup.cli import main
+
+                code = main(argv)
+            except SystemExit as exit_:  # sys.exit(None) is a success, a message a failure
+                code = 0 if exit_.code is None else exit_.code if isinstance(exit_.code, int) \
+                    else 1
+            except BaseException:  # noqa: BLE001 — reported like an uncaught error, exit 1
+                traceback.print_exc()
+            finally:
+                for stream in (sys.stdout, sys.stderr):
+                    try:
+                        stream.flush()
+                    except (OSError, ValueError):
+                        pass
+                os._exit(code)
+        os.close(write)
+        self.stdout = os.fdopen(read, encoding="utf-8")
+        self.returncode: int | None = None
+
+    def communicate(self) -> tuple[str, None]:
+        out = self.stdout.read()
+        self.stdout.close()
+        _, status = os.waitpid(self.pid, 0)
+        self.returncode = os.waitstatus_to_exitcode(status)
+        return out, None
 
 
 def shared_index(redis_url: str, settings: dict[str, Any] | None = None):

@@ -4,7 +4,7 @@ read (readers) → process each document (decode → extract → language, in a 
 drop repeated URLs → assign stories → write the contract files. Everything stays in input order
 or is sorted, so the same input gives byte-identical output whatever the worker count.
 
-Memory: inputs flow through in bounded batches (never every page at once), and each kept
+Memory: inputs flow through in bounded chunks (never every page at once), and each kept
 article's text goes to a temporary spool file (``newsdedup.spool``), so what stays resident per
 article is its small fields plus its share of the story index. ``NEWSDEDUP_PROFILE=1`` adds the
 seconds per stage to the summary (``pipelines.timing``).
@@ -26,13 +26,20 @@ from newsdedup.output import write_all_outputs
 from newsdedup.preflight import check_out_dir
 from newsdedup.progress import RunProgress
 from newsdedup.readers import InputError, check_not_output, check_paths, read_inputs
-from newsdedup.spool import SpooledArticle, TextSpool
+from newsdedup.spool import SpooledArticle, SpooledEvidence, TextSpool
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import assign_stories
+from pipelines.incidents import (
+    article_evidence,
+    decode_evidence,
+    encode_evidence,
+    load_lexicon,
+    warm_up_lexicon,
+)
 from pipelines.language import warm_up
 from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
-from pipelines.timing import STAGES, take, timed_iter
+from pipelines.timing import STAGES, take, timed, timed_iter
 from pipelines.urls import article_id
 
 # Work sent to the pool at a time: a chunk of documents (one task, one pickle each way), and a
@@ -86,9 +93,19 @@ class RunSummary:
         return terminal_safe("\n".join(lines))  # titles are scraped text
 
 
-def _process(item: RawDocument | Reject) -> tuple[Article | Reject, dict[str, float]]:
-    """One document's result and the stage seconds spent on it (in whichever process)."""
-    return (item if isinstance(item, Reject) else process_document(item)), take()
+Result = tuple[Article | Reject, str | None, dict[str, float]]
+
+
+def _process(item: RawDocument | Reject) -> Result:
+    """One document's result, its incident evidence (encoded) when it is an article, and the
+    stage seconds spent on it — all in whichever process runs it, so that ``--extract-processes``
+    spreads the evidence regexes and dictionary lookups too."""
+    result = item if isinstance(item, Reject) else process_document(item)
+    evidence = None
+    if isinstance(result, Article):
+        with timed("evidence"):
+            evidence = encode_evidence(article_evidence(result, load_lexicon()))
+    return result, evidence, take()
 
 
 def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Reject]:
@@ -106,7 +123,7 @@ def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[Ra
         yield item
 
 
-def _process_chunk(chunk: list[RawDocument | Reject]) -> list[tuple[Article | Reject, dict[str, float]]]:
+def _process_chunk(chunk: list[RawDocument | Reject]) -> list[Result]:
     return [_process(item) for item in chunk]
 
 
@@ -132,16 +149,17 @@ def _chunks(items: Iterable[RawDocument | Reject]) -> Iterator[list[RawDocument 
         yield chunk
 
 
-def process_all(items: Iterable[RawDocument | Reject],
-                workers: int) -> Iterator[tuple[Article | Reject, dict[str, float]]]:
-    """Process in input order, ``workers`` processes wide; each result comes with its stage
-    seconds. At most CHUNKS_PER_WORKER chunks per worker are in flight: a new chunk is sent as
-    soon as the oldest one's results are taken, so no worker waits for a slow page of another
-    (a batch barrier did), and memory stays bounded however long the input."""
+def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator[Result]:
+    """Process in input order, ``workers`` processes wide; each result comes with its evidence
+    and stage seconds (``_process``). At most CHUNKS_PER_WORKER chunks per worker are in
+    flight: a new chunk is sent as soon as the oldest one's results are taken, so no worker
+    waits for a slow page of another (a batch barrier did), and memory stays bounded however
+    long the input."""
     if workers <= 1:
         yield from map(_process, items)
         return
     warm_up()  # langdetect's profiles loaded once here, inherited by every forked worker
+    warm_up_lexicon()  # and the dictionary, for the workers' evidence extraction
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     pool = context.Pool(workers)
     finished = False
@@ -199,11 +217,13 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     articles: list[Article] = []
     rejects: list[Reject] = []
     items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin, skip=Path(out_dir))))
-    for result, seconds in process_all(items, workers):
+    evidence = SpooledEvidence(spool, encode_evidence, decode_evidence)
+    for result, found, seconds in process_all(items, workers):
         summary.stages.update(seconds)
         summary.inputs += 1
         if isinstance(result, Article):
             articles.append(SpooledArticle.of(result, spool))
+            evidence.put_encoded(result.id, found)
         else:
             rejects.append(result)
             summary.rejected[result.reason] += 1
@@ -218,6 +238,7 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     summary.stories = assign_stories(articles, replace(settings.matching, workers=workers))
     progress.phase("incidents, writing")
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
-                                              config=settings.incidents))
+                                              config=settings.incidents, evidence=evidence,
+                                              processes=workers))
     progress.close()
     summary.titles = {a.id: a.title or "" for a in articles}

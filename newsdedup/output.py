@@ -16,7 +16,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -211,11 +211,16 @@ def read_output(out_dir: str | Path) -> OutputSet:
 
 def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Sequence[Story],
                       rejects: Sequence, lexicon: Lexicon | None = None,
-                      config: IncidentConfig | None = None) -> list[Incident]:
-    """Assign incidents (``config``: the link rule, default IncidentConfig()), then write the
-    contract files plus incidents.jsonl: the one way a dump and a crawl store publish results."""
+                      config: IncidentConfig | None = None,
+                      evidence: MutableMapping | None = None,
+                      processes: int = 1) -> list[Incident]:
+    """Assign incidents (``config``: the link rule, default IncidentConfig(); ``evidence``:
+    articles' incident evidence already extracted, by id; ``processes``: scoring incident
+    candidates), then write the contract files plus
+    incidents.jsonl: the one way a dump and a crawl store publish results."""
     with timed("incidents"):
-        incidents = assign_incidents(articles, stories, lexicon=lexicon, config=config)
+        incidents = assign_incidents(articles, stories, lexicon=lexicon, config=config,
+                                     evidence=evidence, processes=processes)
     with timed("write"):
         write_outputs(Path(out_dir), articles, stories, rejects,
                       extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})

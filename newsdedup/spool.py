@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 from pipelines.records import Article
@@ -88,3 +89,33 @@ class SpooledArticle(Article):
 
     def __reduce__(self):
         return Article, self._fields()
+
+
+class SpooledEvidence(MutableMapping):
+    """Article id → incident evidence, kept as encoded lines in a ``TextSpool``: the evidence
+    the worker pool extracts (``cluster``) waits on disk for the incident stage, ~100 bytes
+    resident per article instead of its keys and surfaces as Python objects (~10 KB)."""
+
+    def __init__(self, spool: TextSpool, encode: Callable[[Any], str],
+                 decode: Callable[[str], Any]) -> None:
+        self._spool, self._encode, self._decode = spool, encode, decode
+        self._refs: dict[str, tuple[int, int]] = {}
+
+    def put_encoded(self, key: str, line: str) -> None:
+        """Store evidence already encoded (by a worker process)."""
+        self._refs[key] = self._spool.put(line)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decode(self._spool.get(*self._refs[key]))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.put_encoded(key, self._encode(value))
+
+    def __delitem__(self, key: str) -> None:
+        del self._refs[key]  # the bytes stay in the spool until it closes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._refs)
+
+    def __len__(self) -> int:
+        return len(self._refs)

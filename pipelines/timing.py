@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 # The stages of a run, in pipeline order (the summary prints them in this order).
-STAGES = ("read", "decode", "extract", "language", "normalise", "sketch+LSH", "incidents",
-          "write")
+STAGES = ("read", "decode", "extract", "language", "normalise", "evidence", "sketch+LSH",
+          "incidents", "write")
 
 _totals: dict[str, float] = {}
 T = TypeVar("T")

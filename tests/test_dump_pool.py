@@ -39,10 +39,10 @@ def test_two_workers_give_one_workers_results_in_input_order(monkeypatch):
     monkeypatch.setattr(dump, "CHUNK_CHARS", 20_000)  # several chunks even on this small input
     monkeypatch.setattr(dump, "CHUNKS_PER_WORKER", 1)
     docs = _docs()
-    one = [result for result, _ in dump.process_all(docs, workers=1)]
-    two = [result for result, _ in dump.process_all(iter(docs), workers=2)]
+    one = [(result, evidence) for result, evidence, _ in dump.process_all(docs, workers=1)]
+    two = [(result, evidence) for result, evidence, _ in dump.process_all(iter(docs), workers=2)]
     assert len(one) == len(docs) and two == one
-    assert [r.location for r in two] == [d.location for d in docs]
+    assert [r.location for r, _ in two] == [d.location for d in docs]
 
 
 def test_input_is_read_only_as_far_as_the_work_in_flight(monkeypatch):

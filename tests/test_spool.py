@@ -35,3 +35,25 @@ def test_spooled_article_pickles_and_copies_as_a_plain_article():
         assert type(back) is Article and back == spooled and back.story_id == "sa000"
         changed = replace(spooled, title="新标题")
         assert changed.text == spooled.text and changed.title == "新标题"
+
+
+def test_spooled_evidence_round_trips_every_surface():
+    """Evidence waits in the spool as encoded lines: keys and surfaces come back exactly, with
+    tabs, newlines, quotes and non-BMP characters in them."""
+    from dedupe.incidents.evidence import Evidence
+    from newsdedup.spool import SpooledEvidence
+    from pipelines.incidents import decode_evidence, encode_evidence
+
+    found = {
+        "a1": Evidence({"date:2023-06-20": "6月\n20日", "ent:yu": 'Yu "the\tboss"'},
+                       {"ent:zhang": "张𠀀"}),
+        "a2": Evidence(),
+    }
+    with TextSpool() as spool:
+        stored = SpooledEvidence(spool, encode_evidence, decode_evidence)
+        for key, evidence in found.items():
+            stored[key] = evidence
+        stored.put_encoded("a3", encode_evidence(found["a1"]))
+        assert len(stored) == 3 and sorted(stored) == ["a1", "a2", "a3"]
+        assert stored["a1"] == found["a1"] and stored["a3"] == found["a1"]
+        assert stored["a2"] == Evidence() and "a4" not in stored

@@ -71,12 +71,14 @@ NAME_CUES = ("被告人", "犯罪嫌疑人", "嫌疑人", "当事人", "受害�
              "村民", "记者", "法官", "检察官", "律师", "民警", "警官", "董事长", "总经理", "创始人",
              "负责人", "局长", "市长", "书记", "经理", "员工", "司机", "老人", "网友", "博主", "主播")
 MAX_HEADWORD = 12  # longest CEDICT headword used in matching (characters)
+WORD, STEM = 1, 2  # Lexicon.segment_table bits
 
 _PINYIN_SYLLABLE = re.compile(r"([A-Za-zü:]+)[1-5]?")
 _DEF_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _LETTERS = re.compile(r"[^a-z]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ENGLISH_WORD = re.compile(r"\b[a-z]{2,}\b")
+_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]+")
 # Lower-case pinyin-like tokens that CEDICT definitions use as English words but that are also
 # surnames in reports ("a man surnamed Yu" starts no sentence, "Yu said" does).
 _NAMES_IN_DEFINITIONS = frozenset({"yu", "li", "wang", "zhang", "liu", "chen", "yang", "huang",
@@ -147,6 +149,23 @@ class Lexicon:
     english_words: frozenset[str] = frozenset()
     readings: dict[str, str] = field(default_factory=dict)
     pinyin: Callable[[str], str] | None = None
+
+    @property
+    def segment_table(self) -> dict[str, int]:
+        """For ``segment_proper``: each headword of 2 to ``MAX_HEADWORD`` characters → bit
+        ``WORD``, each of their proper prefixes (≥ 2 characters) → bit ``STEM`` (a candidate is
+        grown only while one could still match). Built on first use, kept on this lexicon."""
+        built = self.__dict__.get("_segment_table")
+        if built is None:
+            top = min(self.max_len, MAX_HEADWORD)
+            built = {}
+            for word in self.words:
+                if 2 <= len(word) <= top:
+                    built[word] = built.get(word, 0) | WORD
+                    for n in range(2, len(word)):
+                        built[word[:n]] = built.get(word[:n], 0) | STEM
+            object.__setattr__(self, "_segment_table", built)  # frozen: a cache, not state
+        return built
 
 
 def parse_cedict(lines: Iterable[str]) -> Lexicon:
@@ -220,23 +239,33 @@ def place_pinyin(name: str, lexicon: Lexicon) -> str:
 def segment_proper(text: str, lexicon: Lexicon) -> list[tuple[int, str]]:
     """Proper nouns of a simplified-Chinese text by forward maximum matching over all CEDICT
     headwords: [(offset, headword)]. Matching all words, not only names, keeps 浙江西部 from
-    yielding 江西."""
+    yielding 江西.
+
+    From each ideograph (runs found by one regex pass, so Latin text costs nothing) the longest
+    headword starting there is grown one character at a time while it is still a headword's
+    prefix (``Lexicon.segment_table``), not tried at every length down from the longest (~8 ms per
+    Chinese article, and a walk over every character of English ones)."""
     found: list[tuple[int, str]] = []
-    i, n = 0, len(text)
-    words, top = lexicon.words, min(lexicon.max_len, MAX_HEADWORD)
-    while i < n:
-        if not "\u4e00" <= text[i] <= "\u9fff":
-            i += 1
-            continue
-        step = 1
-        for length in range(min(top, n - i), 1, -1):
-            piece = text[i:i + length]
-            if piece in words:
-                step = length
+    table = lexicon.segment_table
+    top, n = min(lexicon.max_len, MAX_HEADWORD), len(text)
+    resume = 0  # forward maximum matching resumes after the word it took
+    for run in _IDEOGRAPHS.finditer(text):
+        i, end = max(run.start(), resume), run.end()
+        while i < end:
+            step, length, limit = 1, 2, min(top, n - i)
+            while length <= limit:
+                flags = table.get(text[i:i + length], 0)
+                if flags & WORD:
+                    step = length
+                if not flags & STEM:
+                    break
+                length += 1
+            if step > 1:
+                piece = text[i:i + step]
                 if piece in lexicon.proper:
                     found.append((i, piece))
-                break
-        i += step
+            i += step
+        resume = i
     return found
 
 

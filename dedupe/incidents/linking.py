@@ -63,7 +63,10 @@ def subsumed(shared: set[str]) -> set[str]:
     """Shared keys that restate another shared key: a name inside a longer shared name, the
     rounded form of a shared exact number."""
     names = [k[4:] for k in shared if k.startswith("ent:")]
-    out = {f"ent:{n}" for n in names if any(n != m and n in m for m in names)}
+    # n lies inside another name ⇔ it occurs more than once in all names joined (each name
+    # holds itself once; NUL is in no name): one C search per name, not a pass over the others
+    joined = "\0".join(names)
+    out = {f"ent:{n}" for n in names if joined.count(n) > 1}
     out.update(filter(None, (approx_key(k) for k in shared if k.startswith("num:"))))
     return out & shared
 
@@ -162,36 +165,51 @@ class IncidentIndex:
             return tuple(keys), weight, 0
         return tuple(keys), weight, 1 + (len(keys) >= cfg.combo_min + 1)
 
-    def score(self, a: IncidentDoc | str, b: IncidentDoc | str) -> PairScore:
+    def score(self, a: IncidentDoc | str, b: IncidentDoc | str,
+              decision_only: bool = False) -> PairScore:
         """The evidence two stories share, weighed among the stories around their dates and
-        against general language, the time gap it allows, and the link decision."""
+        against general language, the time gap it allows, and the link decision.
+
+        ``decision_only``: only ``linked`` (and the reason when not linked) must be exact — the
+        own weights behind ``coverage`` are then computed only when the other rules pass, the
+        lighter-looking story's first, and ``coverage`` may be a lower bound that already
+        reaches ``min_coverage`` (an incident core's own weight is a pass over thousands of
+        keys: ``grouping.merge_links``)."""
         doc_a = self._docs[a] if isinstance(a, str) else a
         doc_b = self._docs[b] if isinstance(b, str) else b
         if doc_b.id < doc_a.id:
             doc_a, doc_b = doc_b, doc_a
-        keys = (doc_a.keys & (doc_b.keys | doc_b.probes)) | (doc_a.probes & doc_b.keys)
+        keys = _shared_keys(doc_a, doc_b)
         dropped = subsumed(keys)
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
+        cfg = self.config
+        # ``weight`` inlined (a pair shares up to hundreds of keys; same arithmetic, same order)
+        bg_a, bg_b, key_days, prior = doc_a.background, doc_b.background, self._key_days, self._prior
+        n = max(in_range, cfg.rarity_floor)
+        log_n = math.log(n + 1)
         shared = []
         for k in sorted(keys):
-            rarity = min(doc_a.background.get(k, 1.0), doc_b.background.get(k, 1.0))
-            shared.append(SharedKey(k, *self.weight(k, lo, hi, in_range, rarity),
-                                    k not in dropped, rarity))
-        cfg = self.config
+            rarity = min(bg_a.get(k, 1.0), bg_b.get(k, 1.0))
+            counts = key_days.get(k)
+            df = counts.count(lo, hi) if counts is not None else 0
+            weight = (prior.get(k[:k.find(":")], 1.0) * min(math.log((n + 1) / df) / log_n, rarity)
+                      if df else 0.0)
+            shared.append(SharedKey(k, weight, df, k not in dropped, rarity))
+        kind = {k: kind_of(k) for k in keys}
         small = sorted((s for s in shared if s.counted and _small_number(s.key)),
                        key=lambda s: (-s.weight, s.key))
         extra = {s.key for s in small[cfg.max_small_numbers:]}
         if extra:
             shared = [replace(s, counted=False) if s.key in extra else s for s in shared]
         counted = [s for s in shared if s.counted]
-        rare = [s for s in counted if kind_of(s.key) in ANCHOR_KINDS
-                and s.weight >= cfg.anchor_rarity * cfg.prior(s.key)]
+        rare = [s for s in counted if kind[s.key] in ANCHOR_KINDS
+                and s.weight >= cfg.anchor_rarity * prior.get(kind[s.key], 1.0)]
         small_rare = [s for s in rare if _small_number(s.key)]
         rare = [s for s in rare if s not in small_rare[1:]]
-        strong = sum(kind_of(s.key) in STRONG_KINDS
-                     and s.weight >= cfg.strong_rarity * cfg.prior(s.key) for s in rare)
-        words = [s.key for s in counted if kind_of(s.key) in ("ent", "term")]
+        strong = sum(kind[s.key] in STRONG_KINDS
+                     and s.weight >= cfg.strong_rarity * prior.get(kind[s.key], 1.0) for s in rare)
+        words = [s.key for s in counted if kind[s.key] in ("ent", "term")]
         combo, combo_weight, combo_anchors = self._combo(words, lo, hi, in_range)
         total = math.fsum(s.weight for s in counted) + combo_weight
         anchors = len(rare) + combo_anchors
@@ -200,8 +218,18 @@ class IncidentIndex:
         allowed = cfg.allowed_gap(strong)
         # Undated: only evidence that would link stories months apart links them.
         within = days <= allowed if days is not None else allowed > cfg.window_days
-        own = min(self.own_weight(doc_a), self.own_weight(doc_b))
-        coverage = total / own if own else 0.0
+        if not decision_only:
+            own = min(self.own_weight(doc_a), self.own_weight(doc_b))
+            coverage = total / own if own else 0.0
+        elif within and total >= cfg.min_score and anchors >= cfg.min_anchors:
+            light, heavy = sorted((doc_a, doc_b), key=lambda d: (len(d.keys), d.id))
+            own = self.own_weight(light)
+            coverage = total / own if own else 0.0
+            if coverage < cfg.min_coverage:  # the heavier may be lighter still: need both
+                own = min(own, self.own_weight(heavy))
+                coverage = total / own if own else 0.0
+        else:
+            coverage = 0.0  # the link fails before coverage counts
         linked = (within and total >= cfg.min_score and anchors >= cfg.min_anchors
                   and coverage >= cfg.min_coverage)
         gap = f"{strong} strong fact(s) allow {allowed} days"
@@ -225,7 +253,10 @@ class IncidentIndex:
     def own_weight(self, doc: IncidentDoc) -> float:
         """Σ weight of a story's own solid keys among the stories within ``window_days`` of
         it: how much evidence it carries (cached for the stories of the index until it
-        changes; computed afresh for any other doc, e.g. an incident's core)."""
+        changes; an incident core's in its ``own_cache``, per day)."""
+        cache = doc.own_cache
+        if cache is not None and doc.day in cache:
+            return cache[doc.day]
         stored = self._docs.get(doc.id) is doc
         if stored and doc.id in self._own:
             return self._own[doc.id]
@@ -237,6 +268,8 @@ class IncidentIndex:
                           for k in doc.keys)
         if stored:
             self._own[doc.id] = total
+        if cache is not None:
+            cache[doc.day] = total
         return total
 
     def candidate_pairs(self) -> list[tuple[str, str]]:
@@ -250,10 +283,12 @@ class IncidentIndex:
         number of stories within the longest gap + window (around every pair's range) — reach
         ``anchor_rarity``. A name is also followed between stories with ≥ 3 terms each (a rare
         combination needs a name and three terms). A pair is kept when the rare facts it could
-        share, plus the two a combination may count, reach ``min_anchors``."""
+        share, plus the two a combination may count, reach ``min_anchors``, and when the strong
+        facts it could share allow its time gap (``_could_be_within``)."""
         cfg = self.config
         gap, window = cfg.gap_days[1], cfg.window_days
         anchors: Counter[tuple[str, str]] = Counter()
+        strong: Counter[tuple[str, str]] = Counter()  # of those, facts that could be strong
         combos: set[tuple[str, str]] = set()
         terms = {i: sum(kind_of(k) == "term" for k in d.keys | d.probes)
                  for i, d in self._docs.items()}
@@ -261,35 +296,50 @@ class IncidentIndex:
             if kind_of(key) not in ANCHOR_KINDS or len(ids) < 2:
                 continue
             counts = self._key_days[key]
-            live: list[tuple[int | None, str, bool, bool]] = []
+            live: list[tuple[int | None, str, bool, bool, bool]] = []
+            strong_kind = kind_of(key) in STRONG_KINDS
             for doc_id in sorted(ids):
                 doc = self._docs[doc_id]
                 day = _ordinal(doc.day)
                 if (counts.count(day - gap, day + gap) if day is not None else len(ids)) \
                         > cfg.posting_cap:
                     continue
-                rare = doc.background.get(key, 1.0) >= cfg.anchor_rarity
+                best = doc.background.get(key, 1.0)  # bounds min(IDF, background)
+                rare = best >= cfg.anchor_rarity
                 if rare and day is not None:
                     low_df = counts.count(day - window, day + window)
                     high_n = max(self._all.count(day - gap - window, day + gap + window),
                                  cfg.rarity_floor)
-                    rare = _idf(high_n, low_df) >= cfg.anchor_rarity
+                    best = min(best, _idf(high_n, low_df))
+                    rare = best >= cfg.anchor_rarity
                 combo = kind_of(key) == "ent" and terms[doc_id] >= 3
                 if rare or combo:
-                    live.append((day, doc_id, rare, combo))
-            for i, (day_a, a, rare_a, combo_a) in enumerate(live):
-                for day_b, b, rare_b, combo_b in live[i + 1:]:
+                    live.append((day, doc_id, rare, combo,
+                                 rare and strong_kind and best >= cfg.strong_rarity))
+            for i, (day_a, a, rare_a, combo_a, strong_a) in enumerate(live):
+                for day_b, b, rare_b, combo_b, strong_b in live[i + 1:]:
                     if day_a is not None and day_b is not None and abs(day_a - day_b) > gap:
                         continue
                     pair = (a, b) if a < b else (b, a)
                     if rare_a and rare_b:
                         anchors[pair] += 1
+                        strong[pair] += strong_a and strong_b
                     if combo_a and combo_b and (day_a is None or day_b is None
                                                 or abs(day_a - day_b) <= window):
                         combos.add(pair)  # a combination never makes a fact strong
         need = cfg.min_anchors
         return sorted(p for p in anchors.keys() | combos
-                      if anchors[p] + 2 * (p in combos) >= need)
+                      if anchors[p] + 2 * (p in combos) >= need and self._could_be_within(
+                          p, max(cfg.allowed_gap(n) for n in range(strong[p] + 1))))
+
+    def _could_be_within(self, pair: tuple[str, str], allowed: int) -> bool:
+        """Whether two stories are close enough in time for the longest gap the strong facts
+        they could share allow (``score``'s time rule, with the count bounded from above): most
+        candidates in a big corpus are months apart with one strong fact or none."""
+        day_a, day_b = (self._docs[i].day for i in pair)
+        if day_a is None or day_b is None:
+            return allowed > self.config.window_days
+        return abs((day_a - day_b).days) <= allowed
 
     def links(self) -> list[PairScore]:
         """Every linked pair of the current set, sorted by ids."""
@@ -300,6 +350,15 @@ class IncidentIndex:
         """Incidents as sorted lists of story ids, sorted by first id (singletons included);
         links merge groups only when the groups' cores match (``dedupe.incident_groups``)."""
         return merge_links(self, self.links()).clusters
+
+
+def _shared_keys(a: IncidentDoc, b: IncidentDoc) -> set[str]:
+    """Keys both stories hold, solid in at least one: a pass over the smaller story only
+    (an incident's core can hold thousands of keys)."""
+    small, big = (a, b) if len(a.keys) + len(a.probes) <= len(b.keys) + len(b.probes) else (b, a)
+    out = {k for k in small.keys if k in big.keys or k in big.probes}
+    out.update(k for k in small.probes if k in big.keys)
+    return out
 
 
 def _small_number(key: str) -> bool:

@@ -25,6 +25,9 @@ class IncidentDoc:
     # key → background rarity in [0, 1] from general word frequencies (pipelines.incidents:
     # wordfreq over the key's surface forms); keys absent are rare (1.0).
     background: Mapping[str, float] = field(default_factory=dict, compare=False, hash=False)
+    # day → ``IncidentIndex.own_weight``, shared by the docs that stand for one incident core
+    # (grouping.merge_links: a core is weighed once per day, and only when a decision needs it)
+    own_cache: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,215 @@
+"""The incident stage's fast paths give exactly what the plain algorithms they replace give.
+
+Each fast path (issue 15) is checked against a straightforward reference written here: forward
+maximum matching tried at every length, a regex search per key term, a ``re.sub`` per Latin
+word, and grouping that recomputes every group's core on each link test.
+"""
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.incidents.bilingual import NAMED_BODIES, TERMS, Lexicon, segment_proper
+from dedupe.incidents.evidence import (
+    SENTENCE_ENDS,
+    Evidence,
+    _latin_tokens,
+    extract_dates,
+    extract_terms,
+    literal_prefix,
+)
+from dedupe.incidents.grouping import merge_links
+from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex
+
+# ------------------------------------------------------------------ forward maximum matching
+
+ALPHABET = "浙江西部杭州上城区人a"
+
+
+def reference_segment(text: str, lexicon: Lexicon) -> list[tuple[int, str]]:
+    found, i = [], 0
+    while i < len(text):
+        if not "\u4e00" <= text[i] <= "\u9fff":
+            i += 1
+            continue
+        step = 1
+        for length in range(min(lexicon.max_len, 12, len(text) - i), 1, -1):
+            if text[i:i + length] in lexicon.words:
+                step = length
+                if text[i:i + length] in lexicon.proper:
+                    found.append((i, text[i:i + length]))
+                break
+        i += step
+    return found
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.text(ALPHABET, min_size=2, max_size=5), min_size=1, max_size=12),
+       st.text(ALPHABET + " .", max_size=40), st.data())
+def test_segment_proper_is_forward_maximum_matching(words, text, data):
+    proper = {w: ("k",) for w in words if data.draw(st.booleans())}
+    lexicon = Lexicon(proper=proper, words=frozenset(words), max_len=max(map(len, words)))
+    assert segment_proper(text, lexicon) == reference_segment(text, lexicon)
+
+
+def test_segment_proper_keeps_a_longer_word_over_a_name_inside_it():
+    lexicon = Lexicon(proper={"江西": ("jiangxi",), "浙江": ("zhejiang",)},
+                      words=frozenset({"浙江", "江西", "西部"}), max_len=2)
+    assert segment_proper("浙江西部", lexicon) == [(0, "浙江")]
+
+
+# ------------------------------------------------------------------ key terms
+
+
+def reference_terms(text: str) -> dict[str, str]:
+    out = Evidence()
+    folded = text.casefold()
+    for kind, table in (("term", TERMS), ("ent", NAMED_BODIES)):
+        for key, (zh, en) in sorted(table.items()):
+            surface = next((form for form in zh if form in folded), None)
+            if surface is None and en:
+                match = re.search(r"\b(?:" + "|".join(en) + ")", folded)
+                surface = match.group(0) if match else None
+            if surface is not None:
+                out.add(f"{kind}:{key}", surface)
+    return out.keys
+
+
+def test_literal_prefix_of_regex_snippets():
+    assert literal_prefix("fraud") == "fraud"
+    assert literal_prefix(r"cars?\b") == "car"
+    assert literal_prefix(r"suspended for \w+ years?") == "suspended for "
+    assert literal_prefix(r"(?:a|b)c") == ""
+
+
+def test_every_term_form_is_found_as_before():
+    """Each Chinese and English form of every key term, alone and inside other text, and
+    near misses (a form cut short, glued to a word before it)."""
+    rng = random.Random(7)
+    forms = [f for table in (TERMS, NAMED_BODIES) for zh, en in table.values()
+             for f in (*zh, *(re.sub(r"\\[bw]\+?|[?()|]", "", e) for e in en))]
+    texts = [f"Report: {f} today." for f in forms] + [f"x{f[:-1]}" for f in forms]
+    texts += [" ".join(rng.sample(forms, 5)) for _ in range(200)]
+    for text in texts:
+        out = Evidence()
+        extract_terms(text, out)
+        assert out.keys == reference_terms(text), text
+
+
+# ------------------------------------------------------------------ Latin tokens
+
+
+def reference_tokens(text: str) -> list[tuple[str, bool, bool]]:
+    tokens, last_end = [], -1
+    for match in re.finditer(r"[A-Za-z][A-Za-z'’\-]*", text):
+        word = re.sub(r"['’]s$", "", match.group(0)).strip("-'’")
+        gap = text[last_end:match.start()] if last_end >= 0 else "\n"
+        last_end = match.end()
+        stripped = gap.strip()
+        starts = not tokens or "\n" in gap or stripped[-1:] in SENTENCE_ENDS
+        tokens.append((word, starts, bool(word) and stripped == ""))
+    return tokens
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text("Ab's’- .\n,:\"杭x", max_size=60))
+def test_latin_tokens_as_before(text):
+    assert list(_latin_tokens(text)) == reference_tokens(text)
+
+
+# ------------------------------------------------------------------ dates
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(["On", "Tuesday", "tuesday", "June", "JUNE", "20", "2023", ",",
+                                 "yesterday", "Today", "3pm", "10:30", "年", "6月", "20日",
+                                 "İstanbul", "next", "Friday", "2023-06-20", " "]), max_size=14))
+def test_dates_scanned_in_lower_case_match_case_insensitive_scans(parts):
+    """The Latin date patterns run case-sensitively on the lower-cased text (İ keeps re.I):
+    same keys, same surfaces (cut from the original text), same blanked text."""
+    from dedupe.incidents import evidence
+
+    text = " ".join(parts)
+    fast = Evidence()
+    masked = extract_dates(text, date(2023, 6, 23), fast)
+    saved = evidence._lowered
+    evidence._lowered = lambda t: (t, {})  # every pattern with re.I on the text itself
+    try:
+        slow = Evidence()
+        assert extract_dates(text, date(2023, 6, 23), slow) == masked
+    finally:
+        evidence._lowered = saved
+    assert fast.keys == slow.keys
+
+
+# ------------------------------------------------------------------ grouping
+
+
+def reference_merge(index: IncidentIndex, links) -> list[list[str]]:
+    docs = index.docs
+    group = {d: d for d in docs}
+    members = {d: [d] for d in docs}
+    counts = {d: Counter(docs[d].keys | docs[d].probes) for d in docs}
+    for link in sorted(links, key=lambda s: (-s.score, s.a, s.b)):
+        ra, rb = group[link.a], group[link.b]
+        if ra == rb:
+            continue
+        if len(members[ra]) > 1 or len(members[rb]) > 1:
+            sides = []
+            for root, doc_id in ((ra, link.a), (rb, link.b)):
+                keys = (frozenset(counts[root]) if len(members[root]) == 1
+                        else frozenset(k for k, n in counts[root].items() if n >= 2))
+                background = {k: min(docs[m].background.get(k, 1.0) for m in members[root])
+                              for k in keys}
+                sides.append(IncidentDoc(doc_id, docs[doc_id].day, keys, background=background))
+            if not index.score(*sides).linked:
+                continue
+        for m in members[rb]:
+            group[m] = ra
+        members[ra] += members.pop(rb)
+        counts[ra] = counts[ra] + counts.pop(rb)
+    return sorted(sorted(g) for g in members.values())
+
+
+def test_grouping_with_kept_cores_equals_recomputing_them():
+    """Events whose reports share facts with their neighbours (so groups meet and cores are
+    tested), with background rarity on some keys."""
+    rng = random.Random(11)
+    docs = []
+    for i in range(240):
+        event = i // 6
+        facts = {f"num:{event}{j}000" for j in rng.sample(range(5), 3)}
+        side = {f"ent:n{rng.randrange(40)}" for _ in range(4)} | {f"num:{event + 1}{rng.randrange(5)}000"}
+        background = {k: rng.choice((0.3, 0.6, 1.0)) for k in side if rng.random() < 0.5}
+        docs.append(IncidentDoc(f"d{i:03d}", date(2024, 1, 1 + event % 20), frozenset(facts | side),
+                                frozenset({f"ent:p{rng.randrange(30)}"}), background=background))
+    index = IncidentIndex(IncidentConfig(rarity_floor=5, min_score=1.0, min_anchors=1))
+    for d in docs:
+        index.add(d)
+    links = index.links()
+    grouping = merge_links(index, links)
+    assert grouping.clusters == reference_merge(index, links)
+    assert any(not m.merged for m in grouping.merges)  # cores were tested and refused
+    assert max(map(len, grouping.clusters)) > 2
+
+
+def test_candidates_scored_in_a_pool_give_the_same_links(monkeypatch):
+    """find_links in two forked processes = IncidentIndex.links() in one (chunks made small so
+    a test-sized index takes the pool path)."""
+    from pipelines import incidents
+
+    rng = random.Random(5)
+    index = IncidentIndex(IncidentConfig(rarity_floor=5, min_score=1.0, min_anchors=1))
+    for i in range(200):
+        event = i // 4
+        index.add(IncidentDoc(f"d{i:03d}", date(2024, 1, 1 + event % 25),
+                              frozenset({f"num:{event}{j}000" for j in rng.sample(range(4), 2)}
+                                        | {f"ent:n{rng.randrange(60)}" for _ in range(3)})))
+    monkeypatch.setattr(incidents, "LINK_CHUNK", 16)
+    assert len(index.candidate_pairs()) > 4 * 16
+    assert incidents.find_links(index, processes=2) == index.links()
