@@ -59,15 +59,17 @@ class Run:
     stages: dict[str, float] = field(default_factory=dict)
     f1: float | None = None
     stopped: bool = False  # killed at its time limit: the figures are not a finished run
+    cpu: float = 0.0  # user + system seconds of the command and its pool (wait4)
 
     @property
     def per_core(self) -> float:
         return self.docs / self.seconds / self.cores
 
 
-# Runs the command as ITS child and writes that child's ru_maxrss (KiB; its pool included, as
-# wait4 counts waited-for descendants). Linux carries a process's peak across fork + exec, so a
-# command started straight from this (big) bench process would report this process's RSS.
+# Runs the command as ITS child and writes that child's ru_maxrss (KiB) and CPU seconds (user +
+# system), its pool included, as wait4 counts waited-for descendants. Linux carries a process's
+# peak across fork + exec, so a command started straight from this (big) bench process would
+# report this process's RSS.
 _LAUNCHER = """
 import os, sys
 out, cmd = sys.argv[1], sys.argv[2:]
@@ -76,15 +78,17 @@ if pid == 0:
     os.execvp(cmd[0], cmd)
 _, status, usage = os.wait4(pid, 0)
 with open(out, "w") as fh:
-    fh.write(str(usage.ru_maxrss))
+    fh.write(f"{usage.ru_maxrss} {usage.ru_utime + usage.ru_stime}")
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
 def run_command(cmd: list[str], env: dict[str, str] | None = None,
-                limit: float | None = None) -> tuple[float, int, str, bool]:
-    """Wall seconds, peak RSS bytes (the child and its waited-for children), stderr, and
-    whether it was stopped at ``limit`` seconds (its process group killed)."""
+                limit: float | None = None) -> tuple[float, int, str, bool, float]:
+    """Wall seconds, peak RSS bytes (the child and its waited-for children), stderr, whether it
+    was stopped at ``limit`` seconds (its process group killed), and CPU seconds (user +
+    system, the child and its waited-for children: on a shared machine the figure that does
+    not depend on what else runs)."""
     peak_file = tempfile.NamedTemporaryFile(prefix="whole-peak-", delete=False)
     peak_file.close()
     start = time.perf_counter()
@@ -105,11 +109,11 @@ def run_command(cmd: list[str], env: dict[str, str] | None = None,
     if timer:
         timer.cancel()
     seconds = time.perf_counter() - start
-    peak = Path(peak_file.name).read_text().strip()
+    peak, _, cpu = Path(peak_file.name).read_text().strip().partition(" ")
     os.unlink(peak_file.name)
     if child.returncode and not stopped.is_set():
         raise RuntimeError(f"{' '.join(cmd)} exited {child.returncode}:\n{err[-2000:]}")
-    return seconds, int(peak or 0) * 1024, err, stopped.is_set()
+    return seconds, int(peak or 0) * 1024, err, stopped.is_set(), float(cpu or 0)
 
 
 # ---------------------------------------------------------------- inputs
@@ -171,9 +175,9 @@ def _f1(truth: dict[str, str], pred: dict[str, object]) -> float:
 def cluster(name: str, src: Path, docs: int, workers: int, workdir: Path,
             truth: dict[str, str] | None = None, limit: float | None = None) -> Run:
     out = workdir / f"out-{name}"
-    seconds, peak, err, stopped = run_command(
+    seconds, peak, err, stopped, cpu = run_command(
         [str(Path(sys.executable).parent / "newsdedup"), "cluster", str(src), "--out", str(out),
-         "--workers", str(workers)], env={"NEWSDEDUP_PROFILE": "1"}, limit=limit)
+         "--extract-processes", str(workers)], env={"NEWSDEDUP_PROFILE": "1"}, limit=limit)
     stages = {}
     if match := _STAGES.search(err):
         stages = {k: float(v) for k, v in (kv.split("=") for kv in match.group(1).split())}
@@ -182,19 +186,19 @@ def cluster(name: str, src: Path, docs: int, workers: int, workdir: Path,
         with (out / "articles.jsonl").open(encoding="utf-8") as fh:
             pred = {(r := json.loads(line))["url"]: r["story_id"] for line in fh}
         f1 = _f1(truth, pred)
-    return Run(name, docs, workers, seconds, peak, stages, f1, stopped)
+    return Run(name, docs, workers, seconds, peak, stages, f1, stopped, cpu)
 
 
 def byhand(mode: str, name: str, src: Path, docs: int, workdir: Path,
            truth: dict[str, str] | None = None, limit: float | None = None) -> Run:
     out = workdir / f"out-{name}.jsonl"
-    seconds, peak, _, stopped = run_command(
+    seconds, peak, _, stopped, cpu = run_command(
         [sys.executable, "-m", "bench.byhand", mode, str(src), str(out)], limit=limit)
     f1 = None
     if truth is not None and not stopped:
         with out.open(encoding="utf-8") as fh:
             f1 = _f1(truth, {(r := json.loads(line))["url"]: r["cluster"] for line in fh})
-    return Run(name, docs, 1, seconds, peak, f1=f1, stopped=stopped)
+    return Run(name, docs, 1, seconds, peak, f1=f1, stopped=stopped, cpu=cpu)
 
 
 def index_bytes_per_article(src: Path, limit: int) -> float:
@@ -292,19 +296,22 @@ def _label(r: Run) -> str:
 
 def _table(runs: list[Run], anchor_of) -> list[str]:
     from pipelines.timing import STAGES
-    lines = ["| docs | command | wall s | docs/s | docs/s per core | ÷ anchor (docs/s) | peak RSS "
-             "| story F1 | " + " | ".join(STAGES) + " |", "|---" * (8 + len(STAGES)) + "|"]
+    lines = ["| docs | command | wall s | docs/s | docs/s per core | ÷ anchor (docs/s) | CPU s "
+             "| ÷ anchor (CPU) | peak RSS | story F1 | " + " | ".join(STAGES) + " |",
+             "|---" * (10 + len(STAGES)) + "|"]
     for r in runs:
         anchor = anchor_of(r)
         ratio = f"{anchor.seconds / r.seconds:.2f}×" if anchor and anchor is not r else ""
+        cpu_ratio = f"{anchor.cpu / r.cpu:.2f}×" if anchor and anchor is not r and r.cpu else ""
         f1 = "—" if r.f1 is None else f"{r.f1:.4f}"
         if r.stopped:
             lines.append(f"| {r.docs:,} | {_label(r)} | stopped at {r.seconds:.0f} s (time limit)"
-                         " |" * (7 + len(STAGES)))
+                         " |" * (9 + len(STAGES)))
             continue
         stages = " | ".join(f"{r.stages[s]:.1f}" if s in r.stages else "" for s in STAGES)
         lines.append(f"| {r.docs:,} | {_label(r)} | {r.seconds:.1f} | {r.docs / r.seconds:,.0f} | "
-                     f"{r.per_core:,.0f} | {ratio} | {r.peak_bytes / 2**20:,.0f} MiB | {f1} | "
+                     f"{r.per_core:,.0f} | {ratio} | {r.cpu:.1f} | {cpu_ratio} | "
+                     f"{r.peak_bytes / 2**20:,.0f} MiB | {f1} | "
                      f"{stages} |")
     return lines
 
@@ -345,7 +352,9 @@ def to_markdown(res: dict) -> str:
              "Each command a fresh subprocess on the same input file, in this run. Stage columns: "
              "seconds inside each stage, summed over processes (with 2 workers they overlap "
              "and exceed the wall time); `÷ anchor` is the anchor's wall time over this "
-             f"command's (> 1 = faster). Each command is stopped after {res['limit']:.0f} s.", "",
+             "command's (> 1 = faster); `÷ anchor (CPU)` the same with CPU seconds (user + system, "
+             "the command and its pool: what the work costs, whatever else shares the machine). "
+             f"Each command is stopped after {res['limit']:.0f} s.", "",
              "### Pre-extracted text (JSONL with `text`)", "",
              *_table(text, lambda r: byhand_at.get(r.docs)), ""]
     lines += [_memory_line(res), "",

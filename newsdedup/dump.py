@@ -4,19 +4,18 @@ read (readers) → process each document (decode → extract → language, in a 
 drop repeated URLs → assign stories → write the contract files. Everything stays in input order
 or is sorted, so the same input gives byte-identical output whatever the worker count.
 
-Memory: inputs flow through in bounded batches (never every page at once), and each kept
+Memory: inputs flow through in bounded chunks (never every page at once), and each kept
 article's text goes to a temporary spool file (``newsdedup.spool``), so what stays resident per
 article is its small fields plus its share of the story index. ``NEWSDEDUP_PROFILE=1`` adds the
 seconds per stage to the summary (``pipelines.timing``).
 """
 from __future__ import annotations
 
-import itertools
 import multiprocessing
 import os
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,7 +42,14 @@ from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.timing import STAGES, take, timed, timed_iter
 from pipelines.urls import article_id
 
-BATCH_PER_WORKER = 32  # documents in flight per worker: bounds memory on a huge WARC
+# Work sent to the pool at a time: a chunk of documents (one task, one pickle each way), and a
+# few chunks per worker in flight (bounds memory on a huge WARC: at most
+# CHUNKS_PER_WORKER × workers × CHUNK_CHARS of pages held). CHUNK_DOCS amortises the per-task
+# cost over short text records (~1 ms each); CHUNK_CHARS sends pages (~150 ms each) one or two
+# at a time so the last chunks do not leave a worker idle.
+CHUNK_DOCS = 16
+CHUNK_CHARS = 256 * 1024
+CHUNKS_PER_WORKER = 4
 
 
 @dataclass
@@ -117,20 +123,65 @@ def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[Ra
         yield item
 
 
+def _process_chunk(chunk: list[RawDocument | Reject]) -> list[Result]:
+    return [_process(item) for item in chunk]
+
+
+def _size(item: RawDocument | Reject) -> int:
+    """Characters (or bytes) of content ``item`` carries to a worker."""
+    if isinstance(item, Reject):
+        return 0
+    return len(item.html or item.body or item.text or "")
+
+
+def _chunks(items: Iterable[RawDocument | Reject]) -> Iterator[list[RawDocument | Reject]]:
+    """``items`` in input order, grouped into lists of at most CHUNK_DOCS documents or about
+    CHUNK_CHARS characters of content (a big page travels alone)."""
+    chunk: list[RawDocument | Reject] = []
+    size = 0
+    for item in items:
+        chunk.append(item)
+        size += _size(item)
+        if len(chunk) >= CHUNK_DOCS or size >= CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator[Result]:
-    """Process in input order, ``workers`` processes wide, a bounded batch at a time; each
-    result comes with its evidence and stage seconds (``_process``)."""
+    """Process in input order, ``workers`` processes wide; each result comes with its evidence
+    and stage seconds (``_process``). At most CHUNKS_PER_WORKER chunks per worker are in
+    flight: a new chunk is sent as soon as the oldest one's results are taken, so no worker
+    waits for a slow page of another (a batch barrier did), and memory stays bounded however
+    long the input."""
     if workers <= 1:
         yield from map(_process, items)
         return
-    batch_size = BATCH_PER_WORKER * workers
     warm_up()  # langdetect's profiles loaded once here, inherited by every forked worker
     warm_up_lexicon()  # and the dictionary, for the workers' evidence extraction
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with context.Pool(workers) as pool:
-        iterator = iter(items)
-        while batch := list(itertools.islice(iterator, batch_size)):
-            yield from pool.map(_process, batch, chunksize=4)
+    pool = context.Pool(workers)
+    finished = False
+    try:
+        pending: deque = deque()
+        for chunk in _chunks(items):
+            pending.append(pool.apply_async(_process_chunk, (chunk,)))
+            if len(pending) >= CHUNKS_PER_WORKER * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+        finished = True
+    finally:
+        if finished:
+            # Workers leave on close()'s end-of-work marker. terminate() would SIGTERM them, and
+            # a worker still starting up (a busy machine; a run shorter than the pool's start)
+            # can lose that signal between fork and its handler reset, leaving join() waiting
+            # for ever (seen in test_stdin_jsonl_via_the_console_command).
+            pool.close()
+        else:  # an error, Ctrl-C / SIGTERM or the caller stopped early: stop the work now
+            pool.terminate()
+        pool.join()
 
 
 class EmptyInput(InputError):

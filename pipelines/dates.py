@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from dedupe.incidents.evidence import parse_published as day_of  # the calendar day, or None
@@ -50,10 +51,10 @@ OUTLIER_DAYS = 30
 
 SOURCES = ("meta", "json-ld", "markup", "url", "page-text", "record", "feed", "warc")
 
-_STRUCTURED_DATE_XPATH = ('//meta[@property="article:published_time" or @itemprop="datePublished"'
-                          ' or @name="article:published_time"]/@content'
-                          ' | //*[@itemprop="datePublished"]/@datetime')
-_JSON_LD_XPATH = '//script[@type="application/ld+json"]/text()'
+_STRUCTURED_DATE_XPATH = XPath('//meta[@property="article:published_time" or @itemprop="datePublished"'
+                               ' or @name="article:published_time"]/@content'
+                               ' | //*[@itemprop="datePublished"]/@datetime')
+_JSON_LD_XPATH = XPath('//script[@type="application/ld+json"]/text()')  # compiled once
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]*", re.I)
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-/_]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
 _TEXT_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)")
@@ -94,11 +95,11 @@ def publication_date(tree: HtmlElement, title: str | None, url: str | None) -> D
 
 def stated_timestamp(tree: HtmlElement) -> Dated:
     """The date-time the page states in Open Graph / microdata (``meta``) or JSON-LD."""
-    for value in (str(v) for v in tree.xpath(_STRUCTURED_DATE_XPATH)):
+    for value in (str(v) for v in _STRUCTURED_DATE_XPATH(tree)):
         parsed = _plausible(value)
         if parsed:
             return Dated(parsed, "meta")
-    for blob in tree.xpath(_JSON_LD_XPATH):
+    for blob in _JSON_LD_XPATH(tree):
         try:
             data = json.loads(blob)
         except ValueError:

@@ -7,6 +7,7 @@ trip; everything else by langdetect, seeded and restricted to the profiles liste
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from functools import lru_cache
 from operator import ne
 from pathlib import Path
@@ -57,10 +58,55 @@ def _factory():
     return factory
 
 
+_NORMALISED: dict[str, str] = {}  # NGram.normalize per character, filled as characters come
+
+
+def ngrams(text: str, known: Container[str]) -> list[str]:
+    """The n-grams (1-3) of ``text`` that langdetect scores, in its order: what its
+    ``Detector._extract_ngrams`` returns (langdetect 1.0.9), ~3× faster (its per-character
+    ``NGram`` object and Unicode-block normalisation are most of a detection's cost; the
+    normalisation is cached per character here). ``known``: the profiles' n-grams."""
+    from langdetect.utils.ngram import NGram
+
+    result: list[str] = []
+    grams = " "
+    capital = False
+    for ch in text:
+        norm = _NORMALISED.get(ch)
+        if norm is None:
+            norm = _NORMALISED[ch] = NGram.normalize(ch)
+        last = grams[-1]
+        if last == " ":
+            grams = " "
+            capital = False
+            if norm == " ":
+                continue
+        elif len(grams) >= NGram.N_GRAM:
+            grams = grams[1:]
+        grams += norm
+        if norm.isupper():
+            if last.isupper():
+                capital = True
+        else:
+            capital = False
+        if capital:
+            continue
+        if norm != " " and norm in known:
+            result.append(norm)
+        if len(grams) >= 2:
+            if grams[-2:] in known:
+                result.append(grams[-2:])
+            if len(grams) >= 3 and grams[-3:] in known:
+                result.append(grams[-3:])
+    return result
+
+
 def _langdetect(text: str) -> str | None:
     from langdetect.lang_detect_exception import LangDetectException
 
     detector = _factory().create()
+    # this detector's n-gram step only: the same list, faster (``ngrams``)
+    detector._extract_ngrams = lambda: ngrams(detector.text, detector.word_lang_prob_map)
     detector.append(text)
     try:
         return detector.detect()

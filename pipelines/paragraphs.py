@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 
 from pipelines import boilerplate as bp
 
@@ -18,6 +19,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SPACE = re.compile(r"\s+")
 _STRUCTURE = ("- ", "|")  # trafilatura's list-item and table-row prefixes
 
+@lru_cache(maxsize=4096)  # every rule keys the same lines again (~40 % of the rules' time)
 def _key(line: str) -> str:
     return _SPACE.sub(" ", line).strip(" -|\u3000")
 

@@ -63,7 +63,8 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
     if raw.text is not None:
         return raw.text.strip(), raw.title, _record_date(raw), None, None
     encoding = None
-    html = repair_mojibake(raw.html) if raw.html is not None else None
+    with timed("decode"):
+        html = repair_mojibake(raw.html) if raw.html is not None else None
     if html is None:
         if raw.body is None:
             raise RejectError("missing-content", "no html, text or body")

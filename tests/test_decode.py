@@ -174,3 +174,75 @@ def test_garbage_bytes_are_undecodable() -> None:
 ])
 def test_normalise_codec(label: str, codec: str | None) -> None:
     assert normalise_codec(label) == codec
+
+
+# ------------------------------------------------------------ mojibake test, read in pieces
+
+def test_badness_width_read_from_the_installed_ftfy():
+    from pipelines.decode import BADNESS_WIDTH
+    assert BADNESS_WIDTH is not None and 2 <= BADNESS_WIDTH <= 12
+
+
+@pytest.mark.parametrize("text", [
+    "plain ASCII only",
+    "Ã© at the very start",  # ftfy's ^[ÃÂ] branch
+    "x" * 50 + "Ã© after ASCII",
+    "café naïve — “quoted” text with real accents",
+    "caf\u00c3\u00a9 read as cp1252" + " " * 30 + "and â€™ later",
+    "â€",  # a match that is the whole text
+    "ab" + "Â " + "c" * 7 + "Ã",  # non-ASCII characters exactly one window apart
+    "x" * 7 + "\u00c3" + "x" * 15 + "\u00a9",
+    "lone surrogate \ud800 in JSON-escaped text, then Ã©",
+    "中文 text with 引号 and Ã©",
+])
+def test_is_mojibake_is_ftfys_is_bad(text):
+    from ftfy.badness import is_bad
+
+    from pipelines.decode import is_mojibake
+    assert is_mojibake(text) == is_bad(text)
+
+
+def test_is_mojibake_is_ftfys_is_bad_at_every_offset():
+    """Each bad pair of ftfy's pattern, at every position of a window of ASCII and real accents:
+    pieces joined by NUL never create or break a match."""
+    from ftfy.badness import is_bad
+
+    from pipelines.decode import is_mojibake
+    filler = "ab é cd – ef"
+    for bad in ("Ã©", "â€™", "Â ", "Ã", "ÂÃ", "\x80", "×²"):
+        for cut in range(len(filler) + 1):
+            for gap in (0, 1, 6, 7, 8, 15, 16, 17):
+                text = filler[:cut] + " " * gap + bad + " " * gap + filler[cut:]
+                assert is_mojibake(text) == is_bad(text), text
+
+
+def test_looks_mis_decoded_on_real_pages_matches_the_whole_page_test():
+    """The piece-wise test agrees with ftfy over the whole page on shared pages (decoded as the
+    pipeline decodes them): three naeb pages that carry mojibake, and 30 others."""
+    from conftest import shared_or_skip
+    from ftfy.badness import is_bad
+
+    from pipelines.decode import _CJK_CHAR, looks_mis_decoded
+    root = shared_or_skip("naeb-subset", "html")
+    mis_decoded = ["4f7bf7b9cfd49b73e8b372c567fac25b", "ab5eb1ea16977523ed7975858e6c2e4c",
+                   "5cfbbc7b7062f95c1b25889eba185f1b"]
+    pages = [root / f"{key}.html.gz" for key in mis_decoded] + sorted(root.glob("*.html.gz"))[:30]
+    verdicts = []
+    for path in pages:
+        html = decode_html(gzip.decompress(path.read_bytes())).html
+        whole = not _CJK_CHAR.search(html) and is_bad(html)
+        assert looks_mis_decoded(html) == whole, path
+        verdicts.append(whole)
+    assert verdicts[:3] == [True] * 3 and not all(verdicts)
+
+
+def test_repair_with_piecewise_badness_is_ftfys_repair():
+    """ftfy's own fix_encoding, run with the piece-wise test swapped in, gives its result."""
+    import ftfy
+
+    from pipelines.decode import _ftfy_is_mojibake
+    text = "<p>The caf\u00c3\u00a9 opened at 8 â€” \u00e2\u0080\u009cgreat\u00e2\u0080\u009d</p>" * 40
+    expected = ftfy.fix_encoding(text)
+    with _ftfy_is_mojibake():
+        assert ftfy.fix_encoding(text) == expected
+    assert ftfy.is_bad is not None and ftfy.is_bad.__module__ == "ftfy.badness"  # put back

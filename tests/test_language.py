@@ -88,3 +88,25 @@ def test_sampled_langdetect_agrees_with_the_whole_text_on_the_shared_gold_texts(
     assert len({whole for _, whole in decided}) >= 4  # several languages, not just English
     agree = sum(ours == whole for ours, whole in decided) / len(decided)
     assert agree >= 0.99, [v for v in decided if v[0] != v[1]]
+
+
+def test_fast_ngrams_are_langdetects_own_on_real_texts():
+    """``ngrams`` returns exactly what langdetect's ``Detector._extract_ngrams`` returns (same
+    n-grams, same order: the seeded random walk over them then gives the same verdict), on the
+    shared gold bodies (en, pt, ru, it, de, id) and on edge cases of its normalisation."""
+    import json
+
+    from conftest import shared_or_skip
+
+    from pipelines.language import SAMPLE_CHARS, _factory, ngrams
+
+    gold = json.loads(shared_or_skip("scrapinghub-aeb", "ground-truth.json").read_text("utf-8"))
+    texts = [rec["articleBody"][:SAMPLE_CHARS] for rec in gold.values()]
+    texts += ["NASA and the EU: ALL CAPS WORDS, then lower case.", "Tiếng Việt có dấu; Ș ș ț",
+              "ひらがな カタカナ 한국어 中文 ㄅㄆ", "  double  spaces\tand\nnewlines  ", "", "a", "«»—…"]
+    factory = _factory()
+    for text in texts:
+        detector = factory.create()
+        detector.append(text)
+        detector.cleaning_text()
+        assert ngrams(detector.text, detector.word_lang_prob_map) == detector._extract_ngrams()

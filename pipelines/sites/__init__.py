@@ -12,7 +12,9 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement, document_fromstring
 
 # A container with less text than this is a layout change or an empty shell, not the article
@@ -49,7 +51,13 @@ def matches(profile: SiteProfile, tree: HtmlElement, url: str | None) -> bool:
     host = host_of(url)
     if any(host == d or host.endswith("." + d) for d in profile.domains):
         return True
-    return any(tree.xpath(marker) for marker in profile.markers)
+    return any(compiled(marker)(tree) for marker in profile.markers)
+
+
+@lru_cache(maxsize=None)
+def compiled(xpath: str) -> XPath:
+    """``xpath`` compiled once per process (``tree.xpath(str)`` compiles on every call)."""
+    return XPath(xpath)
 
 
 def find_profile(tree: HtmlElement, url: str | None,
@@ -65,13 +73,13 @@ def article_container(profile: SiteProfile, tree: HtmlElement) -> HtmlElement | 
     """A cleaned, un-hidden copy of the profile's container as a small standalone document
     (``<html><body><article>…``), or None when the page lacks it (fall back to generic)."""
     for xpath in profile.container:
-        for element in tree.xpath(xpath):
+        for element in compiled(xpath)(tree):
             if len(element.text_content().strip()) < MIN_CONTAINER_CHARS:
                 continue
             body = copy.deepcopy(element)
             body.tail = None
             for selector in profile.clutter:
-                for junk in body.xpath(selector):
+                for junk in compiled(selector)(body):
                     drop_element(junk)
             # The page hides the body until a script shows it (WeChat: visibility: hidden on
             # #js_content); trafilatura drops hidden nodes, so the container is shown here.
