@@ -276,7 +276,7 @@ _INDEX: IncidentIndex | None = None  # the index a forked scoring worker inherit
 
 def _linked(pairs: Sequence[tuple[str, str]]) -> list[PairScore]:
     assert _INDEX is not None
-    return [s for s in map(lambda p: _INDEX.score(*p), pairs) if s.linked]
+    return _INDEX.linked(pairs)
 
 
 def find_links(index: IncidentIndex, processes: int = 1) -> list[PairScore]:
@@ -285,7 +285,7 @@ def find_links(index: IncidentIndex, processes: int = 1) -> list[PairScore]:
     story in a big corpus). Same links, same order."""
     pairs = index.candidate_pairs()
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
-        return [s for s in (index.score(a, b) for a, b in pairs) if s.linked]
+        return index.linked(pairs)
     global _INDEX
     _INDEX = index
     try:

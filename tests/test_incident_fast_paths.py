@@ -240,3 +240,29 @@ def test_incident_docs_built_in_a_pool_equal_one_process(monkeypatch):
     pooled = incidents.incident_docs(articles, stories, processes=2)
     assert pooled == one and [d.background for d in pooled] == [d.background for d in one]
     assert len({d.keys for d in one}) > 1
+
+
+def test_time_check_before_scoring_drops_no_link():
+    """Stories months apart link only on strong facts; the check that skips scoring a pair
+    counts them from above, including facts too common to be followed as candidates
+    (posting_cap): links() equals scoring every pair."""
+    rng = random.Random(13)
+    docs = []
+    for i in range(160):
+        event = i // 4
+        start = date(2023, 1, 1).toordinal() + event * 9
+        day = date.fromordinal(start + rng.choice((0, 1, 40, 120, 170, 300)))
+        facts = {f"num:{event}{j}000" for j in rng.sample(range(5), 3)}
+        common = {f"ent:c{rng.randrange(4)}", f"num:{rng.randrange(3)}7000"}  # over the cap
+        docs.append(IncidentDoc(f"d{i:03d}", day if rng.random() > 0.05 else None,
+                                frozenset(facts | common)))
+    for config in (IncidentConfig(posting_cap=6, rarity_floor=5),
+                   IncidentConfig(posting_cap=6, rarity_floor=5, gap_days=(60, 200))):
+        index = IncidentIndex(config)
+        for d in docs:
+            index.add(d)
+        brute = [index.score(a.id, b.id) for i, a in enumerate(docs) for b in docs[i + 1:]]
+        far = [s for s in brute if s.linked and (s.days_apart is None
+                                                   or s.days_apart > config.window_days)]
+        assert far  # links across months exist, so the check was exercised
+        assert {(s.a, s.b) for s in index.links()} == {(s.a, s.b) for s in brute if s.linked}

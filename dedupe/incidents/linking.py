@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -283,12 +283,10 @@ class IncidentIndex:
         number of stories within the longest gap + window (around every pair's range) — reach
         ``anchor_rarity``. A name is also followed between stories with ≥ 3 terms each (a rare
         combination needs a name and three terms). A pair is kept when the rare facts it could
-        share, plus the two a combination may count, reach ``min_anchors``, and when the strong
-        facts it could share allow its time gap (``_could_be_within``)."""
+        share, plus the two a combination may count, reach ``min_anchors``."""
         cfg = self.config
         gap, window = cfg.gap_days[1], cfg.window_days
         anchors: Counter[tuple[str, str]] = Counter()
-        strong: Counter[tuple[str, str]] = Counter()  # of those, facts that could be strong
         combos: set[tuple[str, str]] = set()
         terms = {i: sum(kind_of(k) == "term" for k in d.keys | d.probes)
                  for i, d in self._docs.items()}
@@ -296,55 +294,83 @@ class IncidentIndex:
             if kind_of(key) not in ANCHOR_KINDS or len(ids) < 2:
                 continue
             counts = self._key_days[key]
-            live: list[tuple[int | None, str, bool, bool, bool]] = []
-            strong_kind = kind_of(key) in STRONG_KINDS
+            live: list[tuple[int | None, str, bool, bool]] = []
             for doc_id in sorted(ids):
                 doc = self._docs[doc_id]
                 day = _ordinal(doc.day)
                 if (counts.count(day - gap, day + gap) if day is not None else len(ids)) \
                         > cfg.posting_cap:
                     continue
-                best = doc.background.get(key, 1.0)  # bounds min(IDF, background)
-                rare = best >= cfg.anchor_rarity
+                rare = doc.background.get(key, 1.0) >= cfg.anchor_rarity
                 if rare and day is not None:
                     low_df = counts.count(day - window, day + window)
                     high_n = max(self._all.count(day - gap - window, day + gap + window),
                                  cfg.rarity_floor)
-                    best = min(best, _idf(high_n, low_df))
-                    rare = best >= cfg.anchor_rarity
+                    rare = _idf(high_n, low_df) >= cfg.anchor_rarity
                 combo = kind_of(key) == "ent" and terms[doc_id] >= 3
                 if rare or combo:
-                    live.append((day, doc_id, rare, combo,
-                                 rare and strong_kind and best >= cfg.strong_rarity))
-            for i, (day_a, a, rare_a, combo_a, strong_a) in enumerate(live):
-                for day_b, b, rare_b, combo_b, strong_b in live[i + 1:]:
+                    live.append((day, doc_id, rare, combo))
+            for i, (day_a, a, rare_a, combo_a) in enumerate(live):
+                for day_b, b, rare_b, combo_b in live[i + 1:]:
                     if day_a is not None and day_b is not None and abs(day_a - day_b) > gap:
                         continue
                     pair = (a, b) if a < b else (b, a)
                     if rare_a and rare_b:
                         anchors[pair] += 1
-                        strong[pair] += strong_a and strong_b
                     if combo_a and combo_b and (day_a is None or day_b is None
                                                 or abs(day_a - day_b) <= window):
                         combos.add(pair)  # a combination never makes a fact strong
         need = cfg.min_anchors
         return sorted(p for p in anchors.keys() | combos
-                      if anchors[p] + 2 * (p in combos) >= need and self._could_be_within(
-                          p, max(cfg.allowed_gap(n) for n in range(strong[p] + 1))))
+                      if anchors[p] + 2 * (p in combos) >= need)
 
-    def _could_be_within(self, pair: tuple[str, str], allowed: int) -> bool:
+    def _could_be_within(self, a: str, b: str) -> bool:
         """Whether two stories are close enough in time for the longest gap the strong facts
-        they could share allow (``score``'s time rule, with the count bounded from above): most
-        candidates in a big corpus are months apart with one strong fact or none."""
-        day_a, day_b = (self._docs[i].day for i in pair)
-        if day_a is None or day_b is None:
-            return allowed > self.config.window_days
-        return abs((day_a - day_b).days) <= allowed
+        they share could allow: ``score``'s time rule with the strong facts counted from above
+        (every shared number or name whose weight, as ``score`` computes it, reaches the strong
+        and anchor thresholds; the rules that only drop facts are left out). Most candidates in
+        a big corpus are months apart with one strong fact or none, and this costs a fraction
+        of scoring them (one range count per shared number or name, not the whole score)."""
+        doc_a, doc_b, cfg = self._docs[a], self._docs[b], self.config
+        if doc_a.day is not None and doc_b.day is not None \
+                and abs((doc_a.day - doc_b.day).days) <= cfg.window_days:
+            return True  # within the window whatever the evidence
+        days = (abs((doc_a.day - doc_b.day).days)
+                if doc_a.day is not None and doc_b.day is not None else None)
+        enough = next((s for s in range(len(doc_a.keys) + len(doc_a.probes) + 1)
+                       if (cfg.allowed_gap(s) >= days if days is not None
+                           else cfg.allowed_gap(s) > cfg.window_days)), None)
+        if enough is None:
+            return False  # no number of strong facts allows this gap
+        lo, hi = self._range(doc_a, doc_b)
+        n = max(self._all.count(lo, hi), cfg.rarity_floor)
+        log_n = math.log(n + 1)
+        strong = 0
+        for k in _shared_keys(doc_a, doc_b):
+            if strong >= enough:
+                break
+            kind = kind_of(k)
+            if kind not in STRONG_KINDS:
+                continue
+            rarity = min(doc_a.background.get(k, 1.0), doc_b.background.get(k, 1.0))
+            need = self._prior.get(kind, 1.0)
+            if need > 0 and rarity < cfg.strong_rarity:
+                continue  # its weight ≤ prior · rarity: not strong
+            df = self._key_days[k].count(lo, hi)
+            prior = self._prior.get(k[:k.find(":")], 1.0)
+            weight = prior * min(math.log((n + 1) / df) / log_n, rarity) if df else 0.0
+            strong += weight >= cfg.anchor_rarity * need and weight >= cfg.strong_rarity * need
+        return strong >= enough
+
+    def linked(self, pairs: Iterable[tuple[str, str]]) -> list[PairScore]:
+        """The scores of the linked pairs among ``pairs`` (candidates), in their order; a pair
+        whose time gap no evidence it could share allows is not scored (``_could_be_within``)."""
+        scores = (self.score(a, b) for a, b in pairs if self._could_be_within(a, b))
+        return [s for s in scores if s.linked]
 
     def links(self) -> list[PairScore]:
         """Every linked pair of the current set, sorted by ids."""
-        scores = (self.score(a, b) for a, b in self.candidate_pairs())
-        return [s for s in scores if s.linked]
+        return self.linked(self.candidate_pairs())
 
     def clusters(self) -> list[list[str]]:
         """Incidents as sorted lists of story ids, sorted by first id (singletons included);
