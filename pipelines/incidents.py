@@ -199,12 +199,26 @@ def story_incident_doc(story: Story, articles: Sequence[Article], lexicon: Lexic
 
 # Stories per task when a pool builds incident docs (a story's evidence is ~5 ms a copy).
 DOC_CHUNK = 64
-_ARTICLES: dict[str, Article] = {}  # what a forked doc-building worker inherits
+# What the workers of ``_in_forked_pool`` inherit (set just before the fork, cleared after):
+# big read-only state (articles, the index) is shared by fork rather than pickled per task.
+_INHERITED: dict[str, Any] = {}
+
+
+def _in_forked_pool(work, items: Sequence, chunk: int, processes: int, **inherited) -> list:
+    """``work`` over ``items`` in chunks of ``chunk``, in ``processes`` forked processes that
+    inherit ``inherited`` (in ``_INHERITED``); results concatenated in input order."""
+    _INHERITED.update(inherited)
+    try:
+        chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            return [x for found in pool.imap(work, chunks) for x in found]
+    finally:
+        _INHERITED.clear()
 
 
 def _docs_of(stories: Sequence[Story]) -> list[IncidentDoc]:
-    lexicon = load_lexicon()
-    return [story_incident_doc(s, [_ARTICLES[i] for i in s.article_ids], lexicon)
+    articles, lexicon = _INHERITED["articles"], _INHERITED["lexicon"]
+    return [story_incident_doc(s, [articles[i] for i in s.article_ids], lexicon)
             for s in stories]
 
 
@@ -218,17 +232,11 @@ def incident_docs(articles: Sequence[Article], stories: Sequence[Story],
     a crawl's export — each inheriting the articles and returning only the docs)."""
     by_id = {a.id: a for a in articles}
     ordered = sorted(stories, key=lambda s: s.story_id)
-    if evidence is None and processes > 1 and len(ordered) > DOC_CHUNK and sys.platform == "linux":
-        global _ARTICLES
-        _ARTICLES = by_id
-        warm_up_lexicon()
-        try:
-            chunks = [ordered[i:i + DOC_CHUNK] for i in range(0, len(ordered), DOC_CHUNK)]
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                return [doc for docs in pool.imap(_docs_of, chunks) for doc in docs]
-        finally:
-            _ARTICLES = {}
     lexicon = lexicon or load_lexicon()
+    if evidence is None and processes > 1 and len(ordered) > DOC_CHUNK and sys.platform == "linux":
+        lexicon.segment_table  # noqa: B018 -- built once here, inherited by the workers
+        return _in_forked_pool(_docs_of, ordered, DOC_CHUNK, processes, articles=by_id,
+                               lexicon=lexicon)
     return [story_incident_doc(s, [by_id[i] for i in s.article_ids], lexicon, evidence)
             for s in ordered]
 
@@ -271,12 +279,10 @@ def build_incidents(articles: Sequence[Article], stories: Sequence[Story],
 # Candidate pairs scored per task in the pool: big enough to pay for a task, small enough to
 # keep both processes busy to the end.
 LINK_CHUNK = 2048
-_INDEX: IncidentIndex | None = None  # the index a forked scoring worker inherits
 
 
 def _linked(pairs: Sequence[tuple[str, str]]) -> list[PairScore]:
-    assert _INDEX is not None
-    return _INDEX.linked(pairs)
+    return _INHERITED["index"].linked(pairs)
 
 
 def find_links(index: IncidentIndex, processes: int = 1) -> list[PairScore]:
@@ -286,14 +292,7 @@ def find_links(index: IncidentIndex, processes: int = 1) -> list[PairScore]:
     pairs = index.candidate_pairs()
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
         return index.linked(pairs)
-    global _INDEX
-    _INDEX = index
-    try:
-        chunks = [pairs[i:i + LINK_CHUNK] for i in range(0, len(pairs), LINK_CHUNK)]
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return [s for found in pool.imap(_linked, chunks) for s in found]
-    finally:
-        _INDEX = None
+    return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index)
 
 
 def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
