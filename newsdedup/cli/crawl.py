@@ -53,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(e.g. DOWNLOAD_DELAY=0)")
     parser.add_argument("--proxy", metavar="URL",
                         help="send every request through this HTTP proxy (NEWSDEDUP_PROXY)")
+    parser.add_argument("--no-export", dest="export", action="store_false",
+                        help="fetch and store only; 'newsdedup export' writes the output files "
+                             "later (what the workers of --workers N do: their caller merges)")
     parser.add_argument("--json", action="store_true",
                         help="print the run summary as JSON on the last line of stdout")
     parser.add_argument("--verbose", action="store_true",
@@ -83,10 +86,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.workers > 1:
             result = crawl_workers(args.workers, args.sources, args.out, redis_url=redis_url,
-                                   run_id=args.run_id, **options)
+                                   run_id=args.run_id, export=args.export, **options)
             if not args.quiet:
-                print(f"run {result['run_id']}: workers {result['workers']}; merged "
-                      f"{result['export'] or 'by the last worker to leave'}", file=sys.stderr)
+                merged = result["export"] or "not (--no-export)"
+                print(f"run {result['run_id']}: workers {result['workers']}; merged {merged}",
+                      file=sys.stderr)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False))
             if any(worker not in result["summaries"] for worker in result["workers"]):
@@ -95,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         with concise_log(sys.stderr, enabled=not scrapy_log["LOG_ENABLED"],
                          echo=not args.quiet) as log:
             summary = crawl(args.sources, args.out, redis_url=redis_url, run_id=args.run_id,
-                            worker_id=args.worker_id, **options)
+                            worker_id=args.worker_id, export=args.export, **options)
     except (SourcesError, StoreBusy, FileNotFoundError, ConnectionError) as err:
         raise UsageError(err) from err
     except ExportFailed as err:  # fetched and stored, but the output files are stale
