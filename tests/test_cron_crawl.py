@@ -2,6 +2,7 @@
 source cannot be fetched (3: none could, 4: some could not), Scrapy's log only on request."""
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -127,3 +128,25 @@ def test_export_writes_and_names_every_file(tmp_path, site):
     helped = subprocess.run([sys.executable, "-m", "newsdedup", "export", "--help"],
                             capture_output=True, text=True, cwd=ROOT).stdout
     assert all(name in " ".join(helped.split()) for name in named)
+
+
+def test_no_export_stores_only_and_export_writes_what_a_crawl_would(tmp_path, site):
+    """``--no-export`` (what the workers of ``--workers N`` run: their caller merges) fetches
+    and stores but writes no output file; ``newsdedup export`` then writes the files a crawl
+    with its export writes."""
+    plain = crawl(tmp_path / "plain", site, down=False)
+    assert plain.returncode == 0, plain.stderr
+    stored = crawl(tmp_path / "stored", site, "--no-export", down=False)
+    assert stored.returncode == 0, stored.stderr
+    out = tmp_path / "stored" / "out"
+    assert (out / "store.sqlite").exists()
+    assert not list(out.glob("*.jsonl"))
+    exported = subprocess.run([sys.executable, "-m", "newsdedup", "export", "--out", str(out)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert exported.returncode == 0, exported.stderr
+    for name in ("articles.jsonl", "stories.jsonl", "incidents.jsonl", "rejects.jsonl"):
+        records = [[json.loads(line) for line in (folder / name).read_text().splitlines()]
+                   for folder in (out, tmp_path / "plain" / "out")]
+        for record in (*records[0], *records[1]):
+            record.pop("fetched_at", None)  # when each crawl fetched the page: its own time
+        assert records[0] == records[1], name
