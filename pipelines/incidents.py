@@ -67,15 +67,15 @@ def warm_up_lexicon() -> Lexicon:
 
 def warm_up_export() -> None:
     """Pay the incident stage's fixed costs now, e.g. in an otherwise idle process while a
-    crawl's workers fetch: the dictionary and its lookup table, wordfreq's English and Chinese
-    word lists and jieba's (wordfreq segments Chinese with it). ~2-3 s of CPU once per
-    process, whatever the number of articles; results are unchanged (every piece is a cache)."""
+    crawl's workers fetch: the dictionary and its lookup table, wordfreq and its English word
+    list (every name's Latin key is looked up there). ~2 s of CPU once per process, whatever
+    the number of articles; results are unchanged (every piece is a cache). Not Chinese:
+    wordfreq's Chinese list and jieba's dictionary (~1 s more) load on the first Chinese key,
+    so an English-only crawl never pays for them (bench/redis_bench.py: CPU per article)."""
     from wordfreq import zipf_frequency
 
     warm_up_lexicon()
-    _quiet_jieba()
     zipf_frequency("news", "en")
-    zipf_frequency("新闻", "zh")
 
 
 @lru_cache(maxsize=65536)
