@@ -192,10 +192,14 @@ class EmptyInput(InputError):
 
 
 def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
-                 progress_stream: TextIO = sys.stderr, settings: Settings | None = None) -> RunSummary:
-    """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without).
+                 progress_stream: TextIO = sys.stderr, settings: Settings | None = None,
+                 formats: tuple[str, ...] | None = None) -> RunSummary:
+    """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without;
+    ``formats``: the output copies beside the JSONL, default ``settings.output.formats``).
     Raises ``InputError`` before writing anything if an input path is missing or unreadable."""
     settings = settings or Settings()
+    if formats is not None:
+        settings = replace(settings, output=replace(settings.output, formats=formats))
     check_paths(paths)
     check_out_dir(out_dir)
     check_not_output(paths, out_dir)
@@ -239,6 +243,6 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     progress.phase("incidents, writing")
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
                                               config=settings.incidents, evidence=evidence,
-                                              processes=workers))
+                                              processes=workers, formats=settings.output.formats))
     progress.close()
     summary.titles = {a.id: a.title or "" for a in articles}

@@ -39,7 +39,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from newsdedup.dump import cluster_dump
-    from newsdedup.formats import write_formats
     from pipelines.cores import usable_cores
 
     resolve(args)
@@ -47,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
         args.extract_processes = args.settings.cluster.extract_processes
     processes = args.extract_processes or usable_cores()
     summary = cluster_dump(args.inputs, Path(args.out), workers=processes,
-                           stdin=sys.stdin.buffer, settings=args.settings)
-    write_formats(args.out, args.formats)
+                           stdin=sys.stdin.buffer, settings=args.settings, formats=args.formats)
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
         print(f"output:           {written(args.out, args.formats, JSONL_FILES)}",
