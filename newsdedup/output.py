@@ -32,6 +32,9 @@ ARTICLES_FILE = "articles.jsonl"
 STORIES_FILE = "stories.jsonl"
 REJECTS_FILE = "rejects.jsonl"
 INCIDENTS_FILE = "incidents.jsonl"
+# The rejects of a run that published nothing (every input rejected), beside the set it kept;
+# removed when a later run publishes a set.
+UNPUBLISHED_REJECTS_FILE = "rejects.unpublished.jsonl"
 SETS_DIR = ".sets"
 CURRENT_LINK = ".current"
 # Test hook: the name of a step (``staged:<file>``, ``switch``, ``linked``) at which the process
@@ -157,10 +160,28 @@ def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]],
         if link.is_symlink() and os.readlink(link).startswith(f"{CURRENT_LINK}/") \
                 and not link.exists():
             link.unlink()
+    (out_dir / UNPUBLISHED_REJECTS_FILE).unlink(missing_ok=True)  # about an older run
     _fsync_dir(out_dir)
     if current and current != f"{SETS_DIR}/{staging.name}":
         shutil.rmtree(out_dir / current, ignore_errors=True)
     return counts
+
+
+def write_unpublished_rejects(out_dir: Path, rejects: Iterable[Reject]) -> Path:
+    """Write ``rejects`` to OUT/rejects.unpublished.jsonl (the rejects.jsonl schema) without
+    touching the output set: what a run that kept no article leaves. Replaced in one rename."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / UNPUBLISHED_REJECTS_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        _write_jsonl(tmp, (r.as_output() for r in rejects))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
 
 
 def write_outputs(out_dir: Path, articles: Iterable[Article], stories: Iterable[Story],

@@ -38,15 +38,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsdedup.dump import cluster_dump
+    from newsdedup.dump import NoArticles, cluster_dump
     from pipelines.cores import usable_cores
 
     resolve(args)
     if args.extract_processes is None:
         args.extract_processes = args.settings.cluster.extract_processes
     processes = args.extract_processes or usable_cores()
-    summary = cluster_dump(args.inputs, Path(args.out), workers=processes,
-                           stdin=sys.stdin.buffer, settings=args.settings, formats=args.formats)
+    try:
+        summary = cluster_dump(args.inputs, Path(args.out), workers=processes,
+                               stdin=sys.stdin.buffer, settings=args.settings,
+                               formats=args.formats)
+    except NoArticles as err:  # the summary says why, then the one line (exit 5)
+        if not args.quiet:
+            print(err.summary.render(), file=sys.stderr)
+        raise
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
         print(f"output:           {written(args.out, args.formats, JSONL_FILES)}",
