@@ -209,7 +209,9 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
                  formats: tuple[str, ...] | None = None) -> RunSummary:
     """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without;
     ``formats``: the output copies beside the JSONL, default ``settings.output.formats``).
-    Raises ``InputError`` before writing anything if an input path is missing or unreadable."""
+    Raises ``InputError`` before writing anything if an input path is missing or unreadable,
+    ``EmptyInput`` if the inputs hold no document, ``NoArticles`` (the output set kept, the
+    rejects in OUT/rejects.unpublished.jsonl) if every document was rejected."""
     settings = settings or Settings()
     if formats is not None:
         settings = replace(settings, output=replace(settings.output, formats=formats))
