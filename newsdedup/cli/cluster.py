@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from newsdedup.cli.common import EXIT_OK, JSONL_FILES
-from newsdedup.cli.options import add_config, add_formats, add_out, resolve, written
+from newsdedup.cli.options import add_config, add_formats, add_out, count, resolve, written
 
 NAME = "cluster"
 HELP = "cluster a dump of articles (JSONL, folder of HTML, WARC; - for stdin)"
@@ -28,11 +28,11 @@ class _DeprecatedWorkers(argparse.Action):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder or -")
     add_out(parser, "output folder")
-    parser.add_argument("--extract-processes", type=int, default=None, metavar="N",
+    parser.add_argument("--extract-processes", type=count(0), default=None, metavar="N",
                         help="extraction processes (default: all cores)")
     add_formats(parser)
     add_config(parser)
-    parser.add_argument("--workers", type=int, dest="extract_processes",
+    parser.add_argument("--workers", type=count(0), dest="extract_processes",
                         action=_DeprecatedWorkers, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
 
