@@ -6,51 +6,30 @@ import json
 import sqlite3
 import subprocess
 import sys
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import serve_folder, write_outlet
+from test_cron_crawl import ARTICLE as CRON_ARTICLE
+from test_cron_crawl import FAST
 
 from crawler.store import Store
 from newsdedup.cli import main
 from newsdedup.export import export_store
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = ["--set", "RETRY_TIMES=0", "--set", "DOWNLOAD_DELAY=0",
-        "--set", "AUTOTHROTTLE_ENABLED=false"]
-ARTICLE = ("<html><head><title>Council approves budget</title>"
-           '<meta property="article:published_time" content="2026-03-10T08:00:00+08:00">'
-           "</head><body><article><h1>Council approves budget</h1>" + "".join(
-               f"<p>The city council approved the {year} budget on Tuesday after a long debate "
-               f"about roads, schools and the new library, officials said in statement {year}.</p>"
-               for year in range(2001, 2009)) + "</article></body></html>")
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+# the cron test's article, dated in its metadata (a "meta" published_source)
+ARTICLE = CRON_ARTICLE.replace(
+    "</title>", '</title><meta property="article:published_time" content="2026-03-10T08:00">', 1)
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A loopback outlet: robots.txt, an RSS feed and one article dated in its metadata."""
     root = tmp_path_factory.mktemp("site")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
-    (root / "a").mkdir()
-    (root / "a" / "1.html").write_text(ARTICLE, encoding="utf-8")
-    (root / "rss.xml").write_text(
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Up</title>'
-        f"<item><title>Council approves budget</title><link>{base}/a/1.html</link>"
-        "</item></channel></rss>")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base, root
-    server.shutdown()
-    server.server_close()
+    with serve_folder(root) as base:
+        write_outlet(root, base, ARTICLE)
+        yield base, root
 
 
 def articles(out: Path) -> list[dict]:
