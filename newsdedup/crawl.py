@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from crawler.overrides import check_overrides
 from crawler.run import CrawlSummary, crawl_settings, new_run_id, preload_crawler, run_crawl
 from crawler.store import STORE_FILE
 from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
@@ -51,10 +52,12 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "output", *, spider: s
     store only (``newsdedup export`` writes the files later; ``crawl_workers``' workers, whose
     caller merges). Raises SourcesError (a
     ValueError) for a bad sources file and StoreBusy if another crawl holds ``out_dir``, both
-    before anything is fetched; ConnectionError if Redis does not answer; ExportFailed if the
-    output files could not be rewritten (a full disk, a corrupt store).
+    before anything is fetched, like SettingError for an unknown setting or a bad value;
+    ConnectionError if Redis does not answer; ExportFailed if the output files could not be
+    rewritten (a full disk, a corrupt store).
     """
     overrides = dict(settings or {})
+    check_overrides(overrides)
     redis_url = redis_url or crawl_settings(overrides).get("NEWSDEDUP_REDIS_URL")
     if redis_url and not run_id:
         run_id = new_run_id()  # one worker without a run id: a run of its own
@@ -90,8 +93,10 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
     done; while they fetch it pays the export's fixed costs (``warm_up_export``, on idle CPU
     only), so the run ends that much sooner than one whose last worker starts them cold.
     Returns {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export":
-    counts of the merge, None with ``export=False``}.
+    counts of the merge, None with ``export=False``}. SettingError (before any worker starts)
+    for an unknown setting or a bad value.
     """
+    check_overrides(settings or {})
     run_id = run_id or new_run_id()
     prefix = worker_prefix or socket.gethostname()
     passed = ["--spider", spider]

@@ -6,12 +6,10 @@ import json
 import socket
 import subprocess
 import sys
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import serve_folder, write_outlet
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--set", "RETRY_TIMES=0", "--set", "DOWNLOAD_DELAY=0",
@@ -23,29 +21,13 @@ ARTICLE = ("<html><head><title>Council approves budget</title></head><body><arti
                for year in range(2001, 2009)) + "</article></body></html>")
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A loopback outlet: robots.txt, an RSS feed and one article."""
     root = tmp_path_factory.mktemp("site")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
-    (root / "a").mkdir()
-    (root / "a" / "1.html").write_text(ARTICLE, encoding="utf-8")
-    (root / "rss.xml").write_text(
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Up</title>'
-        f"<item><title>Council approves budget</title><link>{base}/a/1.html</link>"
-        "<pubDate>Tue, 10 Mar 2026 08:00:00 GMT</pubDate></item></channel></rss>")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    server.server_close()
+    with serve_folder(root) as base:
+        write_outlet(root, base, ARTICLE, "Tue, 10 Mar 2026 08:00:00 GMT")
+        yield base
 
 
 def closed_port() -> int:
