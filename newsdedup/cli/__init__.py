@@ -54,7 +54,7 @@ def _sigterm_as_interrupt() -> None:
     handler in a worker still starting up could leave ``terminate`` waiting). (A crawl's Scrapy
     installs its own handlers.)"""
     main_pid = os.getpid()
-    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
+    os.register_at_fork(after_in_child=_child_signals)
 
     def handler(signum, frame):
         if os.getpid() != main_pid:
@@ -64,6 +64,18 @@ def _sigterm_as_interrupt() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+    # Ctrl-C / kill -INT is the parent's to handle (stop, terminate the pool, exit 130, publish
+    # nothing). A shell without job control starts `newsdedup cluster ... &` with SIGINT ignored,
+    # and Python then keeps it ignored: the run went on and published over the previous set.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _child_signals() -> None:
+    """In a forked child (a pool worker): SIGTERM back to its default action (see above) and
+    SIGINT ignored, so a Ctrl-C sent to the whole process group does not raise in the middle of
+    a worker's chunk; the parent decides and terminates the pool."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def main(argv: list[str] | None = None) -> int:
