@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex, choose_representative
 from dedupe.stories.templates import SHORT_CHARS, split_templated
-from pipelines.dates import robust_first, sortable
+from pipelines.dates import robust_first, sortable, trusted
 from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
 from pipelines.timing import timed
@@ -32,13 +32,14 @@ def story_id_for(article_ids: Sequence[str]) -> str:
 def story_record(story_id: str, members: Sequence[Article]) -> Story:
     """The ``Story`` of these copies: representative by ``dedupe.choose_representative``
     (earliest published, compared by day: a timestamped copy before a date-only one of its day;
-    then longest text, then smallest id), first publication robust to one outlying copy
-    (``pipelines.dates``), languages."""
+    then longest text, then smallest id; a copy the first publication ignores counts as undated),
+    first publication robust to one outlying copy (``pipelines.dates``), languages."""
+    dates = trusted([a.published for a in members])
     return Story(
         story_id=story_id,
         article_ids=sorted(a.id for a in members),
         representative_id=choose_representative(
-            StoryDoc(a.id, "", sortable(a.published), len(a.text)) for a in members),
+            StoryDoc(a.id, "", sortable(d), len(a.text)) for a, d in zip(members, dates)),
         languages=sorted({a.lang for a in members}),
         first_published=robust_first([a.published for a in members]),
     )

@@ -210,6 +210,16 @@ def robust_first(values: Sequence[str | None]) -> str | None:
     return dated[0] if dated else None
 
 
+def trusted(values: Sequence[str | None]) -> list[str | None]:
+    """``values`` (one per copy, same order) with the copy ``robust_first`` ignores as None, so a
+    story's representative (earliest published) agrees with its first publication."""
+    first = robust_first(values)
+    if first is None:
+        return list(values)
+    return [v if day_of(v) is None or sort_key(v)[:4] >= sort_key(first)[:4] else None
+            for v in values]
+
+
 def sortable(value: str | None) -> str | None:
     """``value`` as a string whose plain order is ``sort_key``'s day order: a date-only value
     sorts after every timestamp of its day (for code that compares strings, e.g. a story's

@@ -7,7 +7,7 @@ afterwards (``pipelines.assign``).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from pipelines.dates import Dated
 from pipelines.decode import decode_html, repair_mojibake
@@ -20,40 +20,84 @@ from pipelines.urls import article_id, canonical_url, site_of
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
 
 
-def utc_iso_date(value: str | None) -> str | None:
-    """An ISO 8601 date or UTC date-time from common input forms, or None if unparseable or
-    out of range (a UTC conversion past year 9999).
+# The plausible window of a publication date. Before 1900 no input we read has news (an
+# archive's scans start later); 0001-01-01 is a placeholder (.NET DateTime.MinValue, Go's zero
+# time), not a date. Up to a day after the fetch (or the run): a page's local date runs up to
+# 14 h ahead of UTC (UTC+14) plus clock skew; anything later is a typo (9999-12-31 "never
+# expires") or an embargo, not a publication that has happened.
+EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=timezone.utc)
+LATEST_AHEAD = timedelta(days=1)
+_CLOCK_TIME = re.compile(r"\d{1,2}[:：]\d{2}")
+_LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def utc_iso_date(value: str | None, latest: datetime | None = None) -> str | None:
+    """An ISO 8601 date (``YYYY-MM-DD``) or UTC date-time (``YYYY-MM-DDTHH:MM:SSZ``) from common
+    input forms, or None when it is no publication date.
 
     A date-time with an offset is converted to UTC (``…Z``) so that plain string order is time
     order for everyone reading the output (a feed says +00:00, the page +08:00); a date alone
-    stays a date."""
+    stays a date. A date-time without a zone ("2026-03-10 10:00") is no known instant (it could
+    be any of 26 hours), so only its date is kept. None: unparseable; an impossible time
+    (``T25:00``, ``T23:59:60``, offset ``+25:00``: the value is wrong, so not even its date is
+    trusted); outside [EARLIEST_PUBLISHED, ``latest`` (default now, UTC) + LATEST_AHEAD]."""
     if not value:
         return None
     value = value.strip()
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        match = re.match(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", value)
-        if not match:
+        parsed = _loose(value)
+        if parsed is None:
             return None
-        y, m, d = (int(g) for g in match.groups())
-        try:
-            return datetime(y, m, d).date().isoformat()
-        except ValueError:
-            return None
-    if len(value) <= 10:
+    if not _in_window(parsed, latest):
+        return None
+    if len(value) <= 10 or parsed.tzinfo is None:
         return parsed.date().isoformat()
-    if parsed.tzinfo is not None:
-        try:
-            return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        except OverflowError:  # 9999-12-31T23:59:59-05:00 lies past year 9999 in UTC
-            return None
-    return parsed.isoformat()
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _loose(value: str) -> datetime | None:
+    """``2026/3/9``, ``2026年3月10日 08:00`` …: the date, or the date-time when a readable time
+    follows; None when what follows is an unreadable clock time (``25:00``)."""
+    match = _LOOSE_DATE.match(value)
+    if not match:
+        return None
+    y, m, d = (int(g) for g in match.groups())
+    rest = value[match.end():].strip().lstrip("T").strip()
+    try:
+        day = datetime(y, m, d)
+    except ValueError:
+        return None
+    if not _CLOCK_TIME.match(rest):
+        return day
+    try:
+        return datetime.fromisoformat(f"{day.date().isoformat()}T{rest.replace('：', ':')}"
+                                      .replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _in_window(parsed: datetime, latest: datetime | None) -> bool:
+    try:
+        when = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        when.astimezone(timezone.utc)  # 9999-12-31T23:59:59-05:00 lies past year 9999 in UTC
+        return EARLIEST_PUBLISHED <= when <= (latest or datetime.now(timezone.utc)) + LATEST_AHEAD
+    except OverflowError:
+        return False
+
+
+def fetch_time(raw: RawDocument) -> datetime | None:
+    """When ``raw`` was fetched (UTC), if its record says and it is plausible: the latest
+    possible publication (a page cannot say it was published after it was fetched)."""
+    value = utc_iso_date(raw.fetched_at)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).replace(tzinfo=timezone.utc) \
+        if value else None
 
 
 def _record_date(raw: RawDocument) -> Dated:
     """The input's own date (a JSONL field, a feed item), if it parses to at least a day."""
-    value = utc_iso_date(_hint(raw.published))
+    value = utc_iso_date(_hint(raw.published), fetch_time(raw))
     return Dated(value, raw.published_source or "record") if value else Dated()
 
 
@@ -75,7 +119,7 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
         extracted = extract_article(html, raw.url)
     # Feed/sitemap hints only fill gaps: the page's own title and date win, and a hint that
     # was mis-decoded (U+FFFD) is dropped rather than shown.
-    stated = Dated(utc_iso_date(extracted.published), extracted.published_source)
+    stated = Dated(utc_iso_date(extracted.published, fetch_time(raw)), extracted.published_source)
     if not stated.value:
         stated = _record_date(raw)
     return extracted.text, extracted.title or _hint(raw.title), stated if stated.value else Dated(), \
