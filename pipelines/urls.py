@@ -15,7 +15,9 @@ def _is_tracking(name: str) -> bool:
 
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot name a page (an unclosed IPv6 bracket, a port outside 0-65535, a lone
-    surrogate, control characters), or None. Readers reject such URLs before any stage sees them."""
+    surrogate, control characters, a scheme other than http(s), no host), or None. Readers reject
+    such URLs before any stage sees them (``bad-url``). ``file:`` is accepted: the readers' own
+    names for saved pages (``newsdedup.readers.FileNames``), which an output fed back keeps."""
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
         return "control character in URL"
     try:
@@ -27,6 +29,15 @@ def url_problem(url: str) -> str | None:
         parts.port  # noqa: B018 - raises on a port out of range
     except ValueError as err:
         return f"invalid URL: {err}"
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        return None
+    if scheme not in ("http", "https"):
+        # "not a url" would become an article whose site is the whole string; javascript: is a
+        # link that runs code where the report shows it
+        return f"not an http(s) URL (scheme {scheme!r})" if scheme else "not an http(s) URL (no scheme)"
+    if not parts.hostname:
+        return "no host in URL"
     return None
 
 
