@@ -5,7 +5,8 @@ format holds the same records with the same field names and values:
 
 - ``csv``: ``articles.csv``, ``stories.csv``, ``incidents.csv``, ``rejects.csv``; one column per
   contract field, in the JSONL's field order; a list or object field (``article_ids``,
-  ``titles``…) is its JSON text; null is an empty cell. UTF-8 with a byte-order mark, so
+  ``titles``…) is its JSON text; null is an empty cell; a text starting with = + - @, tab or CR
+  gets a leading ``'`` (``csv_cell``: a spreadsheet would run it as a formula). UTF-8 with a byte-order mark, so
   spreadsheet programs read Chinese right (Python: ``encoding="utf-8-sig"``).
 - ``sqlite``: ``results.sqlite`` with tables ``articles``, ``stories``, ``incidents``,
   ``rejects``: the same columns (JSON text for lists and objects, queryable with ``json_each``),
@@ -96,15 +97,31 @@ def replacing(path: Path) -> Iterator[Path]:
         raise
 
 
+# A cell a spreadsheet would run as a formula (=HYPERLINK(...) in a scraped title): OWASP's CSV
+# injection advice, https://owasp.org/www-community/attacks/CSV_Injection
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """``cell`` for a CSV file: a string starting with = + - @, tab or CR gets a leading ``'``
+    so a spreadsheet shows it as text instead of running it (the JSONL and SQLite stay exact;
+    numbers are not strings and are left alone)."""
+    value = cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(out_dir: Path, table: str) -> Path:
-    """``table``.csv from its JSONL; return its path."""
+    """``table``.csv from its JSONL (formula-like cells neutralised: ``csv_cell``); return its
+    path."""
     target = Path(out_dir) / f"{table}.csv"
     names = columns(table)
     with replacing(target) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(names)
         for record in records(out_dir, table):
-            writer.writerow(["" if record.get(n) is None else cell(record.get(n)) for n in names])
+            writer.writerow(["" if record.get(n) is None else csv_cell(record.get(n)) for n in names])
     return target
 
 
