@@ -163,14 +163,28 @@ def _is_empty_file(path: str) -> bool:
 def read_folder(root: Path, skip: Path | None = None,
                 names: FileNames | None = None) -> Iterator[RawDocument | Reject]:
     """Every non-hidden file below ``root``, sorted, each read by its detected format
-    (``skip``: a folder not walked, e.g. the run's own output folder inside ``root``)."""
+    (``skip``: a folder not walked, e.g. the run's own output folder inside ``root``).
+    Links to folders are followed (a dump's folder of links to day folders is common); a link
+    to a folder already walked in this call (``up -> ..``, two links to one folder) is a
+    ``symlink-loop`` reject naming it, so nothing is read twice or for ever. Memory: one real
+    path per folder."""
     unlisted: list[OSError] = []  # sub-folders os.walk could not list: rejects, not silence
     skip = skip.resolve() if skip is not None else None
     names = names or FileNames()
-    for folder, dirnames, filenames in os.walk(root, onerror=unlisted.append):
+    walked = {os.path.realpath(root)}
+    for folder, dirnames, filenames in os.walk(root, onerror=unlisted.append, followlinks=True):
         yield from _unlisted(unlisted)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and (skip is None or (Path(folder) / d).resolve() != skip))
+        kept = []
+        for d in sorted(d for d in dirnames if not d.startswith(".")
+                        and (skip is None or (Path(folder) / d).resolve() != skip)):
+            real = os.path.realpath(Path(folder) / d)
+            if real in walked:
+                yield Reject(Location(str(Path(folder) / d)), "symlink-loop",
+                             f"a link to {real}, a folder already read: not read again")
+            else:
+                walked.add(real)
+                kept.append(d)
+        dirnames[:] = kept
         for name in sorted(f for f in filenames if not f.startswith(".")):
             path = Path(folder) / name
             yield from read_file(path, path.relative_to(root).as_posix(), names)
