@@ -135,12 +135,12 @@ def read_inputs(paths: list[str], stdin: BinaryIO | None = None,
     names = FileNames()  # one per run: page names never collide across inputs
     for path in paths:
         if path == "-":
-            yield from read_jsonl_stream(stdin or io.BytesIO(), "<stdin>")
+            yield from read_jsonl_stream(stdin or io.BytesIO(), "<stdin>", STREAM_GZIP_HINT)
         elif os.path.isdir(path):
             yield from read_folder(Path(path), skip, names)
         elif _is_pipe(path):
             with open(path, "rb") as fh:
-                yield from read_jsonl_stream(fh, path)
+                yield from read_jsonl_stream(fh, path, STREAM_GZIP_HINT)
         elif not _is_empty_file(path):
             yield from read_file(Path(path), Path(path).name, names)
 
@@ -265,9 +265,19 @@ def read_html_file(path: Path, display_name: str, gzipped: bool,
     return RawDocument(url=url, location=where, body=body)
 
 
-def read_jsonl_stream(fh: BinaryIO, name: str) -> Iterator[RawDocument | Reject]:
+STREAM_GZIP_HINT = ("gzip data on a stream, not JSONL text: name the .gz file as an input (gzip is "
+                    "detected there) or decompress it: zcat FILE.jsonl.gz | newsdedup cluster -")
+
+
+def read_jsonl_stream(fh: BinaryIO, name: str,
+                      gzip_hint: str = "gzip data inside gzip, not JSONL text: decompress it "
+                                       "once (zcat FILE | newsdedup cluster -)"
+                      ) -> Iterator[RawDocument | Reject]:
     """JSON Lines: ``url`` required; ``html`` or ``text``; optional metadata fields. Each line is
-    judged alone; gzip data that is cut or corrupt ends the file with a reject at that line."""
+    judged alone; gzip data that is cut or corrupt ends the file with a reject at that line.
+    Blank lines are skipped, neither inputs nor rejects (``cat a.jsonl b.jsonl`` and editors
+    leave them). Gzip data where the text should start ends the stream with one
+    ``unsupported-format`` reject saying so (``gzip_hint``), not a reject per binary line."""
     number = 0
     while True:
         where = Location(name, line=number + 1)
@@ -292,6 +302,9 @@ def read_jsonl_stream(fh: BinaryIO, name: str) -> Iterator[RawDocument | Reject]
             continue
         if not line.strip():
             continue
+        if number == 1 and line.startswith(GZIP_MAGIC):
+            yield Reject(where, "unsupported-format", gzip_hint)
+            return
         yield parse_jsonl_line(line, where)
 
 
@@ -302,7 +315,9 @@ def parse_jsonl_line(line: bytes, where: Location) -> RawDocument | Reject:
     except UnicodeDecodeError as err:
         return Reject(where, "malformed-json", f"not UTF-8 at byte {err.start}")
     except json.JSONDecodeError as err:
-        return Reject(where, "malformed-json", f"{err.msg} at column {err.colno}")
+        # json's own message may end in "at" ("Invalid control character at")
+        return Reject(where, "malformed-json",
+                      f"{err.msg.removesuffix(' at')} at column {err.colno}")
     except RecursionError:
         return Reject(where, "unsafe-json", "nested deeper than the parser's recursion limit")
     except ValueError as err:  # Python's int-from-string limit: an integer over 4,300 digits
