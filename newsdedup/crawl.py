@@ -23,6 +23,7 @@ from typing import Any
 
 from crawler.overrides import check_overrides
 from crawler.run import CrawlSummary, crawl_settings, new_run_id, preload_crawler, run_crawl
+from crawler.sources import load_sources
 from crawler.store import STORE_FILE
 from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
 from newsdedup.export import export_shared, export_store, redis_namespace
@@ -97,6 +98,7 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
     for an unknown setting or a bad value.
     """
     check_overrides(settings or {})
+    load_sources(sources_path).load_watchlist(watchlist)  # SourcesError before any worker
     run_id = run_id or new_run_id()
     prefix = worker_prefix or socket.gethostname()
     passed = ["--spider", spider]
