@@ -19,6 +19,11 @@ class PageItem:
     result: Article | Reject | None = None
     watch_hits: list[str] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        # Scrapy logs an item's repr with any error about it: the URL, never the whole page.
+        return f"PageItem(source={self.source!r}, url={self.urls[-1] if self.urls else None!r}, " \
+               f"status={self.status})"
+
 
 @dataclass
 class FailureItem:

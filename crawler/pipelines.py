@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from twisted.internet.task import LoopingCall
@@ -66,8 +67,12 @@ class ProcessPipeline:
             item.result, item.watch_hits = process_page(item.raw, watchlist)
         else:
             loop = asyncio.get_running_loop()
-            item.result, item.watch_hits = await loop.run_in_executor(
-                self.pool, process_page, item.raw, watchlist)
+            try:
+                item.result, item.watch_hits = await loop.run_in_executor(
+                    self.pool, process_page, item.raw, watchlist)
+            except BrokenProcessPool:  # a worker was killed (OOM killer, kill -9): process the
+                # page here rather than lose it; Scrapy logs nothing, the page is stored
+                item.result, item.watch_hits = process_page(item.raw, watchlist)
         return item
 
 
