@@ -29,8 +29,9 @@ class PageItem:
 class FailureItem:
     """An article URL that produced no page to process.
 
-    ``final`` failures (404/410, non-HTML, oversized) become rejects and are not fetched again;
-    the others (timeouts, 5xx after retries, 403) are retried by the next run.
+    ``final`` failures (410, non-HTML, oversized) become rejects and are not fetched again; a 404
+    only after NEWSDEDUP_NOT_FOUND_RUNS runs (``Store.add_not_found``); the others
+    (timeouts, 5xx after retries, 403) are retried by the next run.
     """
 
     source: str

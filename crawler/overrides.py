@@ -37,6 +37,7 @@ NULLABLE: dict[str, type] = {
 # Numbers for which 0 stops the crawl or makes no sense (no request in flight, empty batches).
 POSITIVE = frozenset({"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
                       "AUTOTHROTTLE_TARGET_CONCURRENCY", "NEWSDEDUP_COMMIT_ITEMS",
+                      "NEWSDEDUP_NOT_FOUND_RUNS",
                       "NEWSDEDUP_HEARTBEAT_SECONDS"})
 
 # Integer defaults that Scrapy reads with getfloat: a fraction is meaningful there.

@@ -83,6 +83,7 @@ class StorePipeline:
         settings = crawler.settings
         self.commit_items = settings.getint("NEWSDEDUP_COMMIT_ITEMS")
         self.commit_seconds = settings.getfloat("NEWSDEDUP_COMMIT_SECONDS")
+        self.not_found_runs = settings.getint("NEWSDEDUP_NOT_FOUND_RUNS")
         self.first_pending: float | None = None
         self.timer = LoopingCall(self.flush_if_due)
 
@@ -106,16 +107,7 @@ class StorePipeline:
         if isinstance(item, PageItem):
             self.store_page(item)
         elif isinstance(item, FailureItem):
-            if item.final:
-                reject = Reject(Location(item.source, member=item.url), item.reason, item.detail,
-                                item.url)
-                store.add_reject(reject, item.source, item.urls, status=item.status,
-                                 fetched_at=item.fetched_at)
-                self.count(item.source, "rejected")
-            else:
-                store.add_failure(item.url, item.kind, item.source, item.status, item.fetched_at)
-                if item.kind == "article":  # hubs are counted by the spider
-                    self.count(item.source, "articles_failed")
+            self.store_failure(item)
         elif isinstance(item, AliasItem):
             store.add_alias(item.urls, item.source, item.fetched_at)
         elif isinstance(item, HubItem):
@@ -126,6 +118,24 @@ class StorePipeline:
         if store.pending >= self.commit_items:
             self.flush()
         return item
+
+    def store_failure(self, item: FailureItem) -> None:
+        """A failed fetch: a reject if final, else retried by the next run; an article's 404 is
+        retried by the next runs a few times first (``Store.add_not_found``)."""
+        if not item.final:
+            self.store.add_failure(item.url, item.kind, item.source, item.status, item.fetched_at)
+            if item.kind == "article":  # hubs are counted by the spider
+                self.count(item.source, "articles_failed")
+            return
+        reject = Reject(Location(item.source, member=item.url), item.reason, item.detail, item.url)
+        final = True
+        if item.status == 404 and item.kind == "article":
+            final = self.store.add_not_found(reject, item.source, item.urls, status=404,
+                                             fetched_at=item.fetched_at, runs=self.not_found_runs)
+        else:
+            self.store.add_reject(reject, item.source, item.urls, status=item.status,
+                                  fetched_at=item.fetched_at)
+        self.count(item.source, "rejected" if final else "articles_failed")
 
     def store_page(self, item: PageItem) -> None:
         result, raw = item.result, item.raw
