@@ -19,13 +19,19 @@ class PageItem:
     result: Article | Reject | None = None
     watch_hits: list[str] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        # Scrapy logs an item's repr with any error about it: the URL, never the whole page.
+        return f"PageItem(source={self.source!r}, url={self.urls[-1] if self.urls else None!r}, " \
+               f"status={self.status})"
+
 
 @dataclass
 class FailureItem:
     """An article URL that produced no page to process.
 
-    ``final`` failures (404/410, non-HTML, oversized) become rejects and are not fetched again;
-    the others (timeouts, 5xx after retries, 403) are retried by the next run.
+    ``final`` failures (410, non-HTML, oversized) become rejects and are not fetched again; a 404
+    only after NEWSDEDUP_NOT_FOUND_RUNS runs (``Store.add_not_found``); the others
+    (timeouts, 5xx after retries, 403) are retried by the next run.
     """
 
     source: str

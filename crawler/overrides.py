@@ -10,11 +10,20 @@ concurrency and batch sizes in POSITIVE), true/false for a flag, a string for a 
 or dict (or Scrapy's comma / JSON string form) for a list or dict. A key whose default is None
 takes what NULLABLE says, or anything; null unsets a string, list or dict, never a number or
 flag (Scrapy would fail converting it).
+
+A number must be finite: JSON's 1e309 is infinity, and an infinite DOWNLOAD_DELAY hung the
+crawl (NaN compares false with every bound). Where the default is an integer, Scrapy reads the
+key with ``getint``, which truncates: a fraction is refused (CONCURRENT_REQUESTS=2.5 would run
+2), an integral float (2.0) is taken. READ_AS_FLOAT lists the integer-default keys Scrapy reads
+with ``getfloat`` (found by scanning Scrapy 2.x's source for ``getfloat("...")``). A key with a
+fixed set of values (CHOICES: LOG_LEVEL, which Python's logging checks only once the crawl has
+started, with a traceback) must be one of them.
 """
 from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +37,15 @@ NULLABLE: dict[str, type] = {
 # Numbers for which 0 stops the crawl or makes no sense (no request in flight, empty batches).
 POSITIVE = frozenset({"CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN",
                       "AUTOTHROTTLE_TARGET_CONCURRENCY", "NEWSDEDUP_COMMIT_ITEMS",
+                      "NEWSDEDUP_NOT_FOUND_RUNS",
                       "NEWSDEDUP_HEARTBEAT_SECONDS"})
+
+# Integer defaults that Scrapy reads with getfloat: a fraction is meaningful there.
+READ_AS_FLOAT = frozenset({"DNS_TIMEOUT", "DOWNLOAD_TIMEOUT"})
+# Keys with a fixed set of values (logging's level names).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "LOG_LEVEL": ("CRITICAL", "FATAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "NOTSET"),
+}
 
 
 class SettingError(ValueError):
@@ -70,12 +87,20 @@ def check_value(key: str, value: Any, default: Any) -> None:
         ok = isinstance(value, bool) or value in (0, 1)
     elif _is_number(default):
         ok = _is_number(value)
+        if ok and not math.isfinite(value):
+            raise SettingError(f"--set {key}: must be a finite number, got {value!r}")
+        if ok and isinstance(default, int) and key not in READ_AS_FLOAT \
+                and not float(value).is_integer():
+            raise SettingError(f"--set {key}: must be a whole number, got {value!r}")
         if ok and value < 0 and "PRIORITY" not in key:
             raise SettingError(f"--set {key}: must be ≥ 0, got {value!r}")
         if ok and value <= 0 and key in POSITIVE:
             raise SettingError(f"--set {key}: must be > 0, got {value!r}")
     elif isinstance(default, str):
         ok = isinstance(value, str)
+        if ok and key in CHOICES and value not in CHOICES[key]:
+            raise SettingError(f"--set {key}: must be one of {', '.join(CHOICES[key])}, "
+                               f"got {value!r}")
     elif isinstance(default, (list, tuple)):
         ok = isinstance(value, (list, str))
     elif isinstance(default, dict):

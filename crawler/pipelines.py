@@ -12,6 +12,7 @@ import asyncio
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from twisted.internet.task import LoopingCall
@@ -66,8 +67,12 @@ class ProcessPipeline:
             item.result, item.watch_hits = process_page(item.raw, watchlist)
         else:
             loop = asyncio.get_running_loop()
-            item.result, item.watch_hits = await loop.run_in_executor(
-                self.pool, process_page, item.raw, watchlist)
+            try:
+                item.result, item.watch_hits = await loop.run_in_executor(
+                    self.pool, process_page, item.raw, watchlist)
+            except BrokenProcessPool:  # a worker was killed (OOM killer, kill -9): process the
+                # page here rather than lose it; Scrapy logs nothing, the page is stored
+                item.result, item.watch_hits = process_page(item.raw, watchlist)
         return item
 
 
@@ -78,6 +83,7 @@ class StorePipeline:
         settings = crawler.settings
         self.commit_items = settings.getint("NEWSDEDUP_COMMIT_ITEMS")
         self.commit_seconds = settings.getfloat("NEWSDEDUP_COMMIT_SECONDS")
+        self.not_found_runs = settings.getint("NEWSDEDUP_NOT_FOUND_RUNS")
         self.first_pending: float | None = None
         self.timer = LoopingCall(self.flush_if_due)
 
@@ -101,16 +107,7 @@ class StorePipeline:
         if isinstance(item, PageItem):
             self.store_page(item)
         elif isinstance(item, FailureItem):
-            if item.final:
-                reject = Reject(Location(item.source, member=item.url), item.reason, item.detail,
-                                item.url)
-                store.add_reject(reject, item.source, item.urls, status=item.status,
-                                 fetched_at=item.fetched_at)
-                self.count(item.source, "rejected")
-            else:
-                store.add_failure(item.url, item.kind, item.source, item.status, item.fetched_at)
-                if item.kind == "article":  # hubs are counted by the spider
-                    self.count(item.source, "articles_failed")
+            self.store_failure(item)
         elif isinstance(item, AliasItem):
             store.add_alias(item.urls, item.source, item.fetched_at)
         elif isinstance(item, HubItem):
@@ -121,6 +118,24 @@ class StorePipeline:
         if store.pending >= self.commit_items:
             self.flush()
         return item
+
+    def store_failure(self, item: FailureItem) -> None:
+        """A failed fetch: a reject if final, else retried by the next run; an article's 404 is
+        retried by the next runs a few times first (``Store.add_not_found``)."""
+        if not item.final:
+            self.store.add_failure(item.url, item.kind, item.source, item.status, item.fetched_at)
+            if item.kind == "article":  # hubs are counted by the spider
+                self.count(item.source, "articles_failed")
+            return
+        reject = Reject(Location(item.source, member=item.url), item.reason, item.detail, item.url)
+        final = True
+        if item.status == 404 and item.kind == "article":
+            final = self.store.add_not_found(reject, item.source, item.urls, status=404,
+                                             fetched_at=item.fetched_at, runs=self.not_found_runs)
+        else:
+            self.store.add_reject(reject, item.source, item.urls, status=item.status,
+                                  fetched_at=item.fetched_at)
+        self.count(item.source, "rejected" if final else "articles_failed")
 
     def store_page(self, item: PageItem) -> None:
         result, raw = item.result, item.raw

@@ -108,6 +108,7 @@ def run_crawl(sources_path: str | Path, out_dir: str | Path = "output", *,
 
     sources_file = load_sources(sources_path)  # fail fast, with the file's own message
     selected = sources_file.named(sources)
+    sources_file.load_watchlist(watchlist or (settings or {}).get("NEWSDEDUP_WATCHLIST"))
     overrides = dict(settings or {})
     if proxy:
         overrides["NEWSDEDUP_PROXY"] = proxy

@@ -93,6 +93,11 @@ NEWSDEDUP_EXTRACT_PROCESSES = None
 # and a lost batch's URLs are simply not "seen" yet, so the rerun fetches them again.
 NEWSDEDUP_COMMIT_ITEMS = 50
 NEWSDEDUP_COMMIT_SECONDS = 2.0
+# Runs an article URL may answer 404 before it is a final reject (410 Gone is final at once): a
+# feed item listed before its page is live, or a page briefly unpublished, is fetched again by
+# the next two runs (hourly cron: two hours later), the way mature crawlers retry a 404 on later
+# visits instead of dropping it. Counted in the store's ``seen.misses``.
+NEWSDEDUP_NOT_FOUND_RUNS = 3
 # Child hubs followed per source and run: listing pages reached through `paginate` patterns
 # and child sitemaps of a sitemap index (an outlet's index can list years of daily sitemaps).
 NEWSDEDUP_MAX_HUB_PAGES = 50

@@ -65,10 +65,15 @@ class SharedFrontier:
     def hub_links(self, hub: str) -> list[Link]:
         return [tuple(link) for link in self.state.hub(hub).get("links", [])]
 
+    def misses(self, url: str) -> int:
+        """This worker's file only (like ``is_seen``): the 404s this worker saw."""
+        return self.local.misses(url)
+
     def mark(self, url: str, kind: str, source: str | None, status: int | None,
              fetched_at: str | None, outcome: str, etag: str | None = None,
-             last_modified: str | None = None) -> None:
-        self.local.mark(url, kind, source, status, fetched_at, outcome, etag, last_modified)
+             last_modified: str | None = None, misses: int | None = None) -> None:
+        self.local.mark(url, kind, source, status, fetched_at, outcome, etag, last_modified,
+                        misses)
         self._marks.append((url, outcome))
         if outcome == "hub":  # links None: a 304, the stored links stay
             self._hubs[url] = {"etag": etag, "last_modified": last_modified,

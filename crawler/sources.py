@@ -72,6 +72,21 @@ class SourcesFile:
             raise SourcesError(f"{self.path}: no source named {', '.join(missing)}")
         return tuple(known[n] for n in names)
 
+    def load_watchlist(self, override: str | Path | None = None):
+        """The watchlist of ``override`` (``--watchlist``), else of this file's ``watchlist``
+        key, else None. SourcesError naming the watchlist file when it is missing, not valid
+        TOML or has no keywords: checked before anything is fetched, never a crawl that keeps
+        nothing."""
+        from crawler.watchlist import load_watchlist
+
+        path = override or self.watchlist
+        if not path:
+            return None
+        try:
+            return load_watchlist(path)
+        except ValueError as exc:
+            raise SourcesError(str(exc)) from None
+
 
 def load_sources(path: str | Path) -> SourcesFile:
     path = Path(path)

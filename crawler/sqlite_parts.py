@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS rejects (
     url TEXT PRIMARY KEY, source TEXT, reason TEXT NOT NULL, detail TEXT, fetched_at TEXT);
 CREATE TABLE IF NOT EXISTS seen (
     url TEXT PRIMARY KEY, kind TEXT NOT NULL, source TEXT, status INTEGER, fetched_at TEXT,
-    etag TEXT, last_modified TEXT, outcome TEXT NOT NULL);
+    etag TEXT, last_modified TEXT, outcome TEXT NOT NULL, misses INTEGER);
 CREATE TABLE IF NOT EXISTS hub_links (
     hub TEXT NOT NULL, pos INTEGER NOT NULL, kind TEXT NOT NULL, url TEXT NOT NULL,
     title TEXT, published TEXT, PRIMARY KEY (hub, pos));
@@ -54,7 +54,7 @@ CREATE TABLE IF NOT EXISTS story_index (
 """
 # Columns added to a table after stores were written without them: (table, column, type).
 # Opening an older store adds them (NULL in its old rows), so old stores keep working.
-ADDED_COLUMNS = (("articles", "published_source", "TEXT"),)
+ADDED_COLUMNS = (("articles", "published_source", "TEXT"), ("seen", "misses", "INTEGER"))
 ARTICLE_COLS = ("id", "url", "title", "text", "lang", "script", "published", "site",
                 "fetched_at", "story_id", "encoding", "published_source")
 _SELECT_ARTICLES = f"SELECT {', '.join(ARTICLE_COLS)}, source FROM articles"
@@ -196,12 +196,19 @@ class SqliteFrontier:
         return self.db.execute("SELECT kind, url, title, published FROM hub_links WHERE hub = ?"
                                " ORDER BY pos", (canonical_url(hub),)).fetchall()
 
+    def misses(self, url: str) -> int:
+        """How many runs found the article ``url`` missing (404) so far."""
+        row = self.db.execute("SELECT misses FROM seen WHERE url = ?",
+                              (canonical_url(url),)).fetchone()
+        return (row[0] or 0) if row else 0
+
     def mark(self, url: str, kind: str, source: str | None, status: int | None,
              fetched_at: str | None, outcome: str, etag: str | None = None,
-             last_modified: str | None = None) -> None:
-        self.file.write("INSERT OR REPLACE INTO seen VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             last_modified: str | None = None, misses: int | None = None) -> None:
+        self.file.write("INSERT OR REPLACE INTO seen (url, kind, source, status, fetched_at, "
+                        "etag, last_modified, outcome, misses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (canonical_url(url), kind, source, status, fetched_at, etag,
-                         last_modified, outcome))
+                         last_modified, outcome, misses))
 
     def set_hub_links(self, hub: str, links: Sequence[Link]) -> None:
         hub = canonical_url(hub)

@@ -44,9 +44,12 @@ class Frontier(Protocol):
     def hub_links(self, hub: str) -> list[Link]:
         """(kind, url, title, published) that ``hub`` pointed to when last fetched with 200."""
 
+    def misses(self, url: str) -> int:
+        """How many runs found the article ``url`` missing (404) so far."""
+
     def mark(self, url: str, kind: str, source: str | None, status: int | None,
              fetched_at: str | None, outcome: str, etag: str | None = None,
-             last_modified: str | None = None) -> None: ...
+             last_modified: str | None = None, misses: int | None = None) -> None: ...
 
     def set_hub_links(self, hub: str, links: Sequence[Link]) -> None: ...
 
@@ -191,6 +194,20 @@ class Store:
         etag, last_modified = self.frontier.validators(url)
         self.frontier.mark(url, kind, source, status, fetched_at, "error", etag, last_modified)
         self.pending += 1
+
+    def add_not_found(self, reject: Reject, source: str, urls: Sequence[str], *,
+                      status: int, fetched_at: str, runs: int) -> bool:
+        """An article page that answered 404: retried by the next runs, a reject once ``runs``
+        runs found it missing (NEWSDEDUP_NOT_FOUND_RUNS: a feed often lists an item before
+        its page is live). True when that made it final (a reject), False when it is retried."""
+        misses = self.frontier.misses(urls[-1]) + 1
+        if misses >= runs:
+            self.add_reject(reject, source, urls, status=status, fetched_at=fetched_at)
+            return True
+        self.frontier.mark(urls[-1], "article", source, status, fetched_at, "error",
+                           misses=misses)
+        self.pending += 1
+        return False
 
     def add_hub(self, url: str, kind: str, source: str, status: int, fetched_at: str,
                 etag: str | None, last_modified: str | None,

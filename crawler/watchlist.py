@@ -64,12 +64,15 @@ class Watchlist:
 
 
 def load_watchlist(path: str | Path) -> Watchlist:
-    """A TOML file with ``keywords = [...]``."""
+    """A TOML file with ``keywords = [...]``. ValueError (naming the file) when it cannot be
+    read, is not TOML or has no keywords."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path}: cannot read watchlist ({exc})") from None
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read watchlist ({exc.strerror or exc})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: watchlist is not valid TOML ({exc})") from None
     keywords = data.get("keywords")
     if not isinstance(keywords, list) or not keywords \
             or not all(isinstance(k, str) and k.strip() for k in keywords):

@@ -6,6 +6,7 @@ pipeline sends each page here through a process pool (see crawler/pipelines.py).
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 
@@ -34,7 +35,16 @@ def process_page(raw: RawDocument, watchlist: Watchlist | None) -> tuple[Article
 
 
 def init_worker() -> None:
-    """Exit when the crawl process is gone: after a kill -9 nobody would shut the pool down."""
+    """Ignore SIGINT and SIGTERM, and exit when the crawl process is gone.
+
+    Ctrl-C (and a group-wide SIGTERM) reaches every process of the terminal's process group:
+    a worker that died of it broke the pool, and every page still in flight failed with
+    BrokenProcessPool instead of being stored. The crawl process stops gracefully on those
+    signals and shuts the pool down itself (``ProcessPipeline.close_spider``) once in-flight
+    pages are processed. After a kill -9 of the crawl nobody would shut the pool down: the
+    watch thread ends the worker then."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     parent = os.getppid()
 
     def watch() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -23,7 +24,9 @@ from typing import Any
 
 from crawler.overrides import check_overrides
 from crawler.run import CrawlSummary, crawl_settings, new_run_id, preload_crawler, run_crawl
+from crawler.sources import load_sources
 from crawler.store import STORE_FILE
+from newsdedup.cli.common import EXIT_INTERRUPTED
 from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
 from newsdedup.export import export_shared, export_store, redis_namespace
 
@@ -93,10 +96,13 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
     done; while they fetch it pays the export's fixed costs (``warm_up_export``, on idle CPU
     only), so the run ends that much sooner than one whose last worker starts them cold.
     Returns {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export":
-    counts of the merge, None with ``export=False``}. SettingError (before any worker starts)
+    counts of the merge, None with ``export=False``, "interrupted": "SIGINT" / "SIGTERM" when
+    one came (passed on to the workers, which stop gracefully; their stores are still merged),
+    else None}. SettingError (before any worker starts)
     for an unknown setting or a bad value.
     """
     check_overrides(settings or {})
+    load_sources(sources_path).load_watchlist(watchlist)  # SourcesError before any worker
     run_id = run_id or new_run_id()
     prefix = worker_prefix or socket.gethostname()
     passed = ["--spider", spider]
@@ -128,20 +134,51 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
                 redis_url, "--run-id", run_id, "--worker-id", worker, "--json", "--no-export",
                 *passed]
         procs[worker] = (ForkedWorker(argv) if forked else subprocess.Popen(
-            [sys.executable, "-m", "newsdedup", *argv], stdout=subprocess.PIPE, text=True))
+            [sys.executable, "-m", "newsdedup", *argv], stdout=subprocess.PIPE, text=True,
+            process_group=0))
+    interrupted = _forward_stop_signals(procs.values())
     warm = threading.Thread(target=_warm_up_when_idle if export else None,
                             name="export-warm-up", daemon=True)
     warm.start()  # after the forks: a worker never inherits a half-built dictionary or a thread
     codes, summaries = {}, {}
-    for worker, proc in procs.items():
-        out, _ = proc.communicate()
-        codes[worker] = proc.returncode
-        lines = (out or "").strip().splitlines()
-        if proc.returncode in (0, EXIT_NO_SOURCE, EXIT_SOME_SOURCES) and lines:  # ran to the end
-            summaries[worker] = json.loads(lines[-1])
+    try:
+        for worker, proc in procs.items():
+            out, _ = proc.communicate()
+            codes[worker] = proc.returncode
+            lines = (out or "").strip().splitlines()
+            if proc.returncode in (0, EXIT_NO_SOURCE, EXIT_SOME_SOURCES, EXIT_INTERRUPTED) \
+                    and lines:  # ran to the end, or stopped gracefully on a signal
+                summaries[worker] = json.loads(lines[-1])
+    finally:
+        for signum, previous in interrupted.pop("handlers").items():
+            signal.signal(signum, previous)
     warm.join()  # its caches are this thread's from here on (and nothing runs beside a fork)
     counts = export_shared(out_dir, shared_index(redis_url, settings)) if export else None
-    return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}
+    return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts,
+            "interrupted": interrupted.get("signal")}
+
+
+def _forward_stop_signals(procs) -> dict[str, Any]:
+    """While the workers run, SIGINT / SIGTERM to this process is passed on to each of them,
+    once (a second one would make Scrapy stop at once instead of gracefully); they stop
+    gracefully, and what they stored is still merged. The workers run in process groups of
+    their own (``ForkedWorker``), so a Ctrl-C reaches them only this way, exactly once.
+    Returns {"handlers": the handlers to restore, "signal": the signal's name once one came}."""
+    state: dict[str, Any] = {}
+
+    def forward(signum, frame) -> None:
+        if "signal" in state:
+            return
+        state["signal"] = signal.Signals(signum).name
+        for proc in procs:
+            try:
+                os.kill(proc.pid, signum)
+            except ProcessLookupError:  # already exited
+                pass
+
+    state["handlers"] = {signum: signal.signal(signum, forward)
+                         for signum in (signal.SIGINT, signal.SIGTERM)}
+    return state
 
 
 def _warm_up_when_idle() -> None:
@@ -174,6 +211,7 @@ class ForkedWorker:
         if self.pid == 0:  # the worker: whatever happens, it exits here (never returns)
             code = 1
             try:
+                os.setpgid(0, 0)  # Ctrl-C reaches the parent only, which forwards it once
                 os.close(read)
                 os.dup2(write, 1)  # stdout is the pipe, whatever sys.stdout was in the parent
                 os.close(write)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from crawler.shared_store import merge_worker_stores
+from crawler.shared_store import merge_worker_stores, worker_stores
 from crawler.store import STORE_FILE, Store
 from dedupe import IncidentConfig
 from dedupe.stories.shared import SharedStoryIndex
@@ -34,10 +34,17 @@ def export_store(out_dir: str | Path, config: IncidentConfig | None = None,
     store (incidents by ``config``, default IncidentConfig(), their evidence and links in
     ``processes`` processes, default: the usable cores), with the copies in ``formats`` (None:
     those the folder holds now), as one output set; counts written.
-    FileNotFoundError if there is no store; StoreUnreadable (output files left as they are) if
+    FileNotFoundError if there is no store (saying to add --redis-url when the folder holds
+    Redis-mode worker stores instead); StoreUnreadable (output files left as they are) if
     it is empty, not SQLite or fails SQLite's quick_check."""
     path = Path(out_dir) / STORE_FILE
     if not path.exists():
+        workers = worker_stores(out_dir)
+        if workers:  # a --workers N / Redis-mode run: its stories are in Redis
+            raise FileNotFoundError(
+                f"no crawl store at {path}, but {len(workers)} worker store(s) under "
+                f"{Path(out_dir) / 'workers'} (a Redis-mode run): add --redis-url (or set "
+                "NEWSDEDUP_REDIS_URL) to merge them")
         raise FileNotFoundError(f"no crawl store at {path}")
     with open(path, "rb") as fh:
         head = fh.read(len(SQLITE_MAGIC))

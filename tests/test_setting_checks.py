@@ -33,6 +33,10 @@ def newsdedup(*args: str) -> subprocess.CompletedProcess:
     ("RETRY_HTTP_CODES=500", ["expected a list"]),
     ("NEWSDEDUP_COMMIT_ITEMS=null", ["expected a number", "got null"]),
     ('NEWSDEDUP_EXTRACT_PROCESSES="2"', ["expected a number"]),
+    ("DOWNLOAD_DELAY=1e309", ["must be a finite number", "inf"]),  # hung the crawl
+    ("DOWNLOAD_DELAY=NaN", ["must be a finite number", "nan"]),
+    ('LOG_LEVEL="LOUD"', ["must be one of", "DEBUG", "'LOUD'"]),  # was a traceback, exit 1
+    ("CONCURRENT_REQUESTS=2.5", ["must be a whole number", "2.5"]),  # Scrapy would run 2
 ])
 def test_a_bad_set_is_one_line_and_exit_2_before_any_work(tmp_path, setting, words):
     sources = tmp_path / "sources.toml"
@@ -46,6 +50,13 @@ def test_a_bad_set_is_one_line_and_exit_2_before_any_work(tmp_path, setting, wor
     assert line.startswith(f"newsdedup: --set {key}: ")
     assert all(word in line for word in words), line
     assert not (tmp_path / "out").exists()  # nothing created, nothing fetched
+
+
+def test_fractions_pass_where_scrapy_reads_a_float_and_integral_floats_pass_everywhere():
+    check_overrides({"DOWNLOAD_DELAY": 0.25, "DOWNLOAD_TIMEOUT": 2.5, "CONCURRENT_REQUESTS": 2.0,
+                     "LOG_LEVEL": "WARNING", "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.5})
+    with pytest.raises(SettingError, match="whole number"):
+        check_overrides({"NEWSDEDUP_COMMIT_ITEMS": 10.5})
 
 
 @pytest.mark.parametrize("args", [

@@ -27,7 +27,7 @@ from crawler.items import AliasItem, FailureItem, HubItem, PageItem
 from crawler.middlewares import AlreadySeen, DecompressionBomb, OffsiteRedirect, RedirectLoop
 from crawler.sources import Source, load_sources
 from crawler.storage import StoreExtension
-from crawler.watchlist import Watchlist, load_watchlist
+from crawler.watchlist import Watchlist
 from pipelines.records import Location, RawDocument
 from pipelines.urls import canonical_url
 
@@ -68,9 +68,8 @@ class NewsSpider(scrapy.Spider):
         sources_file = load_sources(self._args["sources"] or settings.get("NEWSDEDUP_SOURCES"))
         names = self._args["source"]
         self.sources = sources_file.named(names.split(",") if names else None)
-        watch = self._args["watchlist"] or settings.get("NEWSDEDUP_WATCHLIST") \
-            or sources_file.watchlist
-        self.watchlist = load_watchlist(watch) if watch else None
+        self.watchlist = sources_file.load_watchlist(
+            self._args["watchlist"] or settings.get("NEWSDEDUP_WATCHLIST"))
         self.out_dir = self._args["out"] or settings.get("NEWSDEDUP_OUT_DIR")
         self.max_hub_pages = settings.getint("NEWSDEDUP_MAX_HUB_PAGES")
         self.sitemap_maxsize = settings.getint("NEWSDEDUP_SITEMAP_MAXSIZE")

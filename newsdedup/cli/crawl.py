@@ -99,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False))
+            if result["interrupted"]:
+                print(f"newsdedup: crawl interrupted ({result['interrupted']}); the workers "
+                      "stopped gracefully and what they fetched is stored"
+                      + (" and merged" if args.export else "")
+                      + ", the rest is fetched by the next run", file=sys.stderr)
+                return EXIT_INTERRUPTED
             if any(worker not in result["summaries"] for worker in result["workers"]):
                 return EXIT_ERROR  # a worker died or stopped on an error
             return finish(merged_counts(list(result["summaries"].values())))

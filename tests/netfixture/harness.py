@@ -29,6 +29,9 @@ FAST_SETTINGS = {
     "NEWSDEDUP_RETRY_BACKOFF_BASE": 0.05,
     # generous: a loaded CI machine can be slow, and a timed-out page would be fetched twice
     "DOWNLOAD_TIMEOUT": 20,
+    # the network's 404 page is gone for good: a reject on the first run, so a rerun fetches no
+    # article again (the retries of a 404 are tests/test_crawl_not_found.py's)
+    "NEWSDEDUP_NOT_FOUND_RUNS": 1,
     "LOG_LEVEL": "WARNING",
 }
 
