@@ -10,7 +10,8 @@ import json
 import multiprocessing
 import re
 import sys
-from collections.abc import Iterable, MutableMapping, Sequence
+from sys import intern
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -191,9 +192,13 @@ def story_incident_doc(story: Story, articles: Sequence[Article], lexicon: Lexic
     evidence = combine_copies(copies)
     langs = sorted({a.lang for a in articles})
     surfaces = {**evidence.probes, **evidence.keys}
-    background = {k: r for k, v in surfaces.items() if (r := background_rarity(k, v)) < 1.0}
+    # Interned: one string object per distinct key across every story's sets, the index's
+    # postings and the background maps (each story decoded its own copy of "ent:beijing").
+    background = {intern(k): r for k, v in surfaces.items()
+                  if (r := background_rarity(k, v)) < 1.0}
     return IncidentDoc(id=story.story_id, day=parse_published(story.first_published),
-                       keys=frozenset(evidence.keys), probes=frozenset(evidence.probes),
+                       keys=frozenset(map(intern, evidence.keys)),
+                       probes=frozenset(map(intern, evidence.probes)),
                        lang=langs[0] if len(langs) == 1 else None, background=background)
 
 
@@ -281,18 +286,27 @@ def build_incidents(articles: Sequence[Article], stories: Sequence[Story],
 LINK_CHUNK = 2048
 
 
-def _linked(pairs: Sequence[tuple[str, str]]) -> list[PairScore]:
-    return _INHERITED["index"].linked(pairs)
+def _id_pairs(ids: Sequence[str], pairs) -> Iterator[tuple[str, str]]:
+    """Pairs of positions (an int array [n, 2]) as pairs of ids, a chunk at a time (never a
+    list of every pair as Python objects)."""
+    for start in range(0, len(pairs), LINK_CHUNK):
+        for a, b in pairs[start:start + LINK_CHUNK].tolist():
+            yield ids[a], ids[b]
+
+
+def _linked(pairs) -> list[PairScore]:
+    return _INHERITED["index"].linked(_id_pairs(_INHERITED["ids"], pairs))
 
 
 def find_links(index: IncidentIndex, processes: int = 1) -> list[PairScore]:
     """``index.links()``, the candidate pairs scored in ``processes`` forked processes (each
     inherits the index; scoring is most of the incident stage: ~0.3 ms a pair, ~100 pairs a
-    story in a big corpus). Same links, same order."""
-    pairs = index.candidate_pairs()
+    story in a big corpus). Same links, same order. The candidates stay a compact array
+    (``IncidentIndex.candidate_array``: 8 bytes a pair), made into id pairs a chunk at a time."""
+    ids, pairs = index.candidate_array()
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
-        return index.linked(pairs)
-    return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index)
+        return index.linked(_id_pairs(ids, pairs))
+    return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index, ids=ids)
 
 
 def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
