@@ -10,11 +10,11 @@ import json
 import multiprocessing
 import re
 import sys
-from sys import intern
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
+from sys import intern
 from typing import Any
 from urllib.parse import urlsplit
 

@@ -17,7 +17,7 @@ from pipelines.records import Article, Story
 def test_day_counts_hold_4_bytes_a_member_and_count_as_a_plain_list():
     rng = random.Random(3)
     counts, members = DayCounts(), []
-    for step in range(3000):
+    for _ in range(3000):
         roll = rng.random()
         if roll < 0.55 or not members:
             day = None if rng.random() < 0.1 else rng.randrange(738000, 738400)

@@ -61,7 +61,6 @@ from .records import (
     kind_of,
 )
 
-
 SMALL_POSTING = 8  # stories a key's posting holds as a tuple before it becomes a set
 
 
