@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS articles (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,       -- arrival order: index replay after a kill
     id TEXT NOT NULL UNIQUE, url TEXT NOT NULL, source TEXT, title TEXT, text TEXT NOT NULL,
     lang TEXT, script TEXT, published TEXT, site TEXT, fetched_at TEXT, story_id TEXT,
-    encoding TEXT, content_type TEXT, watch_hits TEXT, raw_z BLOB);
+    encoding TEXT, content_type TEXT, watch_hits TEXT, raw_z BLOB, published_source TEXT);
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
 CREATE TABLE IF NOT EXISTS rejects (
     url TEXT PRIMARY KEY, source TEXT, reason TEXT NOT NULL, detail TEXT, fetched_at TEXT);
@@ -52,8 +52,11 @@ CREATE TABLE IF NOT EXISTS story_index (
     id INTEGER PRIMARY KEY CHECK (id = 1), config TEXT NOT NULL, upto INTEGER NOT NULL,
     state BLOB NOT NULL);
 """
+# Columns added to a table after stores were written without them: (table, column, type).
+# Opening an older store adds them (NULL in its old rows), so old stores keep working.
+ADDED_COLUMNS = (("articles", "published_source", "TEXT"),)
 ARTICLE_COLS = ("id", "url", "title", "text", "lang", "script", "published", "site",
-                "fetched_at", "story_id", "encoding")
+                "fetched_at", "story_id", "encoding", "published_source")
 _SELECT_ARTICLES = f"SELECT {', '.join(ARTICLE_COLS)}, source FROM articles"
 
 
@@ -67,7 +70,20 @@ class StoreFile:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: consistent after a crash
         self.db.executescript(SCHEMA)
+        self._add_missing_columns()
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    def _add_missing_columns(self) -> None:
+        """A store written before a column of ADDED_COLUMNS existed gains it (a cheap ALTER:
+        SQLite does not rewrite the rows)."""
+        for table, column, kind in ADDED_COLUMNS:
+            have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                try:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                except sqlite3.OperationalError as err:  # another process added it just now
+                    if "duplicate column" not in str(err):
+                        raise
 
     def write(self, sql: str, params: Sequence = ()) -> None:
         if not self.db.in_transaction:
@@ -107,12 +123,12 @@ class ArticleTable:
         raw_z = zlib.compress(body, 6) if body is not None else None
         self.file.write(
             "INSERT INTO articles (id, url, source, title, text, lang, script, published, site,"
-            " fetched_at, story_id, encoding, content_type, watch_hits, raw_z)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+            " fetched_at, story_id, encoding, content_type, watch_hits, raw_z, published_source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
             (article.id, article.url, source, article.title, article.text, article.lang,
              article.script, article.published, article.site, article.fetched_at,
              article.encoding, content_type, json.dumps(list(watch_hits), ensure_ascii=False),
-             raw_z))
+             raw_z, article.published_source))
 
     def add_reject(self, reject: Reject, url: str, source: str, fetched_at: str | None) -> None:
         self.file.write("INSERT OR REPLACE INTO rejects VALUES (?, ?, ?, ?, ?)",

@@ -16,10 +16,12 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import traceback
 from pathlib import Path
 from typing import Any
 
+from crawler.overrides import check_overrides
 from crawler.run import CrawlSummary, crawl_settings, new_run_id, preload_crawler, run_crawl
 from crawler.store import STORE_FILE
 from newsdedup.crawl_log import EXIT_NO_SOURCE, EXIT_SOME_SOURCES
@@ -36,7 +38,8 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "output", *, spider: s
           sources: list[str] | None = None, watchlist: str | Path | None = None,
           proxy: str | None = None, extract_processes: int | None = None,
           redis_url: str | None = None, run_id: str | None = None,
-          worker_id: str | None = None, settings: dict[str, Any] | None = None) -> CrawlSummary:
+          worker_id: str | None = None, settings: dict[str, Any] | None = None,
+          export: bool = True) -> CrawlSummary:
     """Fetch what is new from every source of ``sources_path`` (or only those named in
     ``sources``) into ``out_dir``'s store, then rewrite articles / stories / incidents /
     rejects .jsonl there.
@@ -45,12 +48,16 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "output", *, spider: s
     extraction pool size (default: usable cores - 1; 0 = inline). ``settings`` override
     crawler/settings.py for this run (e.g. {"DOWNLOAD_DELAY": 0}). With ``redis_url`` (or
     NEWSDEDUP_REDIS_URL) this process is one worker of run ``run_id`` (a fresh run if None);
-    the worker that leaves the run last writes the merged files. Raises SourcesError (a
+    the worker that leaves the run last writes the merged files. ``export=False``: fetch and
+    store only (``newsdedup export`` writes the files later; ``crawl_workers``' workers, whose
+    caller merges). Raises SourcesError (a
     ValueError) for a bad sources file and StoreBusy if another crawl holds ``out_dir``, both
-    before anything is fetched; ConnectionError if Redis does not answer; ExportFailed if the
-    output files could not be rewritten (a full disk, a corrupt store).
+    before anything is fetched, like SettingError for an unknown setting or a bad value;
+    ConnectionError if Redis does not answer; ExportFailed if the output files could not be
+    rewritten (a full disk, a corrupt store).
     """
     overrides = dict(settings or {})
+    check_overrides(overrides)
     redis_url = redis_url or crawl_settings(overrides).get("NEWSDEDUP_REDIS_URL")
     if redis_url and not run_id:
         run_id = new_run_id()  # one worker without a run id: a run of its own
@@ -58,7 +65,7 @@ def crawl(sources_path: str | Path, out_dir: str | Path = "output", *, spider: s
                         watchlist=watchlist, proxy=proxy, extract_processes=extract_processes,
                         redis_url=redis_url, run_id=run_id, worker_id=worker_id,
                         settings=overrides)
-    if summary.finish_reason is None:  # the crawl never opened its store: nothing to export
+    if summary.finish_reason is None or not export:  # nothing to export, or not asked to
         return summary
     try:
         if not redis_url:
@@ -76,16 +83,20 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
                   spider: str = "news", sources: list[str] | None = None,
                   watchlist: str | Path | None = None, proxy: str | None = None,
                   extract_processes: int | None = None,
-                  settings: dict[str, Any] | None = None) -> dict[str, Any]:
+                  settings: dict[str, Any] | None = None, export: bool = True) -> dict[str, Any]:
     """``count`` worker processes of one Redis-mode run on this machine, then the merged export.
 
-    Each worker is ``newsdedup crawl`` with its own id (``<host>-w<i>``) and store, forked from
-    this process after the crawler's modules are imported (``preload_crawler``; a new
-    ``python -m newsdedup`` process where that is not possible); a worker that dies does not
-    stop the others (they recover its unfinished URLs). Returns
-    {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export": counts of the
-    merge done here (None when the last worker to leave did it)}.
+    Each worker is ``newsdedup crawl --no-export`` with its own id (``<host>-w<i>``) and store,
+    forked from this process after the crawler's modules are imported (``preload_crawler``; a
+    new ``python -m newsdedup`` process where that is not possible); a worker that dies does not
+    stop the others (they recover its unfinished URLs). This process merges once they are all
+    done; while they fetch it pays the export's fixed costs (``warm_up_export``, on idle CPU
+    only), so the run ends that much sooner than one whose last worker starts them cold.
+    Returns {"run_id", "workers": {id: exit code}, "summaries": {id: summary}, "export":
+    counts of the merge, None with ``export=False``}. SettingError (before any worker starts)
+    for an unknown setting or a bad value.
     """
+    check_overrides(settings or {})
     run_id = run_id or new_run_id()
     prefix = worker_prefix or socket.gethostname()
     passed = ["--spider", spider]
@@ -114,9 +125,13 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
     procs = {}
     for worker in workers:
         argv = ["crawl", "--sources", str(sources_path), "--out", str(out_dir), "--redis-url",
-                redis_url, "--run-id", run_id, "--worker-id", worker, "--json", *passed]
+                redis_url, "--run-id", run_id, "--worker-id", worker, "--json", "--no-export",
+                *passed]
         procs[worker] = (ForkedWorker(argv) if forked else subprocess.Popen(
             [sys.executable, "-m", "newsdedup", *argv], stdout=subprocess.PIPE, text=True))
+    warm = threading.Thread(target=_warm_up_when_idle if export else None,
+                            name="export-warm-up", daemon=True)
+    warm.start()  # after the forks: a worker never inherits a half-built dictionary or a thread
     codes, summaries = {}, {}
     for worker, proc in procs.items():
         out, _ = proc.communicate()
@@ -124,11 +139,25 @@ def crawl_workers(count: int, sources_path: str | Path, out_dir: str | Path, *, 
         lines = (out or "").strip().splitlines()
         if proc.returncode in (0, EXIT_NO_SOURCE, EXIT_SOME_SOURCES) and lines:  # ran to the end
             summaries[worker] = json.loads(lines[-1])
-    counts = None  # every worker finished: the last one to leave wrote the merged files
-    if any(code != 0 for code in codes.values()) or \
-            not any(s.get("last_worker") for s in summaries.values()):
-        counts = export_shared(out_dir, shared_index(redis_url, settings))
+    warm.join()  # its caches are this thread's from here on (and nothing runs beside a fork)
+    counts = export_shared(out_dir, shared_index(redis_url, settings)) if export else None
     return {"run_id": run_id, "workers": codes, "summaries": summaries, "export": counts}
+
+
+def _warm_up_when_idle() -> None:
+    """``warm_up_export`` at the idle scheduling class where Linux has it, so it only takes CPU
+    the workers leave unused (a latency-bound crawl leaves most of it) and never slows a
+    CPU-bound one; whatever is not done when they finish is done while they exit."""
+    from pipelines.incidents import warm_up_export
+
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # this thread only
+    except (AttributeError, OSError):
+        pass  # not Linux: a normal-priority thread, the same result a little less for free
+    try:
+        warm_up_export()
+    except Exception:  # noqa: BLE001 — a cache only: the export redoes (and reports) it
+        pass
 
 
 class ForkedWorker:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from newsdedup.config import Settings
-from newsdedup.output import write_all_outputs
+from newsdedup.output import write_all_outputs, write_unpublished_rejects
 from newsdedup.preflight import check_out_dir
 from newsdedup.progress import RunProgress
 from newsdedup.readers import InputError, check_not_output, check_paths, read_inputs
@@ -191,22 +191,43 @@ class EmptyInput(InputError):
     exit_code = 3
 
 
+class NoArticles(InputError):
+    """Every input document was rejected: publishing would replace the last good output with an
+    empty set, so the output set is left as it was and the rejects go to
+    ``OUT/rejects.unpublished.jsonl`` (``rejects_path``), nothing lost: exit 5. ``summary``
+    is the run's RunSummary."""
+
+    exit_code = 5
+
+    def __init__(self, message: str, summary: RunSummary, rejects_path: Path) -> None:
+        super().__init__(message)
+        self.summary, self.rejects_path = summary, rejects_path
+
+
 def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
-                 progress_stream: TextIO = sys.stderr, settings: Settings | None = None) -> RunSummary:
-    """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without).
-    Raises ``InputError`` before writing anything if an input path is missing or unreadable."""
+                 progress_stream: TextIO = sys.stderr, settings: Settings | None = None,
+                 formats: tuple[str, ...] | None = None) -> RunSummary:
+    """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without;
+    ``formats``: the output copies beside the JSONL, default ``settings.output.formats``).
+    Raises ``InputError`` before writing anything if an input path is missing or unreadable,
+    ``EmptyInput`` if the inputs hold no document, ``NoArticles`` (the output set kept, the
+    rejects in OUT/rejects.unpublished.jsonl) if every document was rejected."""
     settings = settings or Settings()
+    if formats is not None:
+        settings = replace(settings, output=replace(settings.output, formats=formats))
     check_paths(paths)
     check_out_dir(out_dir)
     check_not_output(paths, out_dir)
     started = time.monotonic()
     summary = RunSummary()
     take()  # a fresh account for this run
-    with TextSpool() as spool:
-        _run(paths, out_dir, workers, stdin, RunProgress(progress_stream, paths), settings,
-             summary, spool)
-    summary.stages.update(take())
-    summary.seconds = time.monotonic() - started
+    try:
+        with TextSpool() as spool:
+            _run(paths, out_dir, workers, stdin, RunProgress(progress_stream, paths), settings,
+                 summary, spool)
+    finally:  # NoArticles carries the summary too
+        summary.stages.update(take())
+        summary.seconds = time.monotonic() - started
     return summary
 
 
@@ -232,6 +253,12 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
         progress.close()
         raise EmptyInput(f"no input documents in {' '.join(paths)}: nothing written "
                          "(an earlier output stays as it was)")
+    if not articles:
+        progress.close()
+        path = write_unpublished_rejects(out_dir, rejects)
+        raise NoArticles(f"all {summary.inputs} input documents were rejected: no output set "
+                         f"published (an earlier output stays as it was); the rejects, with "
+                         f"where and why, are in {path}", summary, path)
     summary.articles = len(articles)
     progress.phase("grouping stories")
     # shingling and sketching of each 2k+ chunk in `workers` processes too (same clusters)
@@ -239,6 +266,6 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     progress.phase("incidents, writing")
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
                                               config=settings.incidents, evidence=evidence,
-                                              processes=workers))
+                                              processes=workers, formats=settings.output.formats))
     progress.close()
     summary.titles = {a.id: a.title or "" for a in articles}

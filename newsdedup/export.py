@@ -28,10 +28,12 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def export_store(out_dir: str | Path, config: IncidentConfig | None = None,
-                 processes: int | None = None) -> dict[str, int]:
+                 processes: int | None = None,
+                 formats: tuple[str, ...] | None = None) -> dict[str, int]:
     """Rewrite articles / stories / incidents / rejects .jsonl of ``out_dir`` from its crawl
     store (incidents by ``config``, default IncidentConfig(), their evidence and links in
-    ``processes`` processes, default: the usable cores); counts written.
+    ``processes`` processes, default: the usable cores), with the copies in ``formats`` (None:
+    those the folder holds now), as one output set; counts written.
     FileNotFoundError if there is no store; StoreUnreadable (output files left as they are) if
     it is empty, not SQLite or fails SQLite's quick_check."""
     path = Path(out_dir) / STORE_FILE
@@ -65,34 +67,37 @@ def export_store(out_dir: str | Path, config: IncidentConfig | None = None,
         raise StoreUnreadable(f"{path} is corrupt ({err}): not exported, the output files are "
                               "left as they are") from err
     incidents = write_all_outputs(Path(out_dir), articles, stories, rejects, config=config,
-                                  processes=processes or usable_cores())
+                                  processes=processes or usable_cores(), formats=formats)
     return {"articles": len(articles), "stories": len(stories), "rejects": len(rejects),
             "incidents": len(incidents)}
 
 
 def export_shared(out_dir: str | Path, index: SharedStoryIndex,
-                  processes: int | None = None) -> dict[str, int]:
+                  processes: int | None = None,
+                  formats: tuple[str, ...] | None = None) -> dict[str, int]:
     """Redis mode: merge every worker store of ``out_dir`` into its output files, stories from
-    the shared ``index`` (incidents in ``processes`` processes, as ``export_store``); counts
-    written. FileNotFoundError if there are no worker stores."""
+    the shared ``index`` (incidents in ``processes`` processes, ``formats`` as
+    ``export_store``); counts written. FileNotFoundError if there are no worker stores."""
     articles, stories, rejects, workers = merge_worker_stores(out_dir, index)
     write_all_outputs(Path(out_dir), articles, stories, rejects,
-                      processes=processes or usable_cores())
+                      processes=processes or usable_cores(), formats=formats)
     return {"articles": len(articles), "stories": len(stories), "rejects": len(rejects),
             "workers": workers}
 
 
 def export(out_dir: str | Path, redis_url: str | None = None,
-           namespace: str | None = None, config: IncidentConfig | None = None) -> dict[str, int]:
+           namespace: str | None = None, config: IncidentConfig | None = None,
+           formats: tuple[str, ...] | None = None) -> dict[str, int]:
     """``newsdedup export``: the single-process store, or with ``redis_url`` the merged worker
-    stores (``namespace`` default: NEWSDEDUP_REDIS_NAMESPACE of crawler/settings.py). Raises
-    FileNotFoundError without a store, ConnectionError if Redis does not answer."""
+    stores (``namespace`` default: NEWSDEDUP_REDIS_NAMESPACE of crawler/settings.py), with the
+    copies in ``formats`` (None: those the folder holds now). Raises FileNotFoundError without
+    a store, ConnectionError if Redis does not answer."""
     if not redis_url:
-        return export_store(out_dir, config)
+        return export_store(out_dir, config, formats=formats)
     from crawler.redis_backend import shared_story_index  # ~1 s of imports: Redis mode only
 
     return export_shared(out_dir, shared_story_index(redis_url, namespace=namespace
-                                                     or redis_namespace()))
+                                                     or redis_namespace()), formats=formats)
 
 
 def redis_namespace(overrides: dict | None = None) -> str:

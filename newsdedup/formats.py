@@ -11,9 +11,10 @@ format holds the same records with the same field names and values:
   ``rejects``: the same columns (JSON text for lists and objects, queryable with ``json_each``),
   ids as primary keys, ``articles`` indexed by ``story_id`` and ``incident_id``.
 
-Each file is built under a temporary name in the folder and renamed over the old one, created
-with the process's umask (0644 under the usual 022). Equal JSONL gives equal bytes. Memory is
-one record at a time.
+``newsdedup.output`` calls ``write_formats`` on the new output set's folder before switching it
+in, so the copies are published with the JSONL files, all or nothing. Each file is built under
+a temporary name and renamed into place, created with the process's umask (0644 under the
+usual 022). Equal JSONL gives equal bytes. Memory is one record at a time.
 """
 from __future__ import annotations
 
@@ -140,6 +141,13 @@ def write_formats(out_dir: str | Path, formats: Sequence[str]) -> list[Path]:
     if "sqlite" in formats:
         written.append(write_sqlite(out_dir))
     return written
+
+
+def published_formats(out_dir: str | Path) -> tuple[str, ...]:
+    """The formats whose files ``out_dir`` holds now (links into the current set, or plain
+    files an older version wrote beside it); JSONL only when there are none."""
+    return tuple(f for f in FORMATS if f == "jsonl"
+                 or all((Path(out_dir) / name).exists() for name in files_for((f,))))
 
 
 def files_for(formats: Sequence[str]) -> list[str]:

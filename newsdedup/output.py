@@ -1,5 +1,6 @@
 """Output files (the contract scripts read): articles.jsonl, stories.jsonl, rejects.jsonl,
-incidents.jsonl — written and read back here, and only here.
+incidents.jsonl — written and read back here, and only here — and their CSV / SQLite copies
+(``newsdedup.formats``), which are part of the same set.
 
 An output set is published all-or-nothing. The files of a run are written into a fresh folder
 ``OUT/.sets/<generation>/`` (flushed to disk), then one ``rename`` of the symlink ``OUT/.current``
@@ -16,7 +17,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ ARTICLES_FILE = "articles.jsonl"
 STORIES_FILE = "stories.jsonl"
 REJECTS_FILE = "rejects.jsonl"
 INCIDENTS_FILE = "incidents.jsonl"
+# The rejects of a run that published nothing (every input rejected), beside the set it kept;
+# removed when a later run publishes a set.
+UNPUBLISHED_REJECTS_FILE = "rejects.unpublished.jsonl"
 SETS_DIR = ".sets"
 CURRENT_LINK = ".current"
 # Test hook: the name of a step (``staged:<file>``, ``switch``, ``linked``) at which the process
@@ -105,10 +109,18 @@ def _adopt_plain_files(out_dir: Path, sets: Path, names: Iterable[str]) -> None:
         _relink(out_dir / name, f"{CURRENT_LINK}/{name}")
 
 
-def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]]) -> dict[str, int]:
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]],
+              derived: Callable[[Path], Sequence[Path]] | None = None) -> dict[str, int]:
     """Publish ``files`` (name -> records) as the output set of ``out_dir``, all or nothing;
-    returns the line count of each file. Raises OSError (e.g. a full disk) with the previous set
-    left in place."""
+    returns the line count of each file. ``derived(folder)`` writes more files of the set from
+    the JSONL files in ``folder`` (the CSV / SQLite copies) and returns their paths: they are
+    switched in with the rest, never beside it. Raises OSError (e.g. a full disk) with the
+    previous set left in place."""
     out_dir = Path(out_dir)
     sets = out_dir / SETS_DIR
     sets.mkdir(parents=True, exist_ok=True)
@@ -125,9 +137,14 @@ def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]]) -> dict
     staging.mkdir(mode=0o777 & ~_umask())
     counts = {}
     try:
+        names = list(files)
         for name, records in files.items():
             counts[name] = _write_jsonl(staging / name, records)
             _step(f"staged:{name}")
+        for path in derived(staging) if derived is not None else ():
+            _fsync_file(path)
+            names.append(path.name)
+            _step(f"staged:{path.name}")
         _fsync_dir(staging)
         _step("switch")
         _relink(out_dir / CURRENT_LINK, f"{SETS_DIR}/{staging.name}")  # the one atomic switch
@@ -136,29 +153,54 @@ def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]]) -> dict
         raise
     PUBLISHED.append(out_dir)
     _step("linked")
-    for name in files:
+    for name in names:
         _relink(out_dir / name, f"{CURRENT_LINK}/{name}")
     for name in os.listdir(out_dir):  # a name the new set no longer has
         link = out_dir / name
         if link.is_symlink() and os.readlink(link).startswith(f"{CURRENT_LINK}/") \
                 and not link.exists():
             link.unlink()
+    (out_dir / UNPUBLISHED_REJECTS_FILE).unlink(missing_ok=True)  # about an older run
     _fsync_dir(out_dir)
     if current and current != f"{SETS_DIR}/{staging.name}":
         shutil.rmtree(out_dir / current, ignore_errors=True)
     return counts
 
 
+def write_unpublished_rejects(out_dir: Path, rejects: Iterable[Reject]) -> Path:
+    """Write ``rejects`` to OUT/rejects.unpublished.jsonl (the rejects.jsonl schema) without
+    touching the output set: what a run that kept no article leaves. Replaced in one rename."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / UNPUBLISHED_REJECTS_FILE
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        _write_jsonl(tmp, (r.as_output() for r in rejects))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
 def write_outputs(out_dir: Path, articles: Iterable[Article], stories: Iterable[Story],
-                  rejects: Iterable[Reject], extra: dict[str, Iterable[dict]] | None = None) -> None:
-    """Write the contract files as one output set (sorted, so equal input gives equal bytes)."""
+                  rejects: Iterable[Reject], extra: dict[str, Iterable[dict]] | None = None,
+                  formats: Sequence[str] | None = None) -> None:
+    """Write the contract files as one output set (sorted, so equal input gives equal bytes),
+    with the copies in ``formats`` (``newsdedup.formats.FORMATS``; None: the formats the
+    current set holds, so a crawl's refresh keeps what the last ``export --format`` wrote)."""
+    from newsdedup.formats import published_formats, write_formats  # formats imports this module
+
+    if formats is None:
+        formats = published_formats(out_dir)
     files: dict[str, Iterable[dict[str, Any]]] = {
         ARTICLES_FILE: (a.as_output() for a in sorted(articles, key=lambda a: a.id)),
         STORIES_FILE: (s.as_output() for s in sorted(stories, key=lambda s: s.story_id)),
         REJECTS_FILE: (r.as_output() for r in rejects),
     }
     files.update(extra or {})
-    write_set(Path(out_dir), files)
+    write_set(Path(out_dir), files, derived=lambda folder: write_formats(folder, formats))
 
 
 # ---------------------------------------------------------------- reading an output folder back
@@ -213,15 +255,16 @@ def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Seque
                       rejects: Sequence, lexicon: Lexicon | None = None,
                       config: IncidentConfig | None = None,
                       evidence: MutableMapping | None = None,
-                      processes: int = 1) -> list[Incident]:
+                      processes: int = 1, formats: Sequence[str] | None = None) -> list[Incident]:
     """Assign incidents (``config``: the link rule, default IncidentConfig(); ``evidence``:
     articles' incident evidence already extracted, by id; ``processes``: scoring incident
-    candidates), then write the contract files plus
-    incidents.jsonl: the one way a dump and a crawl store publish results."""
+    candidates), then write the contract files plus incidents.jsonl and the copies in
+    ``formats`` (see write_outputs) as one set: the one way a dump and a crawl store publish
+    results."""
     with timed("incidents"):
         incidents = assign_incidents(articles, stories, lexicon=lexicon, config=config,
                                      evidence=evidence, processes=processes)
     with timed("write"):
         write_outputs(Path(out_dir), articles, stories, rejects,
-                      extra={INCIDENTS_FILE: [i.as_output() for i in incidents]})
+                      extra={INCIDENTS_FILE: [i.as_output() for i in incidents]}, formats=formats)
     return incidents

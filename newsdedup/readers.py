@@ -102,6 +102,27 @@ def check_not_output(paths: list[str], out_dir: Path) -> None:
                              "own output); write the output elsewhere")
 
 
+class FileNames:
+    """The ``file:`` URL of each saved page that states no URL of its own.
+
+    ``file:<path inside the folder>`` (a file named on the command line: its name) keeps ids
+    stable across machines. When a *different* file already holds that name in this run (two
+    input folders both holding ``index.html``, ``a/index.html`` and ``b/index.html`` named on
+    the command line), the later one is ``file:///<absolute path>``, so two files are never
+    taken for one page; the same file read twice keeps one name (a true ``duplicate-url``).
+    Memory: one entry per such page."""
+
+    def __init__(self) -> None:
+        self._owner: dict[str, str] = {}  # file: URL -> the real path that holds it
+
+    def url(self, path: Path, name: str) -> str:
+        short = f"file:{name}"
+        real = os.path.realpath(path)
+        if self._owner.setdefault(short, real) == real:
+            return short
+        return Path(real).as_uri()
+
+
 def read_inputs(paths: list[str], stdin: BinaryIO | None = None,
                 skip: Path | None = None) -> Iterator[RawDocument | Reject]:
     """Yield documents and rejects from every path in order (folders walked in sorted order;
@@ -111,16 +132,17 @@ def read_inputs(paths: list[str], stdin: BinaryIO | None = None,
     document (like empty stdin, so ``cluster`` can refuse to publish nothing), and a pipe
     (``<(zcat dump.jsonl.gz)``) is read as JSONL, like ``-``. Inside folders an empty file is a
     reject and a pipe is never opened (it could block the walk forever)."""
+    names = FileNames()  # one per run: page names never collide across inputs
     for path in paths:
         if path == "-":
             yield from read_jsonl_stream(stdin or io.BytesIO(), "<stdin>")
         elif os.path.isdir(path):
-            yield from read_folder(Path(path), skip)
+            yield from read_folder(Path(path), skip, names)
         elif _is_pipe(path):
             with open(path, "rb") as fh:
                 yield from read_jsonl_stream(fh, path)
         elif not _is_empty_file(path):
-            yield from read_file(Path(path), Path(path).name)
+            yield from read_file(Path(path), Path(path).name, names)
 
 
 def _is_pipe(path: str) -> bool:
@@ -138,18 +160,20 @@ def _is_empty_file(path: str) -> bool:
     return stat.S_ISREG(info.st_mode) and info.st_size == 0
 
 
-def read_folder(root: Path, skip: Path | None = None) -> Iterator[RawDocument | Reject]:
+def read_folder(root: Path, skip: Path | None = None,
+                names: FileNames | None = None) -> Iterator[RawDocument | Reject]:
     """Every non-hidden file below ``root``, sorted, each read by its detected format
     (``skip``: a folder not walked, e.g. the run's own output folder inside ``root``)."""
     unlisted: list[OSError] = []  # sub-folders os.walk could not list: rejects, not silence
     skip = skip.resolve() if skip is not None else None
+    names = names or FileNames()
     for folder, dirnames, filenames in os.walk(root, onerror=unlisted.append):
         yield from _unlisted(unlisted)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                              and (skip is None or (Path(folder) / d).resolve() != skip))
         for name in sorted(f for f in filenames if not f.startswith(".")):
             path = Path(folder) / name
-            yield from read_file(path, path.relative_to(root).as_posix())
+            yield from read_file(path, path.relative_to(root).as_posix(), names)
     yield from _unlisted(unlisted)
 
 
@@ -159,8 +183,10 @@ def _unlisted(errors: list[OSError]) -> Iterator[Reject]:
         yield Reject(Location(str(err.filename)), "unreadable", f"folder skipped: {err.strerror}")
 
 
-def read_file(path: Path, display_name: str) -> Iterator[RawDocument | Reject]:
-    """One file of any supported format."""
+def read_file(path: Path, display_name: str,
+              names: FileNames | None = None) -> Iterator[RawDocument | Reject]:
+    """One file of any supported format (``display_name``: its path inside the input folder;
+    ``names``: the run's page names, see FileNames)."""
     where = Location(str(path))
     try:
         special = _not_regular(os.stat(path).st_mode)
@@ -184,7 +210,7 @@ def read_file(path: Path, display_name: str) -> Iterator[RawDocument | Reject]:
         except OSError as err:
             yield Reject(where, "unreadable", str(err))
     elif kind == "html":
-        yield read_html_file(path, display_name, gzipped)
+        yield read_html_file(path, display_name, gzipped, names)
     else:
         detail = "empty file" if not head else f"not HTML, JSONL or WARC (starts {head[:8]!r})"
         yield Reject(where, "unsupported-format", detail)
@@ -202,8 +228,11 @@ def page_url(body: bytes, fallback: str) -> str:
     return fallback
 
 
-def read_html_file(path: Path, display_name: str, gzipped: bool) -> RawDocument | Reject:
-    """A saved page; its URL from the page itself, else ``file:<name>`` (stable across machines)."""
+def read_html_file(path: Path, display_name: str, gzipped: bool,
+                   names: FileNames | None = None) -> RawDocument | Reject:
+    """A saved page; its URL from the page itself, else ``file:<name>`` (stable across machines;
+    unique in the run, see FileNames). Two files stating one canonical URL are one page saved
+    twice: the later is a ``duplicate-url`` reject naming the first."""
     where = Location(str(path))
     try:
         with (gzip.open(path, "rb") if gzipped else open(path, "rb")) as fh:
@@ -216,7 +245,10 @@ def read_html_file(path: Path, display_name: str, gzipped: bool) -> RawDocument 
         return Reject(where, "unreadable", f"{type(err).__name__}: {err}")
     if len(body) > MAX_DOCUMENT_BYTES:
         return Reject(where, "too-large", f"over {MAX_DOCUMENT_BYTES} bytes")
-    return RawDocument(url=page_url(body, f"file:{display_name}"), location=where, body=body)
+    url = page_url(body, "")
+    if not url:
+        url = (names or FileNames()).url(path, display_name)
+    return RawDocument(url=url, location=where, body=body)
 
 
 def read_jsonl_stream(fh: BinaryIO, name: str) -> Iterator[RawDocument | Reject]:

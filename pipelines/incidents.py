@@ -66,6 +66,19 @@ def warm_up_lexicon() -> Lexicon:
     return lexicon
 
 
+def warm_up_export() -> None:
+    """Pay the incident stage's fixed costs now, e.g. in an otherwise idle process while a
+    crawl's workers fetch: the dictionary and its lookup table, wordfreq and its English word
+    list (every name's Latin key is looked up there). ~2 s of CPU once per process, whatever
+    the number of articles; results are unchanged (every piece is a cache). Not Chinese:
+    wordfreq's Chinese list and jieba's dictionary (~1 s more) load on the first Chinese key,
+    so an English-only crawl never pays for them (bench/redis_bench.py: CPU per article)."""
+    from wordfreq import zipf_frequency
+
+    warm_up_lexicon()
+    zipf_frequency("news", "en")
+
+
 @lru_cache(maxsize=65536)
 def pypinyin_reading(char: str) -> str:
     """Toneless pinyin of one character, by pypinyin (its most frequent reading)."""

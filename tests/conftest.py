@@ -1,8 +1,11 @@
 """Shared test helpers: where ../shared is, and small builders for real input files."""
 from __future__ import annotations
 
+import contextlib
 import io
+import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +39,37 @@ def warc_bytes(pages: list[tuple[str, bytes, str]], gzip: bool = True, status: s
                                "WARC-Record-ID": f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>"})
         writer.write_record(record)
     return buffer.getvalue()
+
+
+@contextlib.contextmanager
+def serve_folder(root: Path) -> Iterator[str]:
+    """A loopback HTTP server over the files of ``root``, for as long as the block runs; yields
+    its base URL (``http://127.0.0.1:PORT``)."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def write_outlet(root: Path, base: str, article: str, pub_date: str | None = None) -> None:
+    """One outlet's files under ``root`` as served at ``base``: robots.txt allowing all, an RSS
+    feed (``rss.xml``, its item dated ``pub_date`` if given) pointing to ``a/1.html``."""
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    (root / "a").mkdir(exist_ok=True)
+    (root / "a" / "1.html").write_text(article, encoding="utf-8")
+    date = f"<pubDate>{pub_date}</pubDate>" if pub_date else ""
+    (root / "rss.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Up</title><item>'
+        f"<title>Council approves budget</title><link>{base}/a/1.html</link>{date}</item>"
+        "</channel></rss>")

@@ -3,6 +3,7 @@ unreadable sub-folder and an empty input are reported, outputs are readable by o
 timestamps have one form, the package installs without deprecation boxes."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -243,3 +244,27 @@ def test_an_input_inside_the_output_folder_is_refused(tmp_path, where):
     target = out if where == "same" else src
     one_line_error(newsdedup("cluster", str(target), "--out", str(out)), 2, "inside the output folder")
     assert not (out / "articles.jsonl").is_symlink()  # the input was not replaced by a link
+
+
+def test_every_input_rejected_keeps_the_last_good_set_and_exits_5(tmp_path):
+    """A run that keeps no article (upstream sent garbage) must not replace yesterday's output
+    with empty files, nor lose its rejects, nor say exit 0."""
+    out = tmp_path / "out"
+    assert newsdedup("cluster", str(_good_jsonl(tmp_path / "good.jsonl")), "--out", str(out),
+                     "--quiet").returncode == 0
+    before = {n: (out / n).read_text() for n in ("articles.jsonl", "stories.jsonl")}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "no url"}\n{not json\n', encoding="utf-8")
+    result = newsdedup("cluster", str(bad), "--out", str(out))
+    assert result.returncode == 5
+    assert "articles kept:    0" in result.stderr  # the summary says why
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsdedup: all 2 input documents were rejected") and "rejects.unpublished.jsonl" in last
+    assert {n: (out / n).read_text() for n in before} == before
+    kept = [json.loads(x) for x in (out / "rejects.unpublished.jsonl").read_text().splitlines()]
+    assert [(r["line"], r["reason"]) for r in kept] == [(1, "missing-url"), (2, "malformed-json")]
+    one_line_error(newsdedup("cluster", str(bad), "--out", str(out), "--quiet"), 5, "rejected")
+    # the next run that publishes removes the file: it described an older run
+    assert newsdedup("cluster", str(_good_jsonl(tmp_path / "good.jsonl")), "--out", str(out),
+                     "--quiet").returncode == 0
+    assert not (out / "rejects.unpublished.jsonl").exists()

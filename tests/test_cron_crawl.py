@@ -2,15 +2,14 @@
 source cannot be fetched (3: none could, 4: some could not), Scrapy's log only on request."""
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import serve_folder, write_outlet
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ["--set", "RETRY_TIMES=0", "--set", "DOWNLOAD_DELAY=0",
@@ -22,29 +21,13 @@ ARTICLE = ("<html><head><title>Council approves budget</title></head><body><arti
                for year in range(2001, 2009)) + "</article></body></html>")
 
 
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A loopback outlet: robots.txt, an RSS feed and one article."""
     root = tmp_path_factory.mktemp("site")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(root)))
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
-    (root / "a").mkdir()
-    (root / "a" / "1.html").write_text(ARTICLE, encoding="utf-8")
-    (root / "rss.xml").write_text(
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Up</title>'
-        f"<item><title>Council approves budget</title><link>{base}/a/1.html</link>"
-        "<pubDate>Tue, 10 Mar 2026 08:00:00 GMT</pubDate></item></channel></rss>")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    server.server_close()
+    with serve_folder(root) as base:
+        write_outlet(root, base, ARTICLE, "Tue, 10 Mar 2026 08:00:00 GMT")
+        yield base
 
 
 def closed_port() -> int:
@@ -127,3 +110,25 @@ def test_export_writes_and_names_every_file(tmp_path, site):
     helped = subprocess.run([sys.executable, "-m", "newsdedup", "export", "--help"],
                             capture_output=True, text=True, cwd=ROOT).stdout
     assert all(name in " ".join(helped.split()) for name in named)
+
+
+def test_no_export_stores_only_and_export_writes_what_a_crawl_would(tmp_path, site):
+    """``--no-export`` (what the workers of ``--workers N`` run: their caller merges) fetches
+    and stores but writes no output file; ``newsdedup export`` then writes the files a crawl
+    with its export writes."""
+    plain = crawl(tmp_path / "plain", site, down=False)
+    assert plain.returncode == 0, plain.stderr
+    stored = crawl(tmp_path / "stored", site, "--no-export", down=False)
+    assert stored.returncode == 0, stored.stderr
+    out = tmp_path / "stored" / "out"
+    assert (out / "store.sqlite").exists()
+    assert not list(out.glob("*.jsonl"))
+    exported = subprocess.run([sys.executable, "-m", "newsdedup", "export", "--out", str(out)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert exported.returncode == 0, exported.stderr
+    for name in ("articles.jsonl", "stories.jsonl", "incidents.jsonl", "rejects.jsonl"):
+        records = [[json.loads(line) for line in (folder / name).read_text().splitlines()]
+                   for folder in (out, tmp_path / "plain" / "out")]
+        for record in (*records[0], *records[1]):
+            record.pop("fetched_at", None)  # when each crawl fetched the page: its own time
+        assert records[0] == records[1], name

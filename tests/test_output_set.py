@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdedup.output import KILL_AT_ENV, write_set
+from newsdedup.output import KILL_AT_ENV, write_all_outputs, write_set
+from pipelines.records import Article
 
 WORDS = ("harbour council vote ferry fares winter timetable union drivers strike budget mayor "
          "bridge repairs river crossing commuters delay weekend service ticket prices").split()
@@ -31,13 +33,14 @@ def _inputs(path: Path, name: str, n: int) -> Path:
     return path
 
 
-def _cluster(src: Path, out: Path, kill_at: str | None = None) -> subprocess.CompletedProcess:
+def _cluster(src: Path, out: Path, kill_at: str | None = None,
+             *flags: str) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop(KILL_AT_ENV, None)
     if kill_at:
         env[KILL_AT_ENV] = kill_at
     return subprocess.run([sys.executable, "-m", "newsdedup.cli", "cluster", str(src), "--out",
-                           str(out), "--quiet"], env=env, capture_output=True, text=True,
+                           str(out), "--quiet", *flags], env=env, capture_output=True, text=True,
                           timeout=300)
 
 
@@ -73,6 +76,53 @@ def test_kill_9_at_every_publishing_step_leaves_old_or_new_set(tmp_path):
     assert _cluster(new_in, out).returncode == 0 and _snapshot(out) == new
     assert fresh.returncode == 0
     assert sorted(os.listdir(out / ".sets")) == [os.readlink(out / ".current").split("/")[-1]]
+
+
+def _snapshot_all(out: Path) -> dict[str, object]:
+    """The JSONL files, their CSV copies and the SQLite tables' rows, as read through OUT."""
+    seen: dict[str, object] = _snapshot(out)
+    seen.update({n: (out / n).read_text(encoding="utf-8-sig")
+                 for n in ("articles.csv", "stories.csv", "incidents.csv", "rejects.csv")})
+    db = sqlite3.connect(f"{(out / 'results.sqlite').resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        seen.update({t: db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                     for t in ("articles", "stories", "incidents", "rejects")})
+    finally:
+        db.close()
+    return seen
+
+
+def test_csv_and_sqlite_are_published_with_the_jsonl_all_or_nothing(tmp_path):
+    """The copies were written after the switch, outside the set: a kill left new JSONL beside
+    old CSV / SQLite. Now every step leaves one set, every format of it."""
+    out, flags = tmp_path / "out", ("--format", "csv,sqlite")
+    old_in, new_in = _inputs(tmp_path / "a.jsonl", "old", 3), _inputs(tmp_path / "b.jsonl", "new", 4)
+    assert _cluster(old_in, out, None, *flags).returncode == 0
+    old = _snapshot_all(out)
+    assert _cluster(new_in, tmp_path / "fresh", None, *flags).returncode == 0
+    new = _snapshot_all(tmp_path / "fresh")
+    for step in ["staged:articles.csv", "staged:results.sqlite", *STEPS[2:]]:
+        killed = _cluster(new_in, out, step, *flags)
+        assert killed.returncode == -signal.SIGKILL, (step, killed.stderr)
+        assert _snapshot_all(out) == (new if step == "linked" else old), step
+    for name in ("articles.csv", "results.sqlite"):
+        assert os.readlink(out / name) == f".current/{name}"
+    # a run without the copies drops their names: no CSV of an older run beside new JSONL
+    assert _cluster(new_in, out).returncode == 0
+    assert not (out / "articles.csv").exists() and not os.path.lexists(out / "results.sqlite")
+
+
+def test_a_refresh_without_formats_keeps_the_copies_the_folder_has(tmp_path):
+    """A crawl's export (formats None) rewrites the CSV / SQLite copies an earlier
+    ``export --format`` made, in the same set, rather than leaving them stale or dropping them."""
+    article = Article(id="a1", url="https://a.example/1", title="T", text="text", lang="en",
+                      script=None, published=None, site="a.example")
+    write_all_outputs(tmp_path, [article], [], [], formats=("jsonl", "csv"))
+    article.title = "New title"
+    write_all_outputs(tmp_path, [article], [], [])
+    assert "New title" in (tmp_path / "articles.csv").read_text(encoding="utf-8-sig")
+    assert os.readlink(tmp_path / "articles.csv") == ".current/articles.csv"
+    assert not (tmp_path / "results.sqlite").exists()
 
 
 def test_files_readable_by_others_and_names_are_links_into_one_set(tmp_path):

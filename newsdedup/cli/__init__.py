@@ -5,8 +5,9 @@ Every command module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``run
 (the shape of Scrapy's ``commands/``). Exit codes: 0 the run completed (rejects are listed in
 rejects.jsonl, not failures); 2 usage error, an input path that cannot be read or an --out that
 cannot be written (nothing written); 3 nothing came in (cluster: no input document; crawl: no
-source could be fetched); 4 crawl: some sources could not be fetched; 1 an unexpected error;
-130 interrupted.
+source could be fetched); 4 crawl: some sources could not be fetched; 5 cluster: every input
+document was rejected (the previous output set kept, the rejects in
+OUT/rejects.unpublished.jsonl); 1 an unexpected error; 130 interrupted.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from newsdedup.cli.common import EXIT_OK, JSONL_FILES
-from newsdedup.cli.options import add_config, add_formats, add_out, resolve, written
+from newsdedup.cli.options import add_config, add_formats, add_out, count, resolve, written
 
 NAME = "cluster"
 HELP = "cluster a dump of articles (JSONL, folder of HTML, WARC; - for stdin)"
@@ -28,27 +28,31 @@ class _DeprecatedWorkers(argparse.Action):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="file, folder or -")
     add_out(parser, "output folder")
-    parser.add_argument("--extract-processes", type=int, default=None, metavar="N",
+    parser.add_argument("--extract-processes", type=count(0), default=None, metavar="N",
                         help="extraction processes (default: all cores)")
     add_formats(parser)
     add_config(parser)
-    parser.add_argument("--workers", type=int, dest="extract_processes",
+    parser.add_argument("--workers", type=count(0), dest="extract_processes",
                         action=_DeprecatedWorkers, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsdedup.dump import cluster_dump
-    from newsdedup.formats import write_formats
+    from newsdedup.dump import NoArticles, cluster_dump
     from pipelines.cores import usable_cores
 
     resolve(args)
     if args.extract_processes is None:
         args.extract_processes = args.settings.cluster.extract_processes
     processes = args.extract_processes or usable_cores()
-    summary = cluster_dump(args.inputs, Path(args.out), workers=processes,
-                           stdin=sys.stdin.buffer, settings=args.settings)
-    write_formats(args.out, args.formats)
+    try:
+        summary = cluster_dump(args.inputs, Path(args.out), workers=processes,
+                               stdin=sys.stdin.buffer, settings=args.settings,
+                               formats=args.formats)
+    except NoArticles as err:  # the summary says why, then the one line (exit 5)
+        if not args.quiet:
+            print(err.summary.render(), file=sys.stderr)
+        raise
     if not args.quiet:
         print(summary.render(), file=sys.stderr)
         print(f"output:           {written(args.out, args.formats, JSONL_FILES)}",

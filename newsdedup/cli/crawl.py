@@ -7,6 +7,7 @@ import os
 import sys
 
 from newsdedup.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, UsageError
+from newsdedup.cli.options import count
 
 NAME = "crawl"
 HELP = "crawl every configured source once (what a cron job or timer calls)"
@@ -36,9 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="which kinds of hub to read (default: all)")
     parser.add_argument("--watchlist", metavar="FILE",
                         help="keep only articles matching a keyword (overrides the sources file)")
-    parser.add_argument("--extract-processes", type=int, default=None,
+    parser.add_argument("--extract-processes", type=count(0), default=None,
                         help="extraction processes per worker (default: cores - 1; 0 = inline)")
-    parser.add_argument("--workers", type=int, default=1,
+    parser.add_argument("--workers", type=count(1), default=1,
                         help="crawl worker processes sharing one Redis (needs --redis-url)")
     parser.add_argument("--redis-url", metavar="URL",
                         help="Redis mode: shared frontier, seen URLs and story index "
@@ -53,6 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(e.g. DOWNLOAD_DELAY=0)")
     parser.add_argument("--proxy", metavar="URL",
                         help="send every request through this HTTP proxy (NEWSDEDUP_PROXY)")
+    parser.add_argument("--no-export", dest="export", action="store_false",
+                        help="fetch and store only; 'newsdedup export' writes the output files "
+                             "later (what the workers of --workers N do: their caller merges)")
     parser.add_argument("--json", action="store_true",
                         help="print the run summary as JSON on the last line of stdout")
     parser.add_argument("--verbose", action="store_true",
@@ -65,6 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.overrides import SettingError, check_overrides
     from crawler.sources import SourcesError
     from crawler.store import StoreBusy
     from newsdedup.crawl import ExportFailed, crawl, crawl_workers
@@ -75,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
     if args.workers > 1 and not redis_url:
         raise UsageError("--workers N shares one frontier and index through Redis: "
                          "give --redis-url (or NEWSDEDUP_REDIS_URL)")
+    try:  # before --out is created: a mistake costs one line, nothing written
+        check_overrides(dict(args.settings))
+    except SettingError as err:
+        raise UsageError(err) from err
     check_out_dir(args.out)
     scrapy_log = scrapy_log_settings(args.verbose, args.log_level)
     options = {"spider": args.spider, "sources": args.source, "watchlist": args.watchlist,
@@ -83,10 +92,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.workers > 1:
             result = crawl_workers(args.workers, args.sources, args.out, redis_url=redis_url,
-                                   run_id=args.run_id, **options)
+                                   run_id=args.run_id, export=args.export, **options)
             if not args.quiet:
-                print(f"run {result['run_id']}: workers {result['workers']}; merged "
-                      f"{result['export'] or 'by the last worker to leave'}", file=sys.stderr)
+                merged = result["export"] or "not (--no-export)"
+                print(f"run {result['run_id']}: workers {result['workers']}; merged {merged}",
+                      file=sys.stderr)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False))
             if any(worker not in result["summaries"] for worker in result["workers"]):
@@ -95,8 +105,8 @@ def run(args: argparse.Namespace) -> int:
         with concise_log(sys.stderr, enabled=not scrapy_log["LOG_ENABLED"],
                          echo=not args.quiet) as log:
             summary = crawl(args.sources, args.out, redis_url=redis_url, run_id=args.run_id,
-                            worker_id=args.worker_id, **options)
-    except (SourcesError, StoreBusy, FileNotFoundError, ConnectionError) as err:
+                            worker_id=args.worker_id, export=args.export, **options)
+    except (SourcesError, SettingError, StoreBusy, FileNotFoundError, ConnectionError) as err:
         raise UsageError(err) from err
     except ExportFailed as err:  # fetched and stored, but the output files are stale
         print(f"newsdedup: the crawl stored what it fetched, but its export failed: {err}; "

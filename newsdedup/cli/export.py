@@ -26,7 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from newsdedup.export import StoreUnreadable, export
-    from newsdedup.formats import write_formats
     from newsdedup.preflight import check_out_dir
 
     resolve(args)
@@ -35,10 +34,9 @@ def run(args: argparse.Namespace) -> int:
     check_out_dir(args.out)
     try:
         export(args.out, args.redis_url or os.environ.get("NEWSDEDUP_REDIS_URL"),
-               config=args.settings.incidents)
+               config=args.settings.incidents, formats=args.formats)
     except (FileNotFoundError, ConnectionError, StoreUnreadable) as err:
         raise UsageError(err) from err
-    write_formats(args.out, args.formats)
     if not args.quiet:
         print(f"exported:         {written(args.out, args.formats, JSONL_FILES)}",
               file=sys.stderr)

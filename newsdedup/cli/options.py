@@ -13,6 +13,21 @@ from newsdedup.cli.common import UsageError
 OUT_DEFAULT = "output"
 
 
+def count(minimum: int):
+    """An argparse type: a whole number ≥ ``minimum`` (a negative process count was taken
+    silently and ran something else than asked)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be ≥ {minimum}, got {value}")
+        return value
+
+    return parse
+
+
 def formats_type(text: str) -> tuple[str, ...]:
     from newsdedup.formats import FormatError, parse_formats
 
