@@ -307,19 +307,31 @@ def _id_pairs(ids: Sequence[str], pairs) -> Iterator[tuple[str, str]]:
             yield ids[a], ids[b]
 
 
+def _scored(index: IncidentIndex, pairs: Iterable[tuple[str, str]],
+            detail: bool) -> list[PairScore]:
+    """The linked pairs' scores; without ``detail`` each without its shared keys (a linked
+    pair shares ~50 keys, ~180 bytes each as ``SharedKey`` objects: 100 MB for the 12k links
+    of 10k articles, while grouping needs only the ids, score and reason)."""
+    found = index.linked(pairs)
+    return found if detail else [replace(s, shared=()) for s in found]
+
+
 def _linked(pairs) -> list[PairScore]:
-    return _INHERITED["index"].linked(_id_pairs(_INHERITED["ids"], pairs))
+    return _scored(_INHERITED["index"], _id_pairs(_INHERITED["ids"], pairs),
+                   _INHERITED["detail"])
 
 
-def find_links(index: IncidentIndex, processes: int = 1) -> list[PairScore]:
+def find_links(index: IncidentIndex, processes: int = 1, detail: bool = True) -> list[PairScore]:
     """``index.links()``, the candidate pairs scored in ``processes`` forked processes (each
     inherits the index; scoring is most of the incident stage: ~0.3 ms a pair, ~100 pairs a
-    story in a big corpus). Same links, same order. The candidates stay a compact array
+    story in a big corpus). Same links, same order (``detail=False``: each with ``shared``
+    empty, see ``_scored``). The candidates stay a compact array
     (``IncidentIndex.candidate_array``: 8 bytes a pair), made into id pairs a chunk at a time."""
     ids, pairs = index.candidate_array()
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
-        return index.linked(_id_pairs(ids, pairs))
-    return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index, ids=ids)
+        return _scored(index, _id_pairs(ids, pairs), detail)
+    return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index, ids=ids,
+                           detail=detail)
 
 
 def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
@@ -332,5 +344,5 @@ def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
     index = IncidentIndex(config or IncidentConfig())
     for doc in incident_docs(articles, stories, lexicon, evidence, processes):
         index.add(doc)
-    return build_incidents(articles, stories,
-                           merge_links(index, find_links(index, processes)).clusters)
+    links = find_links(index, processes, detail=False)  # grouping needs no shared keys
+    return build_incidents(articles, stories, merge_links(index, links).clusters)

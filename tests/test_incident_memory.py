@@ -143,3 +143,21 @@ def test_postings_of_rare_keys_are_tuples_and_replacing_a_story_keeps_them_right
     for doc in sorted(index.docs.values(), key=lambda d: d.id):
         rebuilt.add(doc)
     assert index.clusters() == rebuilt.clusters() and before
+
+
+def test_links_for_grouping_carry_no_shared_keys_and_group_the_same(monkeypatch):
+    """The cluster path keeps each link without its ``SharedKey`` list (grouping needs only
+    ids, score and reason): same links otherwise, same incidents, in one process or a pool."""
+    from dedupe.incidents.grouping import merge_links
+    from pipelines import incidents
+
+    index = _index()
+    full = index.links()
+    assert any(link.shared for link in full)
+    monkeypatch.setattr(incidents, "LINK_CHUNK", 16)
+    for processes in (1, 2):
+        slim = incidents.find_links(index, processes=processes, detail=False)
+        assert all(link.shared == () for link in slim)
+        assert [(s.a, s.b, s.score, s.reason) for s in slim] == \
+            [(s.a, s.b, s.score, s.reason) for s in full]
+        assert merge_links(index, slim) == merge_links(index, full)
