@@ -24,7 +24,7 @@ from dedupe.incidents.grouping import combine_copies, merge_links
 from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex
 from dedupe.incidents.records import PairScore
 from pipelines.dates import sort_key
-from pipelines.lexicon_cache import cached_lexicon
+from pipelines.lexicon_cache import cache_dir, cached_lexicon
 from pipelines.normalise import to_simplified
 from pipelines.records import Article, Story
 
@@ -145,12 +145,25 @@ def outlet_key(article: Article) -> str:
 @lru_cache(maxsize=1)
 def _quiet_jieba() -> None:
     """wordfreq segments Chinese with jieba, whose first use logs four "Building prefix dict"
-    lines to stderr at DEBUG: noise in every cron mail and across the progress display."""
+    lines to stderr at DEBUG: noise in every cron mail and across the progress display. And
+    jieba caches its parsed dictionary as /tmp/jieba.u<digest>.cache, one name for every user:
+    a second user cannot replace the first one's file and jieba logs a PermissionError
+    traceback on every run. wordfreq's tokenizer is created here with its cache in our
+    per-user cache folder instead (wordfreq creates it lazily in the same way when unset)."""
     import logging
 
     import jieba
+    from wordfreq import chinese
 
     jieba.setLogLevel(logging.WARNING)
+    if chinese.jieba_tokenizer is None:
+        tokenizer = jieba.Tokenizer(dictionary=chinese.DICT_FILENAME)
+        try:
+            cache_dir().mkdir(parents=True, exist_ok=True)
+            tokenizer.tmp_dir = str(cache_dir())
+        except OSError:
+            pass  # no writable home: jieba's own default, as before
+        chinese.jieba_tokenizer = tokenizer
 
 
 @lru_cache(maxsize=262144)

@@ -82,3 +82,21 @@ def test_cedict_cache_equals_the_parse_and_is_byte_identical_across_processes(tm
         (path,) = (tmp_path / folder).iterdir()
         digests.append(path.read_bytes())
     assert digests[0] == digests[1]
+
+
+def test_jieba_dictionary_cache_is_per_user_not_shared_tmp(tmp_path):
+    """wordfreq segments Chinese with jieba, which caches its parsed dictionary as
+    /tmp/jieba.u<digest>.cache — one file for every user of the machine, so a second user got a
+    PermissionError traceback on stderr on every run. It is kept in our cache folder instead,
+    and the rarity of a Chinese key is the same either way."""
+    script = ("from pipelines.incidents import background_rarity\n"
+              "print(background_rarity('ent:杭州', '杭州'))\n")
+    env = {**os.environ, "NEWSDEDUP_CACHE_DIR": str(tmp_path / "cache"),
+           "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    runs = [subprocess.run([sys.executable, "-c", script], check=True, env=env,
+                           capture_output=True, text=True) for _ in range(2)]
+    assert [r.stdout for r in runs][0] == runs[1].stdout and float(runs[0].stdout) < 1.0
+    assert [p.name for p in (tmp_path / "cache").glob("jieba.*.cache")]
+    assert not list((tmp_path / "tmp").glob("jieba*"))
+    assert "Traceback" not in runs[0].stderr + runs[1].stderr
