@@ -14,7 +14,7 @@ from pipelines.normalise import normalise_for_matching
 from pipelines.records import Article, Story
 from pipelines.timing import timed
 
-NORMALISE_CHUNK = 10_000  # articles folded at a time: bounds the folded copies held at once
+NORMALISE_CHUNK = 2_000  # articles folded at a time: bounds the folded copies held (~15 KB each)
 
 
 def story_doc(article: Article) -> StoryDoc:

@@ -10,10 +10,11 @@ import json
 import multiprocessing
 import re
 import sys
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
+from sys import intern
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -217,9 +218,13 @@ def story_incident_doc(story: Story, articles: Sequence[Article], lexicon: Lexic
     evidence = combine_copies(copies)
     langs = sorted({a.lang for a in articles})
     surfaces = {**evidence.probes, **evidence.keys}
-    background = {k: r for k, v in surfaces.items() if (r := background_rarity(k, v)) < 1.0}
+    # Interned: one string object per distinct key across every story's sets, the index's
+    # postings and the background maps (each story decoded its own copy of "ent:beijing").
+    background = {intern(k): r for k, v in surfaces.items()
+                  if (r := background_rarity(k, v)) < 1.0}
     return IncidentDoc(id=story.story_id, day=parse_published(story.first_published),
-                       keys=frozenset(evidence.keys), probes=frozenset(evidence.probes),
+                       keys=frozenset(map(intern, evidence.keys)),
+                       probes=frozenset(map(intern, evidence.probes)),
                        lang=langs[0] if len(langs) == 1 else None, background=background)
 
 
@@ -307,18 +312,39 @@ def build_incidents(articles: Sequence[Article], stories: Sequence[Story],
 LINK_CHUNK = 2048
 
 
-def _linked(pairs: Sequence[tuple[str, str]]) -> list[PairScore]:
-    return _INHERITED["index"].linked(pairs)
+def _id_pairs(ids: Sequence[str], pairs) -> Iterator[tuple[str, str]]:
+    """Pairs of positions (an int array [n, 2]) as pairs of ids, a chunk at a time (never a
+    list of every pair as Python objects)."""
+    for start in range(0, len(pairs), LINK_CHUNK):
+        for a, b in pairs[start:start + LINK_CHUNK].tolist():
+            yield ids[a], ids[b]
 
 
-def find_links(index: IncidentIndex, processes: int = 1) -> list[PairScore]:
+def _scored(index: IncidentIndex, pairs: Iterable[tuple[str, str]],
+            detail: bool) -> list[PairScore]:
+    """The linked pairs' scores; without ``detail`` each without its shared keys (a linked
+    pair shares ~50 keys, ~180 bytes each as ``SharedKey`` objects: 100 MB for the 12k links
+    of 10k articles, while grouping needs only the ids, score and reason)."""
+    found = index.linked(pairs)
+    return found if detail else [replace(s, shared=()) for s in found]
+
+
+def _linked(pairs) -> list[PairScore]:
+    return _scored(_INHERITED["index"], _id_pairs(_INHERITED["ids"], pairs),
+                   _INHERITED["detail"])
+
+
+def find_links(index: IncidentIndex, processes: int = 1, detail: bool = True) -> list[PairScore]:
     """``index.links()``, the candidate pairs scored in ``processes`` forked processes (each
     inherits the index; scoring is most of the incident stage: ~0.3 ms a pair, ~100 pairs a
-    story in a big corpus). Same links, same order."""
-    pairs = index.candidate_pairs()
+    story in a big corpus). Same links, same order (``detail=False``: each with ``shared``
+    empty, see ``_scored``). The candidates stay a compact array
+    (``IncidentIndex.candidate_array``: 8 bytes a pair), made into id pairs a chunk at a time."""
+    ids, pairs = index.candidate_array()
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
-        return index.linked(pairs)
-    return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index)
+        return _scored(index, _id_pairs(ids, pairs), detail)
+    return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index, ids=ids,
+                           detail=detail)
 
 
 def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
@@ -331,5 +357,5 @@ def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
     index = IncidentIndex(config or IncidentConfig())
     for doc in incident_docs(articles, stories, lexicon, evidence, processes):
         index.add(doc)
-    return build_incidents(articles, stories,
-                           merge_links(index, find_links(index, processes)).clusters)
+    links = find_links(index, processes, detail=False)  # grouping needs no shared keys
+    return build_incidents(articles, stories, merge_links(index, links).clusters)

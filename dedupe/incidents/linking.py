@@ -40,10 +40,13 @@ incidents.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from array import array
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+
+import numpy as np
 
 from .day_counts import DayCounts
 from .evidence import approx_key
@@ -57,6 +60,8 @@ from .records import (
     SharedKey,
     kind_of,
 )
+
+SMALL_POSTING = 8  # stories a key's posting holds as a tuple before it becomes a set
 
 
 def subsumed(shared: set[str]) -> set[str]:
@@ -80,7 +85,9 @@ class IncidentIndex:
     def __init__(self, config: IncidentConfig = IncidentConfig()) -> None:
         self.config = config
         self._docs: dict[str, IncidentDoc] = {}
-        self._postings: dict[str, set[str]] = defaultdict(set)
+        # key → the stories holding it: a tuple while few (most keys: one or two stories; a
+        # tuple of one is 48 bytes, a set 216), a set from SMALL_POSTING on (membership tests)
+        self._postings: dict[str, tuple[str, ...] | set[str]] = {}
         self._all = DayCounts()
         self._key_days: dict[str, DayCounts] = defaultdict(DayCounts)
         self._own: dict[str, float] = {}  # own_weight of stored stories; cleared on change
@@ -103,8 +110,15 @@ class IncidentIndex:
         self._docs[doc.id] = doc
         day = _ordinal(doc.day)
         self._all.add(day)
+        postings = self._postings
         for key in doc.keys | doc.probes:
-            self._postings[key].add(doc.id)
+            held = postings.get(key)
+            if held is None:
+                postings[key] = (doc.id,)
+            elif type(held) is tuple:
+                postings[key] = (*held, doc.id) if len(held) < SMALL_POSTING else {*held, doc.id}
+            else:
+                held.add(doc.id)
             self._key_days[key].add(day)
 
     def remove(self, doc_id: str) -> None:
@@ -113,9 +127,13 @@ class IncidentIndex:
         day = _ordinal(doc.day)
         self._all.remove(day)
         for key in doc.keys | doc.probes:
-            self._postings[key].discard(doc_id)
+            held = self._postings[key]
+            if type(held) is tuple:
+                held = self._postings[key] = tuple(i for i in held if i != doc_id)
+            else:
+                held.discard(doc_id)
             self._key_days[key].remove(day)
-            if not self._postings[key]:
+            if not held:
                 del self._postings[key], self._key_days[key]
 
     def pair_range(self, a: str, b: str) -> tuple[int | None, int | None]:
@@ -153,7 +171,7 @@ class IncidentIndex:
         terms = sum(kind_of(k) == "term" for k in keys)
         if len(keys) < cfg.combo_min or terms < 3 or terms == len(keys):
             return (), 0.0, 0
-        postings = sorted((self._postings[k] for k in keys), key=len)
+        postings = sorted((self._postings.get(k, ()) for k in keys), key=len)
         if len(postings[0]) > cfg.combo_scan:
             return (), 0.0, 0  # even its rarest part is common: not a rare combination
         days = [_ordinal(self._docs[i].day) for i in postings[0]
@@ -284,21 +302,32 @@ class IncidentIndex:
         ``anchor_rarity``. A name is also followed between stories with ≥ 3 terms each (a rare
         combination needs a name and three terms). A pair is kept when the rare facts it could
         share, plus the two a combination may count, reach ``min_anchors``."""
+        ids, pairs = self.candidate_array()
+        return [(ids[a], ids[b]) for a, b in pairs.tolist()]
+
+    def candidate_array(self) -> tuple[list[str], np.ndarray]:
+        """``candidate_pairs`` compactly: (the story ids sorted, an int32 array [pairs, 2] of
+        positions in that list), 8 bytes a pair instead of a tuple of two ids (~72 bytes); the
+        pairs met while looking are 8 bytes each too (one int64 code a pair and a shared key,
+        counted at the end with numpy), not a Counter entry (~150 bytes)."""
         cfg = self.config
         gap, window = cfg.gap_days[1], cfg.window_days
-        anchors: Counter[tuple[str, str]] = Counter()
-        combos: set[tuple[str, str]] = set()
+        ids = sorted(self._docs)
+        number = {doc_id: i for i, doc_id in enumerate(ids)}
+        size = len(ids)
+        anchors = array("q")  # a * size + b (a < b: positions in ``ids``), once per rare key
+        combos = array("q")
         terms = {i: sum(kind_of(k) == "term" for k in d.keys | d.probes)
                  for i, d in self._docs.items()}
-        for key, ids in self._postings.items():
-            if kind_of(key) not in ANCHOR_KINDS or len(ids) < 2:
+        for key, holders in self._postings.items():
+            if kind_of(key) not in ANCHOR_KINDS or len(holders) < 2:
                 continue
             counts = self._key_days[key]
-            live: list[tuple[int | None, str, bool, bool]] = []
-            for doc_id in sorted(ids):
+            live: list[tuple[int | None, int, bool, bool]] = []
+            for doc_id in sorted(holders):
                 doc = self._docs[doc_id]
                 day = _ordinal(doc.day)
-                if (counts.count(day - gap, day + gap) if day is not None else len(ids)) \
+                if (counts.count(day - gap, day + gap) if day is not None else len(holders)) \
                         > cfg.posting_cap:
                     continue
                 rare = doc.background.get(key, 1.0) >= cfg.anchor_rarity
@@ -309,20 +338,25 @@ class IncidentIndex:
                     rare = _idf(high_n, low_df) >= cfg.anchor_rarity
                 combo = kind_of(key) == "ent" and terms[doc_id] >= 3
                 if rare or combo:
-                    live.append((day, doc_id, rare, combo))
+                    live.append((day, number[doc_id], rare, combo))
             for i, (day_a, a, rare_a, combo_a) in enumerate(live):
-                for day_b, b, rare_b, combo_b in live[i + 1:]:
+                base = a * size
+                for day_b, b, rare_b, combo_b in live[i + 1:]:  # b > a: ``live`` is in id order
                     if day_a is not None and day_b is not None and abs(day_a - day_b) > gap:
                         continue
-                    pair = (a, b) if a < b else (b, a)
                     if rare_a and rare_b:
-                        anchors[pair] += 1
+                        anchors.append(base + b)
                     if combo_a and combo_b and (day_a is None or day_b is None
                                                 or abs(day_a - day_b) <= window):
-                        combos.add(pair)  # a combination never makes a fact strong
-        need = cfg.min_anchors
-        return sorted(p for p in anchors.keys() | combos
-                      if anchors[p] + 2 * (p in combos) >= need)
+                        combos.append(base + b)  # a combination never makes a fact strong
+        # a pair's count: its rare keys, plus 2 when a combination may count (listed twice)
+        combo_codes = np.unique(np.array(combos, np.int64))
+        del combos
+        every, held = np.unique(np.concatenate([np.array(anchors, np.int64), combo_codes,
+                                                combo_codes]), return_counts=True)
+        del anchors
+        kept = every[held >= cfg.min_anchors]
+        return ids, np.stack([kept // max(size, 1), kept % max(size, 1)], axis=1).astype(np.int32)
 
     def _could_be_within(self, a: str, b: str) -> bool:
         """Whether two stories are close enough in time for the longest gap the strong facts
