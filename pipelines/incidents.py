@@ -10,7 +10,7 @@ import json
 import multiprocessing
 import re
 import sys
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -307,44 +307,35 @@ def build_incidents(articles: Sequence[Article], stories: Sequence[Story],
     return sorted(incidents, key=lambda i: i.incident_id)
 
 
-# Candidate pairs scored per task in the pool: big enough to pay for a task, small enough to
-# keep both processes busy to the end.
-LINK_CHUNK = 2048
+# Candidate pairs bounded and scored per task in the pool: big enough to pay for a task (the
+# bounds are numpy over the whole chunk), small enough to keep both processes busy to the end.
+LINK_CHUNK = 8192
 
 
-def _id_pairs(ids: Sequence[str], pairs) -> Iterator[tuple[str, str]]:
-    """Pairs of positions (an int array [n, 2]) as pairs of ids, a chunk at a time (never a
-    list of every pair as Python objects)."""
-    for start in range(0, len(pairs), LINK_CHUNK):
-        for a, b in pairs[start:start + LINK_CHUNK].tolist():
-            yield ids[a], ids[b]
-
-
-def _scored(index: IncidentIndex, pairs: Iterable[tuple[str, str]],
-            detail: bool) -> list[PairScore]:
+def _slim(found: list[PairScore], detail: bool) -> list[PairScore]:
     """The linked pairs' scores; without ``detail`` each without its shared keys (a linked
     pair shares ~50 keys, ~180 bytes each as ``SharedKey`` objects: 100 MB for the 12k links
     of 10k articles, while grouping needs only the ids, score and reason)."""
-    found = index.linked(pairs)
     return found if detail else [replace(s, shared=()) for s in found]
 
 
 def _linked(pairs) -> list[PairScore]:
-    return _scored(_INHERITED["index"], _id_pairs(_INHERITED["ids"], pairs),
-                   _INHERITED["detail"])
+    index = _INHERITED["index"]
+    return _slim(index.links_among(_INHERITED["ids"], pairs, _INHERITED["table"]),
+                 _INHERITED["detail"])
 
 
 def find_links(index: IncidentIndex, processes: int = 1, detail: bool = True) -> list[PairScore]:
-    """``index.links()``, the candidate pairs scored in ``processes`` forked processes (each
-    inherits the index; scoring is most of the incident stage: ~0.3 ms a pair, ~100 pairs a
-    story in a big corpus). Same links, same order (``detail=False``: each with ``shared``
-    empty, see ``_scored``). The candidates stay a compact array
-    (``IncidentIndex.candidate_array``: 8 bytes a pair), made into id pairs a chunk at a time."""
+    """``index.links()``, the candidate pairs bounded and scored in ``processes`` forked
+    processes (each inherits the index and its key table; ``IncidentIndex.links_among``).
+    Same links, same order (``detail=False``: each with ``shared`` empty, see ``_slim``). The
+    candidates stay a compact array (``IncidentIndex.candidate_array``: 8 bytes a pair)."""
     ids, pairs = index.candidate_array()
+    table = index.key_table(ids)
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
-        return _scored(index, _id_pairs(ids, pairs), detail)
+        return _slim(index.links_among(ids, pairs, table), detail)
     return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index, ids=ids,
-                           detail=detail)
+                           table=table, detail=detail)
 
 
 def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],

@@ -48,6 +48,7 @@ from datetime import date
 
 import numpy as np
 
+from .bounds import KeyTable, could_link, key_table
 from .day_counts import DayCounts
 from .evidence import approx_key
 from .grouping import merge_links
@@ -62,6 +63,7 @@ from .records import (
 )
 
 SMALL_POSTING = 8  # stories a key's posting holds as a tuple before it becomes a set
+LINK_BATCH = 16384  # candidate pairs bounded at once (~30 shared keys a pair: ~20 MB of arrays)
 
 
 def subsumed(shared: set[str]) -> set[str]:
@@ -402,9 +404,30 @@ class IncidentIndex:
         scores = (self.score(a, b) for a, b in pairs if self._could_be_within(a, b))
         return [s for s in scores if s.linked]
 
+    def key_table(self, ids: Sequence[str]) -> KeyTable:
+        """The arrays ``links_among`` bounds pairs with (``ids``: the stories' ids sorted, as
+        ``candidate_array`` gives them); valid until the next ``add`` or ``remove``."""
+        return key_table(self._docs, ids, self.config)
+
+    def links_among(self, ids: Sequence[str], pairs: np.ndarray,
+                    table: KeyTable) -> list[PairScore]:
+        """The scores of the linked pairs among ``pairs`` (int [m, 2], positions in ``ids``),
+        in their order: each pair the bounds of ``bounds.could_link`` cannot rule out is
+        scored (``score``, which alone decides)."""
+        stories = [self._docs[i] for i in ids]
+        found = []
+        for start in range(0, len(pairs), LINK_BATCH):
+            batch = pairs[start:start + LINK_BATCH]
+            for a, b in batch[could_link(table, stories, batch, self.config)].tolist():
+                score = self.score(stories[a], stories[b])
+                if score.linked:
+                    found.append(score)
+        return found
+
     def links(self) -> list[PairScore]:
         """Every linked pair of the current set, sorted by ids."""
-        return self.linked(self.candidate_pairs())
+        ids, pairs = self.candidate_array()
+        return self.links_among(ids, pairs, self.key_table(ids))
 
     def clusters(self) -> list[list[str]]:
         """Incidents as sorted lists of story ids, sorted by first id (singletons included);
@@ -415,9 +438,11 @@ class IncidentIndex:
 def _shared_keys(a: IncidentDoc, b: IncidentDoc) -> set[str]:
     """Keys both stories hold, solid in at least one: a pass over the smaller story only
     (an incident's core can hold thousands of keys)."""
-    small, big = (a, b) if len(a.keys) + len(a.probes) <= len(b.keys) + len(b.probes) else (b, a)
-    out = {k for k in small.keys if k in big.keys or k in big.probes}
-    out.update(k for k in small.probes if k in big.keys)
+    out = set(a.keys & b.keys)  # each ``&`` walks the smaller set, in C
+    if b.probes:
+        out |= a.keys & b.probes
+    if a.probes:
+        out |= a.probes & b.keys
     return out
 
 
