@@ -312,28 +312,21 @@ def build_incidents(articles: Sequence[Article], stories: Sequence[Story],
 LINK_CHUNK = 8192
 
 
-def _slim(found: list[PairScore], detail: bool) -> list[PairScore]:
-    """The linked pairs' scores; without ``detail`` each without its shared keys (a linked
-    pair shares ~50 keys, ~180 bytes each as ``SharedKey`` objects: 100 MB for the 12k links
-    of 10k articles, while grouping needs only the ids, score and reason)."""
-    return found if detail else [replace(s, shared=()) for s in found]
-
-
 def _linked(pairs) -> list[PairScore]:
-    index = _INHERITED["index"]
-    return _slim(index.links_among(_INHERITED["ids"], pairs, _INHERITED["table"]),
-                 _INHERITED["detail"])
+    return _INHERITED["index"].links_among(_INHERITED["ids"], pairs, _INHERITED["table"],
+                                           _INHERITED["detail"])
 
 
 def find_links(index: IncidentIndex, processes: int = 1, detail: bool = True) -> list[PairScore]:
     """``index.links()``, the candidate pairs bounded and scored in ``processes`` forked
     processes (each inherits the index and its key table; ``IncidentIndex.links_among``).
-    Same links, same order (``detail=False``: each with ``shared`` empty, see ``_slim``). The
+    Same links, same order (``detail=False``: each with ``shared`` empty: 100 MB of
+    ``SharedKey`` for the 12k links of 10k articles, which grouping never reads). The
     candidates stay a compact array (``IncidentIndex.candidate_array``: 8 bytes a pair)."""
     ids, pairs = index.candidate_array()
     table = index.key_table(ids)
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
-        return _slim(index.links_among(ids, pairs, table), detail)
+        return index.links_among(ids, pairs, table, detail)
     return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index, ids=ids,
                            table=table, detail=detail)
 

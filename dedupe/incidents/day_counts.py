@@ -37,6 +37,11 @@ class DayCounts:
             self.days = array("i", sorted(self.days))
             self.sorted_upto = len(self.days)
 
+    def sorted_days(self) -> array:
+        """The dated members' days, ascending (for callers that count many ranges inline)."""
+        self._sort()
+        return self.days
+
     def remove(self, day: int | None) -> None:
         if day is None:
             self.undated -= 1

@@ -18,7 +18,7 @@ The result depends only on the set of links, so incremental = batch still holds.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -56,13 +56,16 @@ class _Group:
     counts: Counter  # key → members holding it (solid or probe)
     multi: set[str]  # keys at least two members hold
     background: dict[str, tuple[float, int]]  # key → (lowest background, members giving one)
-    _core: tuple[frozenset[str], dict[str, float]] | None = None
+    lowest: dict[str, float]  # key → lowest background (the core's, see ``core``)
+    above_one: set[str]  # keys whose lowest background is > 1.0 (none from the pipeline)
+    _core: tuple[frozenset[str], Mapping[str, float]] | None = None
     _own: dict = field(default_factory=dict)  # day → own weight of the core (IncidentDoc.own_cache)
 
     @classmethod
     def of(cls, doc: IncidentDoc) -> _Group:
         return cls([doc.id], Counter(doc.keys | doc.probes), set(),
-                   {k: (v, 1) for k, v in doc.background.items()})
+                   {k: (v, 1) for k, v in doc.background.items()}, dict(doc.background),
+                   {k for k, v in doc.background.items() if v > 1.0})
 
     def absorb(self, other: _Group) -> None:
         """Merge ``other`` (the smaller group) into this one: O(size of other)."""
@@ -75,19 +78,30 @@ class _Group:
         for key, (low, n) in other.background.items():
             mine = self.background.get(key)
             self.background[key] = (low, n) if mine is None else (min(low, mine[0]), n + mine[1])
+            self.lowest[key] = lowest = self.background[key][0]
+            if lowest > 1.0:
+                self.above_one.add(key)
+            else:
+                self.above_one.discard(key)
         self._core = None
         self._own = {}
 
-    def core(self) -> tuple[frozenset[str], dict[str, float]]:
+    def core(self) -> tuple[frozenset[str], Mapping[str, float]]:
         """(core keys, their background rarity: the lowest any member gives, 1.0 for members
-        that give none), cached until the next merge."""
+        that give none — so the lowest, capped at 1.0 unless every member gives one; keys
+        without one are absent, i.e. 1.0), cached until the next merge. The rarity map is the
+        group's running ``lowest`` itself (it may hold non-core keys: lookups are by core
+        key), rebuilt only for a value > 1.0, which no pipeline background has: a merge
+        costs the size of the core once (a frozenset copy in C), not a Python pass."""
         if self._core is None:
             keys = frozenset(self.counts) if len(self.members) == 1 else frozenset(self.multi)
-            size = len(self.members)
-            background = {}
-            for key in keys:
-                low, n = self.background.get(key, (1.0, 0))
-                background[key] = low if n == size else min(low, 1.0)
+            background: Mapping[str, float] = self.lowest
+            if self.above_one:
+                size = len(self.members)
+                background = dict(self.lowest)
+                for key in self.above_one:
+                    if self.background[key][1] != size:
+                        background[key] = 1.0
             self._core = keys, background
         return self._core
 
@@ -125,7 +139,8 @@ def merge_links(index: IncidentIndex, links: Sequence[PairScore]) -> Grouping:
         size_a, size_b = len(group(ra).members), len(group(rb).members)
         if size_a > 1 or size_b > 1:
             test = index.score(groups[ra].side(index, docs[link.a]),
-                               groups[rb].side(index, docs[link.b]), decision_only=True)
+                               groups[rb].side(index, docs[link.b]), decision_only=True,
+                               detail=False)
             if not test.linked:
                 merges.append(Merge(link.a, link.b, False,
                                     f"groups of {size_a} and {size_b} "

@@ -41,9 +41,9 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -186,7 +186,7 @@ class IncidentIndex:
         return tuple(keys), weight, 1 + (len(keys) >= cfg.combo_min + 1)
 
     def score(self, a: IncidentDoc | str, b: IncidentDoc | str,
-              decision_only: bool = False) -> PairScore:
+              decision_only: bool = False, detail: bool = True) -> PairScore:
         """The evidence two stories share, weighed among the stories around their dates and
         against general language, the time gap it allows, and the link decision.
 
@@ -194,7 +194,8 @@ class IncidentIndex:
         own weights behind ``coverage`` are then computed only when the other rules pass, the
         lighter-looking story's first, and ``coverage`` may be a lower bound that already
         reaches ``min_coverage`` (an incident core's own weight is a pass over thousands of
-        keys: ``grouping.merge_links``)."""
+        keys: ``grouping.merge_links``). ``detail=False``: ``shared`` is left empty (a linked
+        pair shares ~50 keys, ~180 bytes each as ``SharedKey``; grouping needs none)."""
         doc_a = self._docs[a] if isinstance(a, str) else a
         doc_b = self._docs[b] if isinstance(b, str) else b
         if doc_b.id < doc_a.id:
@@ -204,7 +205,8 @@ class IncidentIndex:
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
         cfg = self.config
-        # ``weight`` inlined (a pair shares up to hundreds of keys; same arithmetic, same order)
+        # ``weight`` and ``DayCounts.count`` inlined (a pair shares up to hundreds of keys; same
+        # arithmetic, same order); a key as [key, kind, weight, df, counted, background]
         bg_a, bg_b, key_days, prior = doc_a.background, doc_b.background, self._key_days, self._prior
         n = max(in_range, cfg.rarity_floor)
         log_n = math.log(n + 1)
@@ -212,26 +214,32 @@ class IncidentIndex:
         for k in sorted(keys):
             rarity = min(bg_a.get(k, 1.0), bg_b.get(k, 1.0))
             counts = key_days.get(k)
-            df = counts.count(lo, hi) if counts is not None else 0
-            weight = (prior.get(k[:k.find(":")], 1.0) * min(math.log((n + 1) / df) / log_n, rarity)
+            if counts is None:
+                df = 0
+            elif lo is None:
+                df = len(counts.days) + counts.undated
+            else:
+                days = counts.sorted_days()
+                df = bisect_right(days, hi) - bisect_left(days, lo) + counts.undated
+            cut = k.find(":")
+            weight = (prior.get(k[:cut], 1.0) * min(math.log((n + 1) / df) / log_n, rarity)
                       if df else 0.0)
-            shared.append(SharedKey(k, weight, df, k not in dropped, rarity))
-        kind = {k: kind_of(k) for k in keys}
-        small = sorted((s for s in shared if s.counted and _small_number(s.key)),
-                       key=lambda s: (-s.weight, s.key))
-        extra = {s.key for s in small[cfg.max_small_numbers:]}
-        if extra:
-            shared = [replace(s, counted=False) if s.key in extra else s for s in shared]
-        counted = [s for s in shared if s.counted]
-        rare = [s for s in counted if kind[s.key] in ANCHOR_KINDS
-                and s.weight >= cfg.anchor_rarity * prior.get(kind[s.key], 1.0)]
-        small_rare = [s for s in rare if _small_number(s.key)]
-        rare = [s for s in rare if s not in small_rare[1:]]
-        strong = sum(kind[s.key] in STRONG_KINDS
-                     and s.weight >= cfg.strong_rarity * prior.get(kind[s.key], 1.0) for s in rare)
-        words = [s.key for s in counted if kind[s.key] in ("ent", "term")]
+            shared.append([k, k[:cut] if cut >= 0 else k, weight, df, k not in dropped, rarity])
+        small = sorted((s for s in shared if s[4] and _small_number(s[0])),
+                       key=lambda s: (-s[2], s[0]))
+        for s in small[cfg.max_small_numbers:]:
+            s[4] = False
+        counted = [s for s in shared if s[4]]
+        rare = [s for s in counted if s[1] in ANCHOR_KINDS
+                and s[2] >= cfg.anchor_rarity * prior.get(s[1], 1.0)]
+        small_rare = [s[0] for s in rare if _small_number(s[0])]
+        if len(small_rare) > 1:
+            rare = [s for s in rare if s[0] not in small_rare[1:]]
+        strong = sum(s[1] in STRONG_KINDS and s[2] >= cfg.strong_rarity * prior.get(s[1], 1.0)
+                     for s in rare)
+        words = [s[0] for s in counted if s[1] in ("ent", "term")]
         combo, combo_weight, combo_anchors = self._combo(words, lo, hi, in_range)
-        total = math.fsum(s.weight for s in counted) + combo_weight
+        total = math.fsum(s[2] for s in counted) + combo_weight
         anchors = len(rare) + combo_anchors
         days = (abs((doc_a.day - doc_b.day).days)
                 if doc_a.day is not None and doc_b.day is not None else None)
@@ -266,7 +274,9 @@ class IncidentIndex:
         else:
             reason = (f"score {total:.2f} ≥ {cfg.min_score} with {anchors} rare facts, "
                       f"{coverage:.0%} of the lighter story's evidence; {gap}")
-        return PairScore(doc_a.id, doc_b.id, days, within, in_range, tuple(shared), total,
+        return PairScore(doc_a.id, doc_b.id, days, within, in_range,
+                         tuple(SharedKey(k, w, df, c, r) for k, _, w, df, c, r in shared)
+                         if detail else (), total,
                          anchors, linked, reason, strong, allowed, combo, combo_weight,
                          round(coverage, 4))
 
@@ -409,17 +419,17 @@ class IncidentIndex:
         ``candidate_array`` gives them); valid until the next ``add`` or ``remove``."""
         return key_table(self._docs, ids, self.config)
 
-    def links_among(self, ids: Sequence[str], pairs: np.ndarray,
-                    table: KeyTable) -> list[PairScore]:
+    def links_among(self, ids: Sequence[str], pairs: np.ndarray, table: KeyTable,
+                    detail: bool = True) -> list[PairScore]:
         """The scores of the linked pairs among ``pairs`` (int [m, 2], positions in ``ids``),
         in their order: each pair the bounds of ``bounds.could_link`` cannot rule out is
-        scored (``score``, which alone decides)."""
+        scored (``score``, which alone decides; ``detail``: see there)."""
         stories = [self._docs[i] for i in ids]
         found = []
         for start in range(0, len(pairs), LINK_BATCH):
             batch = pairs[start:start + LINK_BATCH]
             for a, b in batch[could_link(table, stories, batch, self.config)].tolist():
-                score = self.score(stories[a], stories[b])
+                score = self.score(stories[a], stories[b], detail=detail)
                 if score.linked:
                     found.append(score)
         return found
