@@ -153,15 +153,25 @@ def _own_low(table: KeyTable, stories: Sequence[IncidentDoc], config: IncidentCo
     background = np.fromiter((d.background.get(k, 1.0) for d in stories for k in d.keys),
                              np.float64, len(keys))
     weights = _weights(table, keys, rows, lo, hi, open_range, n, background, config)
-    return np.bincount(rows, weights, minlength=count) - MARGIN * (np.array(sizes) + 1)
+    return np.bincount(rows, weights, minlength=count).astype(np.float64) - MARGIN * (np.array(sizes) + 1)
 
 
-def could_link(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
-               config: IncidentConfig) -> np.ndarray:
-    """Bool per row of ``pairs`` (int [m, 2], positions in ``stories``, the stories in id
-    order): False only when ``IncidentIndex.score`` cannot link the pair (module docstring)."""
-    if not table.valid or not len(pairs):
-        return np.ones(len(pairs), bool)
+@dataclass
+class PairBounds:
+    """Upper bounds, per candidate pair, of what ``IncidentIndex.score`` reports."""
+
+    score: np.ndarray  # float64: ≥ PairScore.score (weights raised by MARGIN)
+    anchors: np.ndarray  # int64: ≥ PairScore.anchors
+    strong: np.ndarray  # int64: ≥ PairScore.strong
+    allowed_days: np.ndarray  # int64: ≥ PairScore.allowed_days
+    within: np.ndarray  # bool: False only when PairScore.within_window is False
+    own: np.ndarray  # float64: ≤ the lighter story's own weight
+
+
+def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
+                config: IncidentConfig) -> PairBounds:
+    """The bounds of ``pairs`` (int [m, 2], positions in ``stories``, the stories in id
+    order); meaningful only when ``table.valid``."""
     m = len(pairs)
     first, second = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
     number = table.ids.__getitem__
@@ -186,7 +196,7 @@ def could_link(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarra
     rarity = np.minimum(np.array(background_a, np.float64), np.array(background_b, np.float64))
     lo, hi, open_range, n = _ranges(table, first, second, config.window_days)
     weights = _weights(table, keys, rows, lo, hi, open_range, n, rarity, config) + MARGIN
-    total = np.bincount(rows, weights, minlength=m)
+    total = np.bincount(rows, weights, minlength=m).astype(np.float64)  # float when empty too
     anchors = np.bincount(rows, weights >= table.anchor_need[keys], minlength=m)
     strong = np.bincount(rows, weights >= table.strong_need[keys], minlength=m)
     ents = np.bincount(rows, table.is_ent[keys], minlength=m)
@@ -202,6 +212,16 @@ def could_link(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarra
     within = np.where((day_a >= 0) & (day_b >= 0), np.abs(day_a - day_b) <= allowed,
                       allowed > config.window_days)
     own = np.minimum(table.own_low[first], table.own_low[second])
-    covered = (own <= 0) | (total >= config.min_coverage * own - MARGIN)
-    return (within & (total >= config.min_score - MARGIN) & (anchors >= config.min_anchors)
-            & covered)
+    return PairBounds(total, anchors, strong, allowed, within, own)
+
+
+def could_link(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
+               config: IncidentConfig) -> np.ndarray:
+    """Bool per row of ``pairs`` (int [m, 2], positions in ``stories``, the stories in id
+    order): False only when ``IncidentIndex.score`` cannot link the pair (module docstring)."""
+    if not table.valid or not len(pairs):
+        return np.ones(len(pairs), bool)
+    bounds = pair_bounds(table, stories, pairs, config)
+    covered = (bounds.own <= 0) | (bounds.score >= config.min_coverage * bounds.own - MARGIN)
+    return (bounds.within & (bounds.score >= config.min_score - MARGIN)
+            & (bounds.anchors >= config.min_anchors) & covered)

@@ -1,0 +1,136 @@
+"""The numpy bounds that spare ``IncidentIndex.score`` the candidate pairs that cannot link
+(dedupe/incidents/bounds.py) never drop a pair ``score`` links, and the incident stage's other
+fast paths (inline range counts, the group core's running background map) give what the plain
+forms give. Stories are generated: few keys of every kind, shared a lot, dated and undated,
+with probes, background rarities (0 to above 1) and link rules far from the defaults."""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_incident_fast_paths import reference_merge
+
+from dedupe.incidents.bounds import could_link, pair_bounds
+from dedupe.incidents.grouping import merge_links
+from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex
+from dedupe.incidents.records import PRIORS
+
+KEYS = ([f"num:{n}" for n in (12, 45, 1200, 98000, 3.5)] + ["approx:1000", "pct:12", "date:2024-03-01",
+        "date:2024-05-02"] + [f"ent:{n}" for n in ("wang", "wangwei", "linzi", "acme", "acmeco")]
+        + [f"term:{t}" for t in ("court", "fraud", "fire", "police", "sold")])
+
+
+@st.composite
+def stories(draw) -> list[IncidentDoc]:
+    count = draw(st.integers(2, 10))
+    found = []
+    for i in range(count):
+        keys = draw(st.sets(st.sampled_from(KEYS), max_size=12))
+        probes = draw(st.sets(st.sampled_from(KEYS), max_size=3)) - keys
+        day = draw(st.one_of(st.none(), st.integers(0, 500)))
+        background = draw(st.dictionaries(st.sampled_from(sorted(keys | probes) or ["num:1"]),
+                                          st.sampled_from([0.0, 0.1, 0.5, 0.7, 1.0]),
+                                          max_size=6))
+        found.append(IncidentDoc(f"d{i:02d}", date.fromordinal(738000 + day) if day is not None
+                                 else None, frozenset(keys), frozenset(probes),
+                                 background=background))
+    return found
+
+
+configs = st.builds(
+    IncidentConfig,
+    window_days=st.sampled_from([3, 10]),
+    min_score=st.sampled_from([0.0, 0.8, 2.1]),
+    min_anchors=st.sampled_from([1, 2, 3]),
+    rarity_floor=st.sampled_from([1, 5, 50]),
+    strong_rarity=st.sampled_from([0.3, 0.7]),
+    gap_days=st.sampled_from([(180, 400), (60, 200), (5, 8)]),
+    combo_min=st.sampled_from([3, 4]),
+    combo_prior=st.sampled_from([0.0, 1.0, 2.0]),
+    max_small_numbers=st.sampled_from([0, 2]),
+    min_coverage=st.sampled_from([0.0, 0.2, 0.6]),
+    priors=st.sampled_from([tuple(sorted(PRIORS.items())),
+                            tuple(sorted({**PRIORS, "term": 0.0, "ent": 1.5}.items()))]),
+)
+
+
+def all_pairs(count: int) -> np.ndarray:
+    return np.array([(a, b) for a in range(count) for b in range(a + 1, count)],
+                    np.int32).reshape(-1, 2)
+
+
+@settings(max_examples=250, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(stories(), configs)
+def test_bounds_never_drop_a_pair_score_links(docs, config):
+    """Each bound against ``score``'s own figure for every pair (linked or not), and the links
+    found through the bounds = scoring every pair."""
+    index = IncidentIndex(config)
+    for doc in docs:
+        index.add(doc)
+    ids = sorted(index.docs)
+    ordered = [index.docs[i] for i in ids]
+    pairs = all_pairs(len(ids))
+    table = index.key_table(ids)
+    assert table.valid
+    bounds = pair_bounds(table, ordered, pairs, config)
+    scores = [index.score(ids[a], ids[b]) for a, b in pairs.tolist()]
+    for i, s in enumerate(scores):
+        assert s.score <= bounds.score[i]
+        assert s.anchors <= bounds.anchors[i] and s.strong <= bounds.strong[i]
+        assert s.allowed_days <= bounds.allowed_days[i]
+        assert bounds.within[i] or not s.within_window
+        assert bounds.own[i] <= min(index.own_weight(ordered[a]) for a in pairs[i])
+    kept = could_link(table, ordered, pairs, config)
+    assert all(keep or not s.linked for s, keep in zip(scores, kept.tolist()))
+    assert index.links_among(ids, pairs, table) == [s for s in scores if s.linked]
+
+
+def test_bounds_rule_out_most_unrelated_pairs_and_keep_the_linked_ones():
+    """Not vacuous: on stories of distinct events sharing topic words, the bounds drop most
+    pairs, and every pair that links is kept."""
+    docs = []
+    for i in range(60):
+        event = i // 3
+        docs.append(IncidentDoc(f"d{i:02d}", date(2024, 1, 1 + event % 28),
+                                frozenset({f"num:{event}7{j}00" for j in range(3)}
+                                          | {f"ent:p{event}", "term:court", "term:fraud"})))
+    config = IncidentConfig(rarity_floor=5)
+    index = IncidentIndex(config)
+    for doc in docs:
+        index.add(doc)
+    ids = sorted(index.docs)
+    pairs = all_pairs(len(ids))
+    kept = could_link(index.key_table(ids), [index.docs[i] for i in ids], pairs, config)
+    linked = {(s.a, s.b) for s in index.links()}
+    assert len(linked) == 60 and kept.sum() < len(pairs) / 10
+    assert linked <= {(ids[a], ids[b]) for a, b in pairs[kept].tolist()}
+
+
+def test_a_negative_prior_or_background_keeps_every_pair():
+    """The bounds hold only for weights ≥ 0: otherwise every pair goes on to ``score``."""
+    docs = [IncidentDoc("a", date(2024, 1, 1), frozenset({"num:1200", "term:x"})),
+            IncidentDoc("b", date(2024, 9, 1), frozenset({"ent:y"}), background={"ent:y": -1.0})]
+    for config in (IncidentConfig(priors=tuple(sorted({**PRIORS, "term": -1.0}.items()))),
+                   IncidentConfig()):
+        index = IncidentIndex(config)
+        for doc in docs:
+            index.add(doc)
+        ids = sorted(index.docs)
+        assert could_link(index.key_table(ids), [index.docs[i] for i in ids], all_pairs(2),
+                          config).all()
+
+
+@settings(max_examples=150, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(stories(), configs)
+def test_grouping_cores_with_any_background_equal_recomputed_cores(docs, config):
+    """Background rarities above 1.0 take the rebuilt path of ``_Group.core``; groups grow
+    through many links (low thresholds): cores as recomputed from the members each time."""
+    index = IncidentIndex(config)
+    for doc in docs:
+        index.add(doc)
+    links = index.links()
+    assert merge_links(index, links).clusters == reference_merge(index, links)
