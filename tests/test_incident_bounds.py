@@ -82,7 +82,11 @@ def test_bounds_never_drop_a_pair_score_links(docs, config):
         assert s.anchors <= bounds.anchors[i] and s.strong <= bounds.strong[i]
         assert s.allowed_days <= bounds.allowed_days[i]
         assert bounds.within[i] or not s.within_window
-        assert bounds.own[i] <= min(index.own_weight(ordered[a]) for a in pairs[i])
+        assert bounds.own[i] == min(table.own[pairs[i]])
+    plain = IncidentIndex(config)  # own weights as ``own_weight`` computes them, key by key
+    for doc in docs:
+        plain.add(doc)
+    assert table.own.tolist() == [plain.own_weight(plain.docs[i]) for i in ids]
     kept = could_link(table, ordered, pairs, config)
     assert all(keep or not s.linked for s, keep in zip(scores, kept.tolist()))
     assert index.links_among(ids, pairs, table) == [s for s in scores if s.linked]

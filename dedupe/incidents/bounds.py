@@ -23,6 +23,7 @@ same links, tests/test_incident_bounds.py).
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -55,7 +56,7 @@ class KeyTable:
     days: np.ndarray  # int64 per story (positions in the sorted ids): day from 1 (−1 undated)
     all_days: np.ndarray  # sorted int64: the day of every dated story
     ids: dict[str, int]  # key → its number
-    own_low: np.ndarray  # float64 per story: ≤ its own_weight
+    own: np.ndarray  # float64 per story: its own_weight (``own_weights``)
     valid: bool  # False: a prior or background is negative, the bounds do not hold
 
 
@@ -101,7 +102,7 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
                      stride, days, np.sort(days[days >= 0]), numbers, np.zeros(len(stories)),
                      valid=bool((weight_prior >= 0).all() and (kind_prior >= 0).all()
                                 and (background >= 0).all() and config.combo_prior >= 0))
-    table.own_low = _own_low(table, stories, config)
+    table.own = own_weights(table, stories, config)
     return table
 
 
@@ -111,6 +112,16 @@ def _weights(table: KeyTable, keys: np.ndarray, rows: np.ndarray, lo: np.ndarray
     """``IncidentIndex.weight`` of key ``keys[i]`` over the range ``rows[i]`` (per range:
     ``lo``, ``hi`` clipped days, ``open_range`` when undated, ``n`` stories in it), capped by
     ``rarity``; float64 (numpy's log: within ~1e-15 of ``score``'s)."""
+    df = _df(table, keys, rows, lo, hi, open_range)
+    scaled = np.maximum(n, config.rarity_floor).astype(np.float64)[rows] + 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        idf = np.log(scaled / df) / np.log(scaled)
+    return np.where(df > 0, table.weight_prior[keys] * np.minimum(idf, rarity), 0.0)
+
+
+def _df(table: KeyTable, keys: np.ndarray, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+        open_range: np.ndarray) -> np.ndarray:
+    """How many stories hold key ``keys[i]`` in range ``rows[i]`` (int64)."""
     low, high = lo[rows], hi[rows]
     # a key all of whose holders lie in the range (most keys: one or two stories) needs no search
     df = table.holders[keys]
@@ -121,10 +132,7 @@ def _weights(table: KeyTable, keys: np.ndarray, rows: np.ndarray, lo: np.ndarray
         df[partial] = (np.searchsorted(table.day_codes, some * s + high[partial], "right")
                        - np.searchsorted(table.day_codes, some * s + low[partial], "left")
                        + table.undated[some])
-    scaled = np.maximum(n, config.rarity_floor).astype(np.float64)[rows] + 1.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        idf = np.log(scaled / df) / np.log(scaled)
-    return np.where(df > 0, table.weight_prior[keys] * np.minimum(idf, rarity), 0.0)
+    return df
 
 
 def _ranges(table: KeyTable, first: np.ndarray, second: np.ndarray, window: int):
@@ -141,9 +149,12 @@ def _ranges(table: KeyTable, first: np.ndarray, second: np.ndarray, window: int)
     return lo, hi, open_range, np.where(open_range, len(table.days), n)
 
 
-def _own_low(table: KeyTable, stories: Sequence[IncidentDoc], config: IncidentConfig) -> np.ndarray:
-    """A lower bound of every story's ``IncidentIndex.own_weight`` (its solid keys weighed
-    within ``window_days`` of it)."""
+def own_weights(table: KeyTable, stories: Sequence[IncidentDoc],
+                config: IncidentConfig) -> np.ndarray:
+    """Every story's ``IncidentIndex.own_weight`` (its solid keys weighed within
+    ``window_days`` of it), exactly: the same integer counts, each distinct (n, df)'s IDF by
+    ``math.log`` as ``weight`` computes it, the same products and minima in float64, and
+    ``math.fsum`` (exactly rounded: the order of the terms is irrelevant)."""
     count = len(stories)
     sizes = [len(d.keys) for d in stories]
     keys = np.fromiter((table.ids[k] for d in stories for k in d.keys), np.int64, sum(sizes))
@@ -152,8 +163,16 @@ def _own_low(table: KeyTable, stories: Sequence[IncidentDoc], config: IncidentCo
     lo, hi, open_range, n = _ranges(table, everyone, everyone, config.window_days)
     background = np.fromiter((d.background.get(k, 1.0) for d in stories for k in d.keys),
                              np.float64, len(keys))
-    weights = _weights(table, keys, rows, lo, hi, open_range, n, background, config)
-    return np.bincount(rows, weights, minlength=count).astype(np.float64) - MARGIN * (np.array(sizes) + 1)
+    df = _df(table, keys, rows, lo, hi, open_range)
+    floored = np.maximum(n, config.rarity_floor)[rows]
+    pairs, where = np.unique(np.stack([floored, df], axis=1), axis=0, return_inverse=True)
+    idf = np.array([math.log((m + 1) / d) / math.log(m + 1) if d else 0.0
+                    for m, d in pairs.tolist()], np.float64)[where.reshape(-1)]
+    weights = np.where(df > 0, table.weight_prior[keys] * np.minimum(idf, background), 0.0)
+    ends = np.cumsum(sizes).tolist()
+    flat = weights.tolist()
+    return np.array([math.fsum(flat[end - size:end]) for end, size in zip(ends, sizes)],
+                    np.float64)
 
 
 @dataclass
@@ -165,7 +184,7 @@ class PairBounds:
     strong: np.ndarray  # int64: ≥ PairScore.strong
     allowed_days: np.ndarray  # int64: ≥ PairScore.allowed_days
     within: np.ndarray  # bool: False only when PairScore.within_window is False
-    own: np.ndarray  # float64: ≤ the lighter story's own weight
+    own: np.ndarray  # float64: the lighter story's own weight
 
 
 def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
@@ -211,7 +230,7 @@ def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarr
     day_a, day_b = table.days[first], table.days[second]
     within = np.where((day_a >= 0) & (day_b >= 0), np.abs(day_a - day_b) <= allowed,
                       allowed > config.window_days)
-    own = np.minimum(table.own_low[first], table.own_low[second])
+    own = np.minimum(table.own[first], table.own[second])
     return PairBounds(total, anchors, strong, allowed, within, own)
 
 
