@@ -40,15 +40,14 @@ incidents.
 from __future__ import annotations
 
 import math
-from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
 
 import numpy as np
 
 from .bounds import KeyTable, could_link, key_table
+from .candidates import candidate_array, could_be_within, idf, ordinal, shared_keys
 from .day_counts import DayCounts
 from .evidence import approx_key
 from .grouping import merge_links
@@ -110,7 +109,7 @@ class IncidentIndex:
         if doc.id in self._docs:
             self.remove(doc.id)
         self._docs[doc.id] = doc
-        day = _ordinal(doc.day)
+        day = ordinal(doc.day)
         self._all.add(day)
         postings = self._postings
         for key in doc.keys | doc.probes:
@@ -126,7 +125,7 @@ class IncidentIndex:
     def remove(self, doc_id: str) -> None:
         self._own.clear()
         doc = self._docs.pop(doc_id)
-        day = _ordinal(doc.day)
+        day = ordinal(doc.day)
         self._all.remove(day)
         for key in doc.keys | doc.probes:
             held = self._postings[key]
@@ -143,7 +142,7 @@ class IncidentIndex:
         return self._range(self._docs[a], self._docs[b])
 
     def _range(self, a: IncidentDoc, b: IncidentDoc) -> tuple[int | None, int | None]:
-        days = [d for d in (_ordinal(a.day), _ordinal(b.day)) if d is not None]
+        days = [d for d in (ordinal(a.day), ordinal(b.day)) if d is not None]
         if not days:
             return None, None
         return min(days) - self.config.window_days, max(days) + self.config.window_days
@@ -176,12 +175,12 @@ class IncidentIndex:
         postings = sorted((self._postings.get(k, ()) for k in keys), key=len)
         if len(postings[0]) > cfg.combo_scan:
             return (), 0.0, 0  # even its rarest part is common: not a rare combination
-        days = [_ordinal(self._docs[i].day) for i in postings[0]
+        days = [ordinal(self._docs[i].day) for i in postings[0]
                 if all(i in other for other in postings[1:])]
         df = sum(1 for d in days if d is None or lo is None or lo <= d <= hi)
-        idf = _idf(max(n, cfg.rarity_floor), max(df, 1))
-        weight = cfg.combo_prior * idf * min(len(keys) - 2, 3) / 2
-        if idf < cfg.anchor_rarity:
+        rarity = idf(max(n, cfg.rarity_floor), max(df, 1))
+        weight = cfg.combo_prior * rarity * min(len(keys) - 2, 3) / 2
+        if rarity < cfg.anchor_rarity:
             return tuple(keys), weight, 0
         return tuple(keys), weight, 1 + (len(keys) >= cfg.combo_min + 1)
 
@@ -200,7 +199,7 @@ class IncidentIndex:
         doc_b = self._docs[b] if isinstance(b, str) else b
         if doc_b.id < doc_a.id:
             doc_a, doc_b = doc_b, doc_a
-        keys = _shared_keys(doc_a, doc_b)
+        keys = shared_keys(doc_a, doc_b)
         dropped = subsumed(keys)
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
@@ -290,7 +289,7 @@ class IncidentIndex:
         stored = self._docs.get(doc.id) is doc
         if stored and doc.id in self._own:
             return self._own[doc.id]
-        day = _ordinal(doc.day)
+        day = ordinal(doc.day)
         lo, hi = (None, None) if day is None else (day - self.config.window_days,
                                                    day + self.config.window_days)
         n = self._all.count(lo, hi)
@@ -318,95 +317,11 @@ class IncidentIndex:
         return [(ids[a], ids[b]) for a, b in pairs.tolist()]
 
     def candidate_array(self) -> tuple[list[str], np.ndarray]:
-        """``candidate_pairs`` compactly: (the story ids sorted, an int32 array [pairs, 2] of
-        positions in that list), 8 bytes a pair instead of a tuple of two ids (~72 bytes); the
-        pairs met while looking are 8 bytes each too (one int64 code a pair and a shared key,
-        counted at the end with numpy), not a Counter entry (~150 bytes)."""
-        cfg = self.config
-        gap, window = cfg.gap_days[1], cfg.window_days
-        ids = sorted(self._docs)
-        number = {doc_id: i for i, doc_id in enumerate(ids)}
-        size = len(ids)
-        anchors = array("q")  # a * size + b (a < b: positions in ``ids``), once per rare key
-        combos = array("q")
-        terms = {i: sum(kind_of(k) == "term" for k in d.keys | d.probes)
-                 for i, d in self._docs.items()}
-        for key, holders in self._postings.items():
-            if kind_of(key) not in ANCHOR_KINDS or len(holders) < 2:
-                continue
-            counts = self._key_days[key]
-            live: list[tuple[int | None, int, bool, bool]] = []
-            for doc_id in sorted(holders):
-                doc = self._docs[doc_id]
-                day = _ordinal(doc.day)
-                if (counts.count(day - gap, day + gap) if day is not None else len(holders)) \
-                        > cfg.posting_cap:
-                    continue
-                rare = doc.background.get(key, 1.0) >= cfg.anchor_rarity
-                if rare and day is not None:
-                    low_df = counts.count(day - window, day + window)
-                    high_n = max(self._all.count(day - gap - window, day + gap + window),
-                                 cfg.rarity_floor)
-                    rare = _idf(high_n, low_df) >= cfg.anchor_rarity
-                combo = kind_of(key) == "ent" and terms[doc_id] >= 3
-                if rare or combo:
-                    live.append((day, number[doc_id], rare, combo))
-            for i, (day_a, a, rare_a, combo_a) in enumerate(live):
-                base = a * size
-                for day_b, b, rare_b, combo_b in live[i + 1:]:  # b > a: ``live`` is in id order
-                    if day_a is not None and day_b is not None and abs(day_a - day_b) > gap:
-                        continue
-                    if rare_a and rare_b:
-                        anchors.append(base + b)
-                    if combo_a and combo_b and (day_a is None or day_b is None
-                                                or abs(day_a - day_b) <= window):
-                        combos.append(base + b)  # a combination never makes a fact strong
-        # a pair's count: its rare keys, plus 2 when a combination may count (listed twice)
-        combo_codes = np.unique(np.array(combos, np.int64))
-        del combos
-        every, held = np.unique(np.concatenate([np.array(anchors, np.int64), combo_codes,
-                                                combo_codes]), return_counts=True)
-        del anchors
-        kept = every[held >= cfg.min_anchors]
-        return ids, np.stack([kept // max(size, 1), kept % max(size, 1)], axis=1).astype(np.int32)
+        """``candidate_pairs`` compactly (``candidates.candidate_array``)."""
+        return candidate_array(self)
 
     def _could_be_within(self, a: str, b: str) -> bool:
-        """Whether two stories are close enough in time for the longest gap the strong facts
-        they share could allow: ``score``'s time rule with the strong facts counted from above
-        (every shared number or name whose weight, as ``score`` computes it, reaches the strong
-        and anchor thresholds; the rules that only drop facts are left out). Most candidates in
-        a big corpus are months apart with one strong fact or none, and this costs a fraction
-        of scoring them (one range count per shared number or name, not the whole score)."""
-        doc_a, doc_b, cfg = self._docs[a], self._docs[b], self.config
-        if doc_a.day is not None and doc_b.day is not None \
-                and abs((doc_a.day - doc_b.day).days) <= cfg.window_days:
-            return True  # within the window whatever the evidence
-        days = (abs((doc_a.day - doc_b.day).days)
-                if doc_a.day is not None and doc_b.day is not None else None)
-        enough = next((s for s in range(len(doc_a.keys) + len(doc_a.probes) + 1)
-                       if (cfg.allowed_gap(s) >= days if days is not None
-                           else cfg.allowed_gap(s) > cfg.window_days)), None)
-        if enough is None:
-            return False  # no number of strong facts allows this gap
-        lo, hi = self._range(doc_a, doc_b)
-        n = max(self._all.count(lo, hi), cfg.rarity_floor)
-        log_n = math.log(n + 1)
-        strong = 0
-        for k in _shared_keys(doc_a, doc_b):
-            if strong >= enough:
-                break
-            kind = kind_of(k)
-            if kind not in STRONG_KINDS:
-                continue
-            rarity = min(doc_a.background.get(k, 1.0), doc_b.background.get(k, 1.0))
-            need = self._prior.get(kind, 1.0)
-            if need > 0 and rarity < cfg.strong_rarity:
-                continue  # its weight ≤ prior · rarity: not strong
-            df = self._key_days[k].count(lo, hi)
-            prior = self._prior.get(k[:k.find(":")], 1.0)
-            weight = prior * min(math.log((n + 1) / df) / log_n, rarity) if df else 0.0
-            strong += weight >= cfg.anchor_rarity * need and weight >= cfg.strong_rarity * need
-        return strong >= enough
+        return could_be_within(self, a, b)
 
     def linked(self, pairs: Iterable[tuple[str, str]]) -> list[PairScore]:
         """The scores of the linked pairs among ``pairs`` (candidates), in their order; a pair
@@ -449,27 +364,8 @@ class IncidentIndex:
         return merge_links(self, self.links()).clusters
 
 
-def _shared_keys(a: IncidentDoc, b: IncidentDoc) -> set[str]:
-    """Keys both stories hold, solid in at least one: a pass over the smaller story only
-    (an incident's core can hold thousands of keys)."""
-    out = set(a.keys & b.keys)  # each ``&`` walks the smaller set, in C
-    if b.probes:
-        out |= a.keys & b.probes
-    if a.probes:
-        out |= a.probes & b.keys
-    return out
-
-
 def _small_number(key: str) -> bool:
     return key.startswith("num:") and len(key) <= 6 and "." not in key  # num:10 … num:99
-
-
-def _idf(n: int, df: int) -> float:
-    return math.log((n + 1) / df) / math.log(n + 1)
-
-
-def _ordinal(day: date | None) -> int | None:
-    return day.toordinal() if day is not None else None
 
 
 def group_incidents(docs: Sequence[IncidentDoc],
