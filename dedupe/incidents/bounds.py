@@ -58,6 +58,7 @@ class KeyTable:
     ids: dict[str, int]  # key → its number
     own: np.ndarray  # float64 per story: its own_weight (``own_weights``)
     strong_keys: list[frozenset[str]]  # per story: its keys and probes that could be strong facts
+    stories: list[IncidentDoc]  # the stories, in id order (what positions refer to)
     valid: bool  # False: a prior or background is negative, the bounds do not hold
 
 
@@ -100,7 +101,8 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
                      np.sort(held[on_day] * stride + held_days[on_day]), first, last,
                      np.bincount(held, minlength=len(keys)),
                      np.bincount(held[~on_day], minlength=len(keys)),
-                     stride, days, np.sort(days[days >= 0]), numbers, np.zeros(len(stories)), [],
+                     stride, days, np.sort(days[days >= 0]), numbers, np.zeros(len(stories)),
+                     [], stories,
                      valid=bool((weight_prior >= 0).all() and (kind_prior >= 0).all()
                                 and (background >= 0).all() and config.combo_prior >= 0))
     table.own = own_weights(table, stories, config)

@@ -348,7 +348,7 @@ class IncidentIndex:
         """The scores of the linked pairs among ``pairs`` (int [m, 2], positions in ``ids``),
         in their order: each pair the bounds of ``bounds.could_link`` cannot rule out is
         scored (``score``, which alone decides; ``detail``: see there)."""
-        stories = [self._docs[i] for i in ids]
+        stories = table.stories
         found = []
         for start in range(0, len(pairs), LINK_BATCH):
             batch = pairs[start:start + LINK_BATCH]
