@@ -57,7 +57,6 @@ class KeyTable:
     all_days: np.ndarray  # sorted int64: the day of every dated story
     ids: dict[str, int]  # key → its number
     own: np.ndarray  # float64 per story: its own_weight (``own_weights``)
-    strong_keys: list[frozenset[str]]  # per story: its keys and probes that could be strong facts
     stories: list[IncidentDoc]  # the stories, in id order (what positions refer to)
     valid: bool  # False: a prior or background is negative, the bounds do not hold
 
@@ -102,16 +101,10 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
                      np.bincount(held, minlength=len(keys)),
                      np.bincount(held[~on_day], minlength=len(keys)),
                      stride, days, np.sort(days[days >= 0]), numbers, np.zeros(len(stories)),
-                     [], stories,
+                     stories,
                      valid=bool((weight_prior >= 0).all() and (kind_prior >= 0).all()
                                 and (background >= 0).all() and config.combo_prior >= 0))
     table.own = own_weights(table, stories, config)
-    # a key is a strong fact of a pair only if prior · this story's background reaches the
-    # strong threshold (its weight is at most that)
-    capable = {k for k, i in numbers.items() if np.isfinite(strong_need[i])}
-    table.strong_keys = [frozenset(k for k in (d.keys | d.probes) & capable
-                                   if weight_prior[numbers[k]] * d.background.get(k, 1.0) + MARGIN
-                                   >= strong_need[numbers[k]]) for d in stories]
     return table
 
 
@@ -243,37 +236,13 @@ def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarr
     return PairBounds(total, anchors, strong, allowed, within, own)
 
 
-def _strong_enough(table: KeyTable, pairs: np.ndarray, config: IncidentConfig) -> np.ndarray:
-    """Bool per pair: False when the stories are further apart than any number of strong
-    facts they could share allows (those facts counted from above as the keys both could
-    have as strong facts): the first, cheap cut (most candidates in a big corpus are months
-    apart), one set intersection per pair that is not within the window."""
-    gaps = np.maximum.accumulate([config.allowed_gap(s) for s in range(4)])
-    day_a, day_b = table.days[pairs[:, 0]], table.days[pairs[:, 1]]
-    dated = (day_a >= 0) & (day_b >= 0)
-    apart = np.abs(day_a - day_b)
-    allows = [np.where(dated, apart <= gap, gap > config.window_days) for gap in gaps]
-    need = np.select(allows, [0, 1, 2, 3], default=4)
-    keep = need == 0
-    strong = table.strong_keys
-    for i, a, b, n in zip(np.flatnonzero((need > 0) & (need < 4)).tolist(),
-                          pairs[(need > 0) & (need < 4), 0].tolist(),
-                          pairs[(need > 0) & (need < 4), 1].tolist(),
-                          need[(need > 0) & (need < 4)].tolist()):
-        keep[i] = len(strong[a] & strong[b]) >= n
-    return keep
-
-
 def could_link(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
                config: IncidentConfig) -> np.ndarray:
     """Bool per row of ``pairs`` (int [m, 2], positions in ``stories``, the stories in id
     order): False only when ``IncidentIndex.score`` cannot link the pair (module docstring)."""
     if not table.valid or not len(pairs):
         return np.ones(len(pairs), bool)
-    keep = _strong_enough(table, pairs, config)
-    left = np.flatnonzero(keep)
-    bounds = pair_bounds(table, stories, pairs[left], config)
+    bounds = pair_bounds(table, stories, pairs, config)
     covered = (bounds.own <= 0) | (bounds.score >= config.min_coverage * bounds.own - MARGIN)
-    keep[left] = (bounds.within & (bounds.score >= config.min_score - MARGIN)
-                  & (bounds.anchors >= config.min_anchors) & covered)
-    return keep
+    return (bounds.within & (bounds.score >= config.min_score - MARGIN)
+            & (bounds.anchors >= config.min_anchors) & covered)
