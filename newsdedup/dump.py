@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
+from dedupe import StoryConfig
 from newsdedup.config import Settings
 from newsdedup.output import write_all_outputs, write_unpublished_rejects
 from newsdedup.preflight import check_out_dir
@@ -28,7 +29,6 @@ from newsdedup.progress import RunProgress
 from newsdedup.readers import InputError, check_not_output, check_paths, read_inputs
 from newsdedup.spool import SpooledArticle, SpooledEvidence, TextSpool
 from newsdedup.terminal import terminal_safe
-from dedupe import StoryConfig
 from pipelines.assign import SketchBuffer, Sketched, assign_sketched, sketch_articles
 from pipelines.incidents import (
     article_evidence,

@@ -26,8 +26,7 @@ from trafilatura.json_metadata import (
     normalize_json,
 )
 from trafilatura.metadata import JSON_MINIFY, META_URL, examine_meta, extract_sitename, extract_title, extract_url
-from trafilatura.settings import Document
-from trafilatura.settings import DEFAULT_CONFIG
+from trafilatura.settings import DEFAULT_CONFIG, Document
 
 from pipelines import dates
 from pipelines.paragraphs import PARAGRAPH_RULES, is_listing

@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from test_templated import article, warnings
 
 from dedupe import StoryConfig, StoryIndex
 from dedupe.stories.features import featurise
 from pipelines import assign
 from pipelines.assign import SketchBuffer, assign_sketched, assign_stories, sketch_articles
 from pipelines.records import Article
-from test_templated import article, warnings
 
 REPORT = ("The provincial court sentenced a man to four years in prison on {day} for using "
           "face-swap software to impersonate a company director in a video call and obtain "
