@@ -41,7 +41,12 @@ TOKENS = ["2023", "06", "6", "20", "1", "123", "1,200", "3.5", "年", "月", "�
           "\n", "-", "/", ".", ":", ",", "_", "a", "x", "K", "İ", "ſ", "June", "june", "JAN",
           "Sept", "sep", "may", "march", "th", "st", "am", "a.m.", "PM", "时", "点", "分", "30",
           "万", "亿", "余", "多", "十", "一千", "二", "两", "名", "人", "%", "percent", "per cent",
-          "million", "bn", "on", "last", "next", "Monday", "friday", "today", "Yesterday", "day"]
+          "million", "bn", "on", "last", "next", "Monday", "friday", "today", "Yesterday", "day",
+          # whole expressions, so that matches and their near misses are common
+          "6月20日", "月20日", "2023年6月20日", "20 日", "2023-06-20", "2023/6/2", "20 June",
+          "June 20, 2023", "10:30", "3 pm", "8时30分", "6万", "1.2亿", "12万余", "二十三名",
+          "on Tuesday", "6月 20 日", "123,456", "12,345,678.5", "June 2023", "sept. 2023",
+          "10:3", "9:05pm"]
 soups = st.lists(st.sampled_from(TOKENS), max_size=16).map("".join)
 
 

@@ -172,7 +172,7 @@ def reference_runs(text: str, english: frozenset[str], names: set[str],
 
 
 @settings(max_examples=300, derandomize=True, deadline=None)
-@given(st.lists(st.sampled_from(LATIN_PARTS), max_size=24).map("".join), st.booleans())
+@given(st.lists(st.sampled_from(LATIN_PARTS), max_size=24).map(" ".join), st.booleans())
 def test_name_runs_and_mid_sentence_names_as_before(text, strict):
     english = frozenset({"former", "police", "court", "hong"})
     names = {w.lower() for w, starts, _ in reference_tokens(text)
