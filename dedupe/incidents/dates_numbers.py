@@ -11,9 +11,13 @@ against the plain forms).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from itertools import chain
 from typing import TYPE_CHECKING
+
+import daachorse
 
 if TYPE_CHECKING:
     from .evidence import Evidence
@@ -62,6 +66,10 @@ _EN_RELATIVE = re.compile(r"(?=[yt])\b(yesterday|today)\b", re.I)
 # \d{1,2}:\d{2}|\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)\b|\d{1,2}\s*[时点]\s*(?:\d{1,2}\s*分)?
 _TIME = re.compile(r"\d(?:\d?:\d{2}|\d?\s*(?:a\.?m\.?|p\.?m\.?)\b|\d?\s*[时点]\s*(?:\d{1,2}\s*分)?)",
                    re.I)
+# Where Latin date patterns can start: month abbreviations (every month name begins with
+# one), weekday names, yesterday/today.
+KEYWORDS = (*MONTHS, *WEEKDAYS, *EN_RELATIVE_DAYS)
+_KEYWORDS = daachorse.CharwiseDoubleArrayAhoCorasick(list(KEYWORDS))
 _CASE_SENSITIVE = {p: re.compile(p.pattern, p.flags & ~re.I)
                    for p in (_EN_DATE_MD, _EN_DATE_DM, _YEAR_MONTH, _MONTH_YEAR, _WEEKDAY,
                              _EN_RELATIVE, _TIME)}
@@ -136,24 +144,51 @@ def _lowered(text: str) -> tuple[str, dict[re.Pattern, re.Pattern]]:
     return low, _CASE_SENSITIVE
 
 
+def keywords_in(low: str) -> dict[str, list[int]]:
+    """Each of ``KEYWORDS`` that occurs in the lower-cased ``low`` → where it starts, in
+    order."""
+    found: dict[str, list[int]] = {}
+    for start, _, index in _KEYWORDS.find_overlapping(low):
+        found.setdefault(KEYWORDS[index], []).append(start)
+    return found
+
+
+def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
+    """``pattern.finditer(text)`` for a pattern that matches no empty string and whose every
+    match starts at one of ``starts`` (ascending): ``pattern.match`` at each of them that the
+    previous match does not cover, as ``finditer`` resumes after a match."""
+    end = 0
+    for start in starts:
+        if start >= end and (match := pattern.match(text, start)):
+            yield match
+            end = match.end()
+
+
 def extract_dates(text: str, published: date | None, out: Evidence) -> str:
     """Add ``date:`` keys; return the text with date and time expressions blanked.
 
     Each pattern runs only on text that can hold its match (月 and a digit after it for Chinese
-    dates, 日 for days, a weekday's name for weekdays, "yesterday" or "today" for those: a
-    substring test is ~50× cheaper than a scan), the Latin ones on the lower-cased text;
-    surfaces are always cut from ``text`` itself."""
+    dates, 日 for days, a month's or weekday's name for Latin dates and weekdays), the Latin
+    ones on the lower-cased text; a pattern whose every match starts at a keyword (a month's
+    abbreviation, "yesterday", "today") is tried only where one does, as found by one
+    Aho-Corasick pass. Surfaces are always cut from ``text`` itself."""
     spans: list[tuple[int, int]] = []
     low, sensitive = _lowered(text)
+    # keyword → where it occurs; None where the text keeps its re.I scans (under re.I a
+    # dotless ı matches i): there every pattern scans the whole text
+    words = keywords_in(low) if sensitive else None
 
-    def scan(pattern: re.Pattern, where: str = low):
-        return sensitive.get(pattern, pattern).finditer(where)
+    def holds(*keys: str) -> bool:
+        """Can a match that holds one of ``keys`` occur?"""
+        return words is None or any(key in words for key in keys)
 
-    def holds(*words: str) -> bool:
-        """Can a case-insensitive match of one of ``words`` occur? Substring tests on the
-        lower-cased text; always yes where the text keeps its ``re.I`` scans (under re.I a
-        dotless ı matches i)."""
-        return not sensitive or any(word in low for word in words)
+    def scan(pattern: re.Pattern, *starts_at: str) -> Iterator[re.Match]:
+        """``pattern``'s matches in the lower-cased text (``starts_at``: keywords every match
+        starts at)."""
+        pattern = sensitive.get(pattern, pattern)
+        if words is None or not starts_at:
+            return pattern.finditer(low)
+        return matches_at(pattern, low, sorted(s for key in starts_at for s in words.get(key, ())))
 
     if "月" in text and _ZH_DATE_GATE.search(text):
         for match in _ZH_DATE.finditer(text):
@@ -179,14 +214,18 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
         spans.append(match.span())
         if found:
             out.add(f"date:{found.isoformat()}", match.group(0))
-    for pattern, month_at, day_at in ((_EN_DATE_MD, 1, 2), (_EN_DATE_DM, 2, 1)):
-        for match in scan(pattern):
-            month = MONTHS[match.group(month_at).lower()[:3]]
-            found = _with_year(match.group(3), month, int(match.group(day_at)), published)
-            spans.append(match.span())
-            if found:
-                out.add(f"date:{found.isoformat()}", text[match.start():match.end()])
-    spans += [m.span() for m in scan(_YEAR_MONTH if "年" in text else _MONTH_YEAR)]
+    month_day = ((m, 1, 2) for m in scan(_EN_DATE_MD, *MONTHS))
+    day_month = ((m, 2, 1) for m in scan(_EN_DATE_DM)) if holds(*MONTHS) else ()
+    for match, month_at, day_at in chain(month_day, day_month):
+        month = MONTHS[match.group(month_at).lower()[:3]]
+        found = _with_year(match.group(3), month, int(match.group(day_at)), published)
+        spans.append(match.span())
+        if found:
+            out.add(f"date:{found.isoformat()}", text[match.start():match.end()])
+    if "年" in text:
+        spans += [m.span() for m in scan(_YEAR_MONTH)]
+    else:
+        spans += [m.span() for m in scan(_MONTH_YEAR, *MONTHS)]
     spans += [m.span() for m in scan(_TIME)]
     if published is not None:
         if holds(*WEEKDAYS):
@@ -199,11 +238,10 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
         for match in _ZH_RELATIVE.finditer(text):
             shift = ZH_RELATIVE_DAYS[match.group(0)]
             out.add(f"date:{(published + timedelta(days=shift)).isoformat()}", match.group(0))
-        if holds(*EN_RELATIVE_DAYS):
-            for match in scan(_EN_RELATIVE):
-                shift = EN_RELATIVE_DAYS[match.group(1).lower()]
-                out.add(f"date:{(published + timedelta(days=shift)).isoformat()}",
-                        text[match.start():match.end()])
+        for match in scan(_EN_RELATIVE, *EN_RELATIVE_DAYS):
+            shift = EN_RELATIVE_DAYS[match.group(1).lower()]
+            out.add(f"date:{(published + timedelta(days=shift)).isoformat()}",
+                    text[match.start():match.end()])
     return mask(text, spans)
 
 

@@ -27,7 +27,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import ahocorasick_rs
+import daachorse
 
 from .bilingual import (
     COMMON_SURNAMES,
@@ -215,7 +215,8 @@ class _TermRow:
 
 
 @lru_cache(maxsize=1)
-def _term_table() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], tuple[_TermRow, ...]]:
+def _term_table() -> tuple[daachorse.CharwiseDoubleArrayAhoCorasick, tuple[str, ...],
+                           tuple[_TermRow, ...]]:
     """(an automaton of every Chinese form and English literal prefix, those literals, and one
     row per key in key order)."""
     literals: dict[str, int] = {}
@@ -232,7 +233,7 @@ def _term_table() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], tuple[_T
                 re.compile(r"\b(?:" + "|".join(en) + ")") if en else None,
                 None if not all(prefixes) else tuple(map(index, prefixes))))
     names = tuple(literals)
-    return ahocorasick_rs.AhoCorasick(names), names, tuple(rows)
+    return daachorse.CharwiseDoubleArrayAhoCorasick(list(names)), names, tuple(rows)
 
 
 def extract_terms(text: str, out: Evidence) -> None:
@@ -246,7 +247,7 @@ def extract_terms(text: str, out: Evidence) -> None:
     folded = text.casefold()
     automaton, literals, rows = _term_table()
     first: dict[int, int] = {}  # literal index → its first start (matches come by end)
-    for index, start, _ in automaton.find_matches_as_indexes(folded, overlapping=True):
+    for start, _, index in automaton.find_overlapping(folded):
         if index not in first or start < first[index]:
             first[index] = start
     for row in rows:
