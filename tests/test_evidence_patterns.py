@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.incidents import dates_numbers as dn
+from dedupe.incidents import evidence as ev
 from dedupe.incidents.bilingual import Lexicon, segment_proper
 from dedupe.incidents.evidence import Evidence, extract_evidence
 
@@ -98,6 +99,12 @@ def test_keyword_anchored_scans_find_what_finditer_finds(text):
         sensitive = dn._CASE_SENSITIVE[pattern]
         starts = sorted(s for key in keys for s in words.get(key, ()))
         assert found_in(dn.matches_at(sensitive, low, starts)) == found(sensitive, low)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text("杭州上城市区县镇a ", max_size=30))
+def test_place_guesses_tried_before_their_suffix_find_what_finditer_finds(text):
+    assert found_in(ev.place_guesses(text)) == found(ev._PLACE, text)
 
 
 def found_in(matches) -> list:

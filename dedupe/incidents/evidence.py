@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -47,6 +48,7 @@ from .dates_numbers import (  # noqa: F401 -- approx_key, parse_* are this modul
     approx_key,
     extract_dates,
     extract_numbers,
+    matches_at,
     parse_cn_numeral,
     parse_published,
 )
@@ -64,6 +66,7 @@ _SURNAME_PATTERN = re.compile("([" + COMMON_SURNAMES + "])(?:某某|某|先生|�
 _CUED_NAME = re.compile("(?:" + "|".join(NAME_CUES) + ")([" + COMMON_SURNAMES +
                         r"][\u4e00-\u9fff]{1,2})")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?:市|县|区|镇)")
+_PLACE_SUFFIX = re.compile("[市县区镇]")  # a _PLACE match starts two characters before one
 
 
 @dataclass
@@ -174,10 +177,15 @@ def extract_latin_names(text: str, lexicon: Lexicon, out: Evidence, strict: bool
                     out.add(f"ent:{key}", " ".join(run[i:j]))
 
 
+def place_guesses(text: str) -> Iterator[re.Match]:
+    """``_PLACE.finditer(text)``, ~4× faster: tried only two characters before each suffix."""
+    return matches_at(_PLACE, text, [m.start() - 2 for m in _PLACE_SUFFIX.finditer(text, 2)])
+
+
 def extract_chinese_names(text: str, lexicon: Lexicon, out: Evidence) -> None:
     """Add ``ent:`` keys for CEDICT proper nouns and personal names; place and name guesses as
     probes."""
-    for _, word in segment_proper(text, lexicon):
+    for word in dict.fromkeys(word for _, word in segment_proper(text, lexicon)):  # each once
         for key in lexicon.proper[word]:
             if key not in GENERIC_NAMES:
                 out.add(f"ent:{key}", word)
@@ -189,7 +197,7 @@ def extract_chinese_names(text: str, lexicon: Lexicon, out: Evidence) -> None:
             if len(name) >= cut and "某" not in name[:cut]:
                 out.add(f"ent:{name_pinyin(name[:cut], lexicon)}", name[:cut], solid=False)
         out.add(f"ent:{name_pinyin(name[0], lexicon)}", name[0], solid=False)
-    for match in _PLACE.finditer(text):
+    for match in place_guesses(text):
         out.add(f"ent:{place_pinyin(match.group(1), lexicon)}", match.group(0), solid=False)
 
 
