@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import unicodedata
 from datetime import date
 
 import pytest
@@ -199,3 +200,20 @@ def test_a_lexicon_without_words_finds_nothing():
     assert segment_proper("浙江西部", Lexicon()) == []
     assert extract_evidence("浙江西部 6月20日", Lexicon(), "2023-06-21").keys == {
         "date:2023-06-20": "6月20日"}
+
+
+# ------------------------------------------------------------------ NFKC
+
+
+def test_wide_forms_are_their_nfkc_forms():
+    for char, form in ev._WIDE_FORMS.items():
+        assert unicodedata.normalize("NFKC", char) == form
+    assert set(ev._WIDE_FORMS) == {chr(c) for c in range(0x110000) if ev._WIDE.match(chr(c))}
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.text(st.sampled_from("，：（）！％１Ａａ\u3000…①™ｶﾞ\u0301\u0308\u3099e杭ｰ ˙ﾟ"), max_size=20))
+def test_nfkc_is_unicode_nfkc(text):
+    """Wide forms next to combining marks (Ａ + U+0301 → Á), halfwidth katakana and voicing
+    marks, characters NFKC changes that are not wide forms."""
+    assert ev.nfkc(text) == unicodedata.normalize("NFKC", text)

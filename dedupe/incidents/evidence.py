@@ -60,6 +60,9 @@ _CONNECTOR_STARTS = frozenset(word[:2] for word in NAME_CONNECTORS)
 # Name spans repeat within and across reports ("Hong Kong", "Supreme Court"): latin_key
 # (NFKD, ASCII folding, two regexes) once per distinct span.
 _name_key = lru_cache(maxsize=1 << 16)(latin_key)
+_WIDE_FORMS = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # ！ … ～
+               "\u3000": " ", "…": "..."}
+_WIDE = re.compile("[\uff01-\uff5e\u3000…]")
 _LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _SPLIT_WORDS = re.compile("(" + _LATIN_TOKEN.pattern + ")")  # split: gap, word, gap, word …
 _SURNAME_PATTERN = re.compile("([" + COMMON_SURNAMES + "])(?:某某|某|先生|女士|姓)")
@@ -67,6 +70,10 @@ _CUED_NAME = re.compile("(?:" + "|".join(NAME_CUES) + ")([" + COMMON_SURNAMES +
                         r"][\u4e00-\u9fff]{1,2})")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?:市|县|区|镇)")
 _PLACE_SUFFIX = re.compile("[市县区镇]")  # a _PLACE match starts two characters before one
+
+
+def _wide_form(match: re.Match) -> str:
+    return _WIDE_FORMS[match.group()]
 
 
 @dataclass
@@ -271,6 +278,16 @@ def extract_terms(text: str, out: Evidence) -> None:
             out.add(row.key, surface)
 
 
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, ~2× faster on Chinese news: what NFKC changes
+    there is mostly fullwidth ASCII (，：（）), the ideographic space and "…"; one regex pass puts
+    their NFKC forms in first, and the normaliser's quick check then mostly finds the text
+    normalised. Same result: each is a compatibility decomposition into characters that
+    decompose no further and combine with nothing before them (starters), which NFKC's own
+    decomposition step would produce in the same place."""
+    return unicodedata.normalize("NFKC", _WIDE.sub(_wide_form, text))
+
+
 def strip_teasers(text: str) -> str:
     """The text without teaser paragraphs after the first: lines cut off with an ellipsis are
     other stories' leads in a "more stories" block that extraction left in (the sample dump's
@@ -284,8 +301,8 @@ def extract_evidence(text: str, lexicon: Lexicon, published: str | None = None,
                      title: str | None = None) -> Evidence:
     """All evidence keys of one report: ``text`` is the body, ``title`` its headline (whose
     Title Case says nothing about names). Chinese parts must already be Simplified."""
-    text = strip_teasers(unicodedata.normalize("NFKC", text))
-    title = unicodedata.normalize("NFKC", title or "")
+    text = strip_teasers(nfkc(text))
+    title = nfkc(title or "")
     both = f"{title}\n{text}" if title else text
     out = Evidence()
     rest = extract_dates(both, parse_published(published), out)
