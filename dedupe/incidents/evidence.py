@@ -57,9 +57,7 @@ TEASER_ENDINGS = ("…", "...")
 MAX_PHRASE_WORDS = 5  # longest English name span turned into a key
 SENTENCE_ENDS = tuple('.!?:;"“”‘’(—–-')
 _CONNECTOR_STARTS = frozenset(word[:2] for word in NAME_CONNECTORS)
-# Name spans repeat within and across reports ("Hong Kong", "Supreme Court"): latin_key
-# (NFKD, ASCII folding, two regexes) once per distinct span.
-_name_key = lru_cache(maxsize=1 << 16)(latin_key)
+
 _WIDE_FORMS = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # ！ … ～
                "\u3000": " ", "…": "..."}
 _WIDE = re.compile("[\uff01-\uff5e\u3000…]")
@@ -114,13 +112,17 @@ def _latin_tokens(text: str) -> tuple[tuple[int, str, bool, bool], ...]:
     for n in [n for n, word in enumerate(words)
               if word[0] < "a" or word[:2] in _CONNECTOR_STARTS]:  # [A-Z] or a connector's
         word = words[n]
-        if word.endswith(("'s", "’s")):
-            word = word[:-2]  # possessive
-        word = word.strip("-'’")
+        if word[-1] in "s-'’":
+            if word.endswith(("'s", "’s")):
+                word = word[:-2]  # possessive
+            word = word.strip("-'’")
         if not n:
             tokens.append((n, word, True, bool(word)))
             continue
         gap = parts[2 * n]
+        if gap == " ":  # most gaps: mid-sentence, joined
+            tokens.append((n, word, False, bool(word)))
+            continue
         stripped = gap.strip()
         starts = "\n" in gap or stripped[-1:] in SENTENCE_ENDS
         tokens.append((n, word, starts, bool(word) and not stripped))
@@ -168,6 +170,13 @@ def _name_spans(text: str, english: frozenset[str], names: set[str],
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # spans repeat within and across reports ("Hong Kong")
+def _name_key(span: str) -> str | None:
+    """The ``ent:`` key of a name span's joined words, None if too short or generic."""
+    key = latin_key(span)
+    return f"ent:{key}" if len(key) >= 2 and key not in GENERIC_NAMES else None
+
+
 def extract_latin_names(text: str, lexicon: Lexicon, out: Evidence, strict: bool = False,
                         names: set[str] | None = None) -> None:
     """Add ``ent:`` keys for every span (≤ MAX_PHRASE_WORDS) of every capitalised run."""
@@ -180,8 +189,8 @@ def extract_latin_names(text: str, lexicon: Lexicon, out: Evidence, strict: bool
                 if run[j - 1] in NAME_CONNECTORS:
                     continue
                 key = _name_key("".join(run[i:j]))
-                if len(key) >= 2 and key not in GENERIC_NAMES:
-                    out.add(f"ent:{key}", " ".join(run[i:j]))
+                if key is not None and key not in out.keys:  # a surface only for a new key
+                    out.add(key, " ".join(run[i:j]))
 
 
 def place_guesses(text: str) -> Iterator[re.Match]:
