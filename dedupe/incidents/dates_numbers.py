@@ -45,6 +45,10 @@ _MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 # (?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]
 _ZH_DATE = re.compile(r"(?=\d)(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _ZH_DATE_GATE = re.compile(r"月\s*\d")  # in every _ZH_DATE match; found by a literal search
+# Where a _ZH_DATE match can start: a year (\d{4}\s*年) or a month (\d{1,2}\s*月); one digit
+# per match, so that overlapping starts (12月: at 1 and at 2) are all found.
+_ZH_DATE_STARTS = re.compile(r"\d(?=\d{3}\s*年|\d?\s*月)")
+_YEAR_STARTS = re.compile(r"\d(?=\d{3}\s*年)")  # where _YEAR_MONTH's digit branches can start
 # (?<![\d月])(\d{1,2})\s*日 -- "20日上午": this month's 20th
 _ZH_DAY = re.compile(r"(\d(?<![\d月]\d)\d?)\s*日")
 # (?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)
@@ -182,16 +186,19 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
         """Can a match that holds one of ``keys`` occur?"""
         return words is None or any(key in words for key in keys)
 
-    def scan(pattern: re.Pattern, *starts_at: str) -> Iterator[re.Match]:
+    def scan(pattern: re.Pattern, *starts_at: str, also: list[int] | None = None
+             ) -> Iterator[re.Match]:
         """``pattern``'s matches in the lower-cased text (``starts_at``: keywords every match
-        starts at)."""
+        that does not start at one of ``also`` starts at)."""
         pattern = sensitive.get(pattern, pattern)
         if words is None or not starts_at:
             return pattern.finditer(low)
-        return matches_at(pattern, low, sorted(s for key in starts_at for s in words.get(key, ())))
+        starts = [s for key in starts_at for s in words.get(key, ())] + (also or [])
+        return matches_at(pattern, low, sorted(starts))
 
     if "月" in text and _ZH_DATE_GATE.search(text):
-        for match in _ZH_DATE.finditer(text):
+        starts = [m.start() for m in _ZH_DATE_STARTS.finditer(text)]
+        for match in matches_at(_ZH_DATE, text, starts):
             found = _with_year(match.group(1), int(match.group(2)), int(match.group(3)),
                                published)
             spans.append(match.span())
@@ -223,7 +230,8 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
         if found:
             out.add(f"date:{found.isoformat()}", text[match.start():match.end()])
     if "年" in text:
-        spans += [m.span() for m in scan(_YEAR_MONTH)]
+        years = [m.start() for m in _YEAR_STARTS.finditer(low)]
+        spans += [m.span() for m in scan(_YEAR_MONTH, *MONTHS, also=years)]
     else:
         spans += [m.span() for m in scan(_MONTH_YEAR, *MONTHS)]
     spans += [m.span() for m in scan(_TIME)]
