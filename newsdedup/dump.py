@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
+from dedupe import StoryConfig
 from newsdedup.config import Settings
 from newsdedup.output import write_all_outputs, write_unpublished_rejects
 from newsdedup.preflight import check_out_dir
@@ -28,7 +29,7 @@ from newsdedup.progress import RunProgress
 from newsdedup.readers import InputError, check_not_output, check_paths, read_inputs
 from newsdedup.spool import SpooledArticle, SpooledEvidence, TextSpool
 from newsdedup.terminal import terminal_safe
-from pipelines.assign import assign_stories
+from pipelines.assign import SketchBuffer, Sketched, assign_sketched, sketch_articles
 from pipelines.incidents import (
     article_evidence,
     decode_evidence,
@@ -123,8 +124,17 @@ def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[Ra
         yield item
 
 
-def _process_chunk(chunk: list[RawDocument | Reject]) -> list[Result]:
-    return [_process(item) for item in chunk]
+Batch = tuple[list[Result], Sketched, dict[str, float]]
+
+
+def _process_chunk(chunk: list[RawDocument | Reject], matching: StoryConfig) -> Batch:
+    """A chunk's results (``_process``), its articles' story sketches (``sketch_articles``:
+    folding and sketching are per-document work too, so they run where the article is, and
+    the story stage receives ~0.5 KB of sketch instead of reading the text back), and the
+    seconds the sketching took."""
+    results = [_process(item) for item in chunk]
+    articles = [result for result, _, _ in results if isinstance(result, Article)]
+    return results, sketch_articles(articles, matching) if articles else Sketched(), take()
 
 
 def _size(item: RawDocument | Reject) -> int:
@@ -149,14 +159,18 @@ def _chunks(items: Iterable[RawDocument | Reject]) -> Iterator[list[RawDocument 
         yield chunk
 
 
-def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator[Result]:
-    """Process in input order, ``workers`` processes wide; each result comes with its evidence
-    and stage seconds (``_process``). At most CHUNKS_PER_WORKER chunks per worker are in
+def process_all(items: Iterable[RawDocument | Reject], workers: int,
+                matching: StoryConfig | None = None) -> Iterator[Batch]:
+    """Process in input order, ``workers`` processes wide, a chunk at a time (``_chunks``);
+    each chunk's results come with their evidence, stage seconds and the chunk's story
+    sketches (``_process_chunk``). At most CHUNKS_PER_WORKER chunks per worker are in
     flight: a new chunk is sent as soon as the oldest one's results are taken, so no worker
     waits for a slow page of another (a batch barrier did), and memory stays bounded however
     long the input."""
+    matching = replace(matching or StoryConfig(), workers=1)
     if workers <= 1:
-        yield from map(_process, items)
+        for chunk in _chunks(items):
+            yield _process_chunk(chunk, matching)
         return
     warm_up()  # langdetect's profiles loaded once here, inherited by every forked worker
     warm_up_lexicon()  # and the dictionary, for the workers' evidence extraction
@@ -166,11 +180,11 @@ def process_all(items: Iterable[RawDocument | Reject], workers: int) -> Iterator
     try:
         pending: deque = deque()
         for chunk in _chunks(items):
-            pending.append(pool.apply_async(_process_chunk, (chunk,)))
+            pending.append(pool.apply_async(_process_chunk, (chunk, matching)))
             if len(pending) >= CHUNKS_PER_WORKER * workers:
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
         while pending:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()
         finished = True
     finally:
         if finished:
@@ -239,16 +253,20 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     rejects: list[Reject] = []
     items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin, skip=Path(out_dir))))
     evidence = SpooledEvidence(spool, encode_evidence, decode_evidence)
-    for result, found, seconds in process_all(items, workers):
-        summary.stages.update(seconds)
-        summary.inputs += 1
-        if isinstance(result, Article):
-            articles.append(SpooledArticle.of(result, spool))
-            evidence.put_encoded(result.id, found)
-        else:
-            rejects.append(result)
-            summary.rejected[result.reason] += 1
-        progress.update(summary.inputs, len(articles), len(rejects))
+    sketches = SketchBuffer(settings.matching)
+    for results, sketched, sketch_seconds in process_all(items, workers, settings.matching):
+        summary.stages.update(sketch_seconds)
+        sketches.add(sketched)
+        for result, found, seconds in results:
+            summary.stages.update(seconds)
+            summary.inputs += 1
+            if isinstance(result, Article):
+                articles.append(SpooledArticle.of(result, spool))
+                evidence.put_encoded(result.id, found)
+            else:
+                rejects.append(result)
+                summary.rejected[result.reason] += 1
+            progress.update(summary.inputs, len(articles), len(rejects))
     if not summary.inputs:
         progress.close()
         raise EmptyInput(f"no input documents in {' '.join(paths)}: nothing written "
@@ -261,8 +279,8 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
                          f"where and why, are in {path}", summary, path)
     summary.articles = len(articles)
     progress.phase("grouping stories")
-    # shingling and sketching of each 2k+ chunk in `workers` processes too (same clusters)
-    summary.stories = assign_stories(articles, replace(settings.matching, workers=workers))
+    summary.stories = assign_sketched(articles, sketches)  # sketched in the pool, as extracted
+    del sketches
     progress.phase("incidents, writing")
     summary.incidents = len(write_all_outputs(out_dir, articles, summary.stories, rejects,
                                               config=settings.incidents, evidence=evidence,

@@ -6,8 +6,12 @@ the inputs it needs and its clusters into ``Story`` records.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from dedupe import StoryConfig, StoryDoc, StoryIndex, choose_representative
+from dedupe.stories.features import Features, empty_features, featurise
 from dedupe.stories.templates import SHORT_CHARS, split_templated
 from pipelines.dates import robust_first, sortable, trusted
 from pipelines.normalise import normalise_for_matching
@@ -75,6 +79,72 @@ def assign_stories(articles: Sequence[Article], config: StoryConfig | None = Non
         with timed("sketch+LSH"):
             index.add_many(docs)
         del docs
+    return _stories(index, articles, short_texts)
+
+
+@dataclass
+class Sketched:
+    """The story stage's view of a batch of articles, made where they were extracted (a worker
+    of ``cluster``): their sketches, and their folded texts when short (the templated split).
+    ~0.5 KB an article, where the folded text is ~4 KB; ``assign_sketched`` needs no text."""
+
+    ids: list[str] = field(default_factory=list)
+    features: Features | None = None
+    short_texts: dict[str, str] = field(default_factory=dict)
+
+
+def sketch_articles(articles: Sequence[Article], config: StoryConfig) -> Sketched:
+    """Fold and sketch ``articles`` (one batch, in this process): ``story_doc`` then
+    ``featurise``, exactly what ``assign_stories`` does with them."""
+    with timed("normalise"):
+        docs = [story_doc(a) for a in articles]
+    with timed("sketch+LSH"):
+        features = featurise([d.text for d in docs], replace(config, workers=1))
+    return Sketched([d.id for d in docs], features,
+                    {d.id: d.text for d in docs if len(d.text) < SHORT_CHARS})
+
+
+class SketchBuffer:
+    """``Sketched`` batches gathered for ``assign_sketched``: their rows in one growing
+    ``Features`` (capacity doubling, so held memory is the sketches, not one object per batch),
+    their ids and short texts."""
+
+    def __init__(self, config: StoryConfig) -> None:
+        self.config = config
+        self.ids: list[str] = []
+        self.short_texts: dict[str, str] = {}
+        self._rows = empty_features(config)
+
+    def add(self, batch: Sketched) -> None:
+        if batch.features is None or not batch.ids:
+            return
+        start, need = len(self.ids), len(self.ids) + len(batch.ids)
+        if need > len(self._rows):
+            self._rows = self._rows.resized(max(need, 2 * len(self._rows), 1024))
+        self._rows.put(start, batch.features)
+        self.ids += batch.ids
+        self.short_texts.update(batch.short_texts)
+
+    def rows(self, positions: Sequence[int]) -> Features:
+        return self._rows.take(np.asarray(positions, dtype=np.int64))
+
+
+def assign_sketched(articles: Sequence[Article], sketches: SketchBuffer) -> list[Story]:
+    """``assign_stories`` from sketches made beforehand (``sketch_articles`` with
+    ``sketches.config``) of exactly ``articles``: the same stories, as the documents are added
+    in the same id order and chunks."""
+    ids = sketches.ids
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    index = StoryIndex(sketches.config)
+    with timed("sketch+LSH"):
+        for start in range(0, len(order), NORMALISE_CHUNK):
+            rows = order[start:start + NORMALISE_CHUNK]
+            index.add_features([ids[i] for i in rows], sketches.rows(rows))
+    return _stories(index, articles, sketches.short_texts)
+
+
+def _stories(index: StoryIndex, articles: Sequence[Article],
+             short_texts: dict[str, str]) -> list[Story]:
     with timed("sketch+LSH"):
         clusters = split_templated(index.clusters(), short_texts)
         return build_stories(articles, clusters)

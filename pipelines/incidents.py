@@ -62,7 +62,7 @@ def warm_up_lexicon() -> Lexicon:
     """Load the dictionary and build its lookup table now, e.g. before forking a pool whose
     workers extract evidence (each would otherwise build its own)."""
     lexicon = load_lexicon()
-    lexicon.segment_table  # noqa: B018 -- built on first access, kept on the lexicon
+    lexicon.segmenter  # noqa: B018 -- built on first access, kept on the lexicon
     return lexicon
 
 
@@ -265,7 +265,7 @@ def incident_docs(articles: Sequence[Article], stories: Sequence[Story],
     ordered = sorted(stories, key=lambda s: s.story_id)
     lexicon = lexicon or load_lexicon()
     if evidence is None and processes > 1 and len(ordered) > DOC_CHUNK and sys.platform == "linux":
-        lexicon.segment_table  # noqa: B018 -- built once here, inherited by the workers
+        lexicon.segmenter  # noqa: B018 -- built once here, inherited by the workers
         return _in_forked_pool(_docs_of, ordered, DOC_CHUNK, processes, articles=by_id,
                                lexicon=lexicon)
     return [story_incident_doc(s, [by_id[i] for i in s.article_ids], lexicon, evidence)

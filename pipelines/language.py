@@ -58,46 +58,58 @@ def _factory():
     return factory
 
 
-_NORMALISED: dict[str, str] = {}  # NGram.normalize per character, filled as characters come
+_NORMALISED: dict[int, str] = {}  # NGram.normalize per code point, filled as characters come
+_NGRAM_WORD = re.compile(r"[^ ]+ ?")  # a word of normalised text and the space after it, if any
+_GRAMS: dict[str, list[str]] = {}  # ``_word_grams`` per word, for ``_GRAMS_OF`` only
+_GRAMS_OF: list = [None]  # the ``known`` the cache was filled for
+GRAMS_CACHE_WORDS = 200_000  # distinct words kept (~100 bytes each) before the cache starts over
+
+
+def _word_grams(word: str, known: Container[str]) -> list[str]:
+    """The scored n-grams of one normalised word (with its trailing space, if any), as
+    langdetect's character loop emits them: the window starts at " " after a space, a capital
+    after a capital is skipped (an acronym), no 1-gram for the space."""
+    result: list[str] = []
+    grams, last = " ", " "
+    for norm in word:
+        grams = grams[-2:] + norm if len(grams) >= 3 else grams + norm
+        skip = norm.isupper() and last.isupper()
+        last = norm
+        if skip:
+            continue
+        if norm != " " and norm in known:
+            result.append(norm)
+        if grams[-2:] in known:
+            result.append(grams[-2:])
+        if len(grams) >= 3 and grams[-3:] in known:
+            result.append(grams[-3:])
+    return result
 
 
 def ngrams(text: str, known: Container[str]) -> list[str]:
     """The n-grams (1-3) of ``text`` that langdetect scores, in its order: what its
-    ``Detector._extract_ngrams`` returns (langdetect 1.0.9), ~3× faster (its per-character
-    ``NGram`` object and Unicode-block normalisation are most of a detection's cost; the
-    normalisation is cached per character here). ``known``: the profiles' n-grams."""
+    ``Detector._extract_ngrams`` returns (langdetect 1.0.9; tests/test_language.py compares
+    them on real texts). Its character loop restarts at every space, so the list is the
+    concatenation of each word's n-grams: the text is normalised by one ``str.translate``
+    (``NGram.normalize`` cached per character) and each distinct word's n-grams are computed
+    once per process (news repeats its words; per-character ``NGram`` objects were most of a
+    detection's cost). ``known``: the profiles' n-grams."""
     from langdetect.utils.ngram import NGram
 
+    table = _NORMALISED
+    for ch in set(text):
+        if ord(ch) not in table:
+            table[ord(ch)] = NGram.normalize(ch)
+    if _GRAMS_OF[0] is not known or len(_GRAMS) > GRAMS_CACHE_WORDS:
+        _GRAMS.clear()
+        _GRAMS_OF[0] = known
+    cache = _GRAMS
     result: list[str] = []
-    grams = " "
-    capital = False
-    for ch in text:
-        norm = _NORMALISED.get(ch)
-        if norm is None:
-            norm = _NORMALISED[ch] = NGram.normalize(ch)
-        last = grams[-1]
-        if last == " ":
-            grams = " "
-            capital = False
-            if norm == " ":
-                continue
-        elif len(grams) >= NGram.N_GRAM:
-            grams = grams[1:]
-        grams += norm
-        if norm.isupper():
-            if last.isupper():
-                capital = True
-        else:
-            capital = False
-        if capital:
-            continue
-        if norm != " " and norm in known:
-            result.append(norm)
-        if len(grams) >= 2:
-            if grams[-2:] in known:
-                result.append(grams[-2:])
-            if len(grams) >= 3 and grams[-3:] in known:
-                result.append(grams[-3:])
+    for word in _NGRAM_WORD.findall(text.translate(table)):
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = _word_grams(word, known)
+        result += found
     return result
 
 

@@ -39,10 +39,15 @@ def test_two_workers_give_one_workers_results_in_input_order(monkeypatch):
     monkeypatch.setattr(dump, "CHUNK_CHARS", 20_000)  # several chunks even on this small input
     monkeypatch.setattr(dump, "CHUNKS_PER_WORKER", 1)
     docs = _docs()
-    one = [(result, evidence) for result, evidence, _ in dump.process_all(docs, workers=1)]
-    two = [(result, evidence) for result, evidence, _ in dump.process_all(iter(docs), workers=2)]
+    one = [(result, evidence) for results, _, _ in dump.process_all(docs, workers=1)
+           for result, evidence, _ in results]
+    batches = list(dump.process_all(iter(docs), workers=2))
+    two = [(result, evidence) for results, _, _ in batches for result, evidence, _ in results]
     assert len(one) == len(docs) and two == one
     assert [r.location for r, _ in two] == [d.location for d in docs]
+    # each chunk's sketches are of exactly its articles, in its order
+    for results, sketched, _ in batches:
+        assert sketched.ids == [r.id for r, _, _ in results if not isinstance(r, Reject)]
 
 
 def test_input_is_read_only_as_far_as_the_work_in_flight(monkeypatch):

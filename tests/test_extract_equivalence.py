@@ -96,3 +96,21 @@ def test_trafilatura_on_our_parsed_tree_equals_it_on_the_string(name, html):
     assert (from_tree is None) == (from_string is None)
     if from_tree is not None:
         assert from_tree.text == from_string.text
+
+
+MALFORMED_JSON_LD = """<html><head><title>Page title | Site</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+"headline":"Court jails deepfake fraudster","author":{"@type":"Person","name":"Jane Roe"},
+"publisher":{"@type":"Organization","name":"Daily Example"},}</script></head>
+<body><article><p>%s</p></article></body></html>""" % ("Some running text of the report. " * 20)
+
+
+def test_title_and_site_from_malformed_json_ld_are_trafilaturas():
+    """JSON-LD that does not parse (a trailing comma) goes through our fallback without the
+    author regexes (``extract._json_ld_unparsed``): the title and site trafilatura's own
+    fallback reads."""
+    url = "https://news.example.com/2024/05/01/a.html"
+    ours = ex.page_title_and_site(_tree(MALFORMED_JSON_LD), url)
+    theirs = trafilatura.extract_metadata(_tree(MALFORMED_JSON_LD), default_url=url)
+    assert ours == (theirs.title, theirs.sitename)
+    assert ours == ("Court jails deepfake fraudster", "Daily Example")

@@ -14,14 +14,23 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.incidents.bilingual import NAMED_BODIES, TERMS, Lexicon, segment_proper
+from dedupe.incidents.bilingual import (
+    NAME_CONNECTORS,
+    NAMED_BODIES,
+    STOP_CAPS,
+    TERMS,
+    Lexicon,
+    segment_proper,
+)
 from dedupe.incidents.evidence import (
     SENTENCE_ENDS,
     Evidence,
     _latin_tokens,
+    _name_spans,
     extract_dates,
     extract_terms,
     literal_prefix,
+    mid_sentence_names,
 )
 from dedupe.incidents.grouping import merge_links
 from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex
@@ -89,11 +98,14 @@ def test_literal_prefix_of_regex_snippets():
 
 def test_every_term_form_is_found_as_before():
     """Each Chinese and English form of every key term, alone and inside other text, and
-    near misses (a form cut short, glued to a word before it)."""
+    near misses (a form cut short, glued to a word before or after it)."""
     rng = random.Random(7)
     forms = [f for table in (TERMS, NAMED_BODIES) for zh, en in table.values()
              for f in (*zh, *(re.sub(r"\\[bw]\+?|[?()|]", "", e) for e in en))]
     texts = [f"Report: {f} today." for f in forms] + [f"x{f[:-1]}" for f in forms]
+    # a near miss before the real thing (the English pattern is searched from the first place
+    # one of its prefixes occurs): "firez … fire", "xfire … fire"
+    texts += [f"{f}z and x{f}, then {f}." for f in forms]
     texts += [" ".join(rng.sample(forms, 5)) for _ in range(200)]
     for text in texts:
         out = Evidence()
@@ -116,10 +128,58 @@ def reference_tokens(text: str) -> list[tuple[str, bool, bool]]:
     return tokens
 
 
+LATIN_PARTS = ["Hong", "Kong", "of", "the", "The", "for", "de", "fore", "that", "Former",
+               "police", "Police", "Court", "X's", "A-", "b'", "’s", "-", " ", "  ", "\n", ". ",
+               ", ", ": ", "\"", "杭"]
+
+
 @settings(max_examples=300, derandomize=True, deadline=None)
-@given(st.text("Ab's’- .\n,:\"杭x", max_size=60))
+@given(st.text("Ab's’- .\n,:\"杭xofthe", max_size=60))
 def test_latin_tokens_as_before(text):
-    assert list(_latin_tokens(text)) == reference_tokens(text)
+    """The kept tokens are the plain tokenisation's at their positions, and every capitalised
+    word and connector is kept."""
+    full = reference_tokens(text)
+    tokens = _latin_tokens(text)
+    assert all(full[n] == (word, starts, joined) for n, word, starts, joined in tokens)
+    kept = {n for n, *_ in tokens}
+    assert all(n in kept for n, (word, _, _) in enumerate(full)
+               if word[:1].isupper() or word in NAME_CONNECTORS)
+
+
+def reference_runs(text: str, english: frozenset[str], names: set[str],
+                   strict: bool) -> list[list[str]]:
+    runs, current = [], None
+    for word, starts, joined in reference_tokens(text):
+        lower = word.lower()
+        capital = word[:1].isupper() and not (
+            (starts or strict) and lower in english and lower not in names)
+        joined = joined and bool(current)
+        if capital and not joined:
+            current = [word]
+            runs.append(current)
+        elif joined and (capital or word in NAME_CONNECTORS):
+            current.append(word)
+        else:
+            current = None
+    trimmed = []
+    for run in runs:
+        start = next((i for i, w in enumerate(run)
+                      if w.lower() not in STOP_CAPS and w not in NAME_CONNECTORS), len(run))
+        end = max((i + 1 for i, w in enumerate(run) if w not in NAME_CONNECTORS), default=0)
+        if run[start:end]:
+            trimmed.append(run[start:end])
+    return trimmed
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(LATIN_PARTS), max_size=24).map(" ".join), st.booleans())
+def test_name_runs_and_mid_sentence_names_as_before(text, strict):
+    english = frozenset({"former", "police", "court", "hong"})
+    names = {w.lower() for w, starts, _ in reference_tokens(text)
+             if w[:1].isupper() and not starts}
+    assert mid_sentence_names(text) == names
+    assert _name_spans(text, english, names, strict) == reference_runs(text, english, names,
+                                                                       strict)
 
 
 # ------------------------------------------------------------------ dates
@@ -132,7 +192,7 @@ def test_latin_tokens_as_before(text):
 def test_dates_scanned_in_lower_case_match_case_insensitive_scans(parts):
     """The Latin date patterns run case-sensitively on the lower-cased text (İ keeps re.I):
     same keys, same surfaces (cut from the original text), same blanked text."""
-    from dedupe.incidents import evidence
+    from dedupe.incidents import dates_numbers as evidence
 
     text = " ".join(parts)
     fast = Evidence()

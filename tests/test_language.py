@@ -110,3 +110,4 @@ def test_fast_ngrams_are_langdetects_own_on_real_texts():
         detector.append(text)
         detector.cleaning_text()
         assert ngrams(detector.text, detector.word_lang_prob_map) == detector._extract_ngrams()
+

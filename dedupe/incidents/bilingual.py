@@ -23,6 +23,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import daachorse
+
 # Common Chinese surnames (the top ~300 of household-registration counts, single characters).
 # A personal-name pattern (X某, X某某, X先生 …) is only trusted after one of these: the full CEDICT
 # surname list (771 characters) includes 在, 是-like function characters that fire on ordinary text.
@@ -71,14 +73,13 @@ NAME_CUES = ("被告人", "犯罪嫌疑人", "嫌疑人", "当事人", "受害�
              "村民", "记者", "法官", "检察官", "律师", "民警", "警官", "董事长", "总经理", "创始人",
              "负责人", "局长", "市长", "书记", "经理", "员工", "司机", "老人", "网友", "博主", "主播")
 MAX_HEADWORD = 12  # longest CEDICT headword used in matching (characters)
-WORD, STEM = 1, 2  # Lexicon.segment_table bits
 
 _PINYIN_SYLLABLE = re.compile(r"([A-Za-zü:]+)[1-5]?")
 _DEF_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _LETTERS = re.compile(r"[^a-z]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ENGLISH_WORD = re.compile(r"\b[a-z]{2,}\b")
-_IDEOGRAPHS = re.compile("[\u4e00-\u9fff]+")
+_IDEOGRAPH_START = re.compile("[\u4e00-\u9fff]")
 # Lower-case pinyin-like tokens that CEDICT definitions use as English words but that are also
 # surnames in reports ("a man surnamed Yu" starts no sentence, "Yu said" does).
 _NAMES_IN_DEFINITIONS = frozenset({"yu", "li", "wang", "zhang", "liu", "chen", "yang", "huang",
@@ -151,21 +152,41 @@ class Lexicon:
     pinyin: Callable[[str], str] | None = None
 
     @property
-    def segment_table(self) -> dict[str, int]:
-        """For ``segment_proper``: each headword of 2 to ``MAX_HEADWORD`` characters → bit
-        ``WORD``, each of their proper prefixes (≥ 2 characters) → bit ``STEM`` (a candidate is
-        grown only while one could still match). Built on first use, kept on this lexicon."""
-        built = self.__dict__.get("_segment_table")
+    def segmenter(self) -> Segmenter:
+        """For ``segment_proper``; built on first use (~0.5 s, ~25 MB), kept on this lexicon."""
+        built = self.__dict__.get("_segmenter")
         if built is None:
-            top = min(self.max_len, MAX_HEADWORD)
-            built = {}
-            for word in self.words:
-                if 2 <= len(word) <= top:
-                    built[word] = built.get(word, 0) | WORD
-                    for n in range(2, len(word)):
-                        built[word[:n]] = built.get(word[:n], 0) | STEM
-            object.__setattr__(self, "_segment_table", built)  # frozen: a cache, not state
+            built = Segmenter.of(self)
+            object.__setattr__(self, "_segmenter", built)  # frozen: a cache, not state
         return built
+
+    def __getstate__(self) -> dict:
+        """Pickled without the built segmenter (a compiled automaton; rebuilt on use)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_segmenter"}
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """Forward maximum matching over a lexicon's headwords as one compiled pass.
+
+    ``automaton``: a leftmost-longest, character-wise Aho-Corasick automaton (``daachorse``,
+    Rust, double array) over every headword of 2 to ``MAX_HEADWORD`` characters that starts
+    with an ideograph; ``proper``: per pattern index, the headword if it is a proper noun, else
+    None. Leftmost-longest non-overlapping matching is forward maximum matching: from where the
+    last word ended, the first position where some headword starts, the longest one there.
+    Matching only starts at ideographs because every pattern starts with one."""
+
+    automaton: daachorse.CharwiseDoubleArrayAhoCorasick
+    proper: tuple[str | None, ...]
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> Segmenter:
+        top = min(lexicon.max_len, MAX_HEADWORD)
+        patterns = sorted(w for w in lexicon.words
+                          if 2 <= len(w) <= top and _IDEOGRAPH_START.match(w))
+        automaton = daachorse.CharwiseDoubleArrayAhoCorasick(
+            patterns, daachorse.MATCH_KIND_LEFTMOST_LONGEST)
+        return cls(automaton, tuple(w if w in lexicon.proper else None for w in patterns))
 
 
 def parse_cedict(lines: Iterable[str]) -> Lexicon:
@@ -241,32 +262,14 @@ def segment_proper(text: str, lexicon: Lexicon) -> list[tuple[int, str]]:
     headwords: [(offset, headword)]. Matching all words, not only names, keeps 浙江西部 from
     yielding 江西.
 
-    From each ideograph (runs found by one regex pass, so Latin text costs nothing) the longest
-    headword starting there is grown one character at a time while it is still a headword's
-    prefix (``Lexicon.segment_table``), not tried at every length down from the longest (~8 ms per
-    Chinese article, and a walk over every character of English ones)."""
-    found: list[tuple[int, str]] = []
-    table = lexicon.segment_table
-    top, n = min(lexicon.max_len, MAX_HEADWORD), len(text)
-    resume = 0  # forward maximum matching resumes after the word it took
-    for run in _IDEOGRAPHS.finditer(text):
-        i, end = max(run.start(), resume), run.end()
-        while i < end:
-            step, length, limit = 1, 2, min(top, n - i)
-            while length <= limit:
-                flags = table.get(text[i:i + length], 0)
-                if flags & WORD:
-                    step = length
-                if not flags & STEM:
-                    break
-                length += 1
-            if step > 1:
-                piece = text[i:i + step]
-                if piece in lexicon.proper:
-                    found.append((i, piece))
-            i += step
-        resume = i
-    return found
+    A word starts at an ideograph only (Latin text costs nothing) and may run on past it
+    ("卡拉OK"). One leftmost-longest Aho-Corasick pass in Rust (``Lexicon.segmenter``) takes
+    the place of growing a candidate one character at a time in Python (1.8 → 0.15 ms per
+    article on the 20k text set, same words; ahocorasick-rs took 0.3 ms, pyahocorasick 6 ms)."""
+    segmenter = lexicon.segmenter
+    proper = segmenter.proper
+    return [(start, word) for start, _, index in segmenter.automaton.find(text)
+            if (word := proper[index]) is not None]
 
 
 # Key terms: the same notion in both languages → one key. Chinese forms are matched as substrings

@@ -84,16 +84,32 @@ class StoryIndex:
     def add_many(self, docs: Sequence[StoryDoc]) -> None:
         """Add documents (ids must be new and distinct); numpy work per chunk of documents."""
         docs = list(docs)
-        seen: set[str] = set()
-        for d in docs:
-            if d.id in self._num or d.id in seen:
-                raise ValueError(f"duplicate story doc id {d.id!r}")
-            seen.add(d.id)
-        del seen
-        self._reserve(self._n + len(docs))
+        self._make_room([d.id for d in docs])
         for start in range(0, len(docs), _ADD_CHUNK_DOCS):
             chunk = docs[start:start + _ADD_CHUNK_DOCS]
             self._add_features([d.id for d in chunk], featurise([d.text for d in chunk], self.config))
+
+    def add_features(self, ids: Sequence[str], feats: Features) -> None:
+        """Add documents sketched elsewhere (row i of ``feats`` is ``ids[i]``, from ``featurise``
+        with this index's config, e.g. in the worker that extracted the article): the same as
+        ``add_many`` of their texts. ValueError on a repeated or known id."""
+        ids = list(ids)
+        if len(ids) != len(feats):
+            raise ValueError(f"{len(ids)} ids for {len(feats)} rows of features")
+        self._make_room(ids)
+        for start in range(0, len(ids), _ADD_CHUNK_DOCS):
+            rows = slice(start, start + _ADD_CHUNK_DOCS)
+            self._add_features(ids[rows], feats.take(rows))
+
+    def _make_room(self, ids: list[str]) -> None:
+        """Check that ``ids`` are new and distinct; reserve rows for them."""
+        seen: set[str] = set()
+        for doc_id in ids:
+            if doc_id in self._num or doc_id in seen:
+                raise ValueError(f"duplicate story doc id {doc_id!r}")
+            seen.add(doc_id)
+        del seen
+        self._reserve(self._n + len(ids))
 
     def _add_features(self, ids: list[str], feats: Features) -> None:
         base = self._n
