@@ -42,6 +42,8 @@ def chinese_script(text: str) -> str:
     sample = "".join(_HAN.findall(text[:SAMPLE_CHARS]))
     # map(ne) counts in C; opencc maps character for character here (no phrase rewriting)
     traditional_only = sum(map(ne, sample, to_simplified(sample)))
+    if not traditional_only:
+        return "Hans"  # nothing is Traditional-only: "Hant" needs more than the other count
     simplified_only = sum(map(ne, sample, to_traditional(sample)))
     return "Hant" if traditional_only > simplified_only else "Hans"
 
