@@ -22,6 +22,7 @@ The README's table lists every key; ``SECTIONS`` is that list.
 """
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,6 +105,10 @@ def _check(where: str, key: str, value: Any, default: Any) -> Any:
         value = float(value)
     if not isinstance(value, type(default)):
         raise ConfigError(f"{where}: expected {type(default).__name__}, got {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        # TOML's nan compares false with every bound, so it would pass the checks below and
+        # stop the run later (a threshold cast to a band count); inf is no threshold either
+        raise ConfigError(f"{where}: must be a finite number, got {value!r}")
     if isinstance(value, (int, float)) and value < 0:
         raise ConfigError(f"{where}: must be ≥ 0, got {value!r}")
     if key in SHARES and value > 1:

@@ -101,11 +101,18 @@ def _process(item: RawDocument | Reject) -> Result:
     """One document's result, its incident evidence (encoded) when it is an article, and the
     stage seconds spent on it — all in whichever process runs it, so that ``--extract-processes``
     spreads the evidence regexes and dictionary lookups too."""
-    result = item if isinstance(item, Reject) else process_document(item)
     evidence = None
-    if isinstance(result, Article):
-        with timed("evidence"):
-            evidence = encode_evidence(article_evidence(result, load_lexicon()))
+    try:
+        result = item if isinstance(item, Reject) else process_document(item)
+        if isinstance(result, Article):
+            with timed("evidence"):
+                evidence = encode_evidence(article_evidence(result, load_lexicon()))
+    except Exception as err:  # noqa: BLE001 -- one document's fault must not end the run
+        # (a crawl's item pipeline does the same): the document becomes a reject saying what
+        # failed, and the run goes on; Ctrl-C and SIGTERM are not Exceptions and still stop it.
+        result = Reject(item.location, "processing-error",
+                        f"{type(err).__name__}: {err}"[:300], item.url)
+        evidence = None
     return result, evidence, take()
 
 

@@ -102,7 +102,7 @@ def stated_timestamp(tree: HtmlElement) -> Dated:
     for blob in _JSON_LD_XPATH(tree):
         try:
             data = json.loads(blob)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested past the limit
             continue
         for item in data if isinstance(data, list) else [data]:
             if isinstance(item, dict) and isinstance(item.get("datePublished"), str):

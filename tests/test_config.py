@@ -58,6 +58,10 @@ min_score = 3
     ("[cluster]\nextract_processes = true\n", r"expected int"),
     ("matching = 1\n", r"must be a \[matching\] table"),
     ("[matching\n", r"not valid TOML"),
+    ("[matching]\njaccard_threshold = nan\n", r"jaccard_threshold: must be a finite number"),
+    ("[matching]\ncontainment_threshold = nan\n", r"must be a finite number"),
+    ("[incidents]\nmin_score = nan\n", r"min_score: must be a finite number"),
+    ("[incidents]\nanchor_rarity = inf\n", r"must be a finite number"),
 ])
 def test_bad_files_are_one_clear_error(tmp_path, text, message):
     path = write(tmp_path, text)

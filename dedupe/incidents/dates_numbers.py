@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 MIN_NUMBER = 10
 APPROX_FROM = 1000
+# Numbers this long (digits before the point) are no amount of any event (the world's GDP in
+# yuan has 15): a run of 5,000 digits, or 九 followed by 1,200 万, would also exceed Python's
+# int/str conversion limit (4,300 digits) and stop the run. Left out as evidence.
+MAX_NUMBER_DIGITS = 24
 ZH_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 EN_MULTIPLIERS = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
                   "bn": 10**9, "mn": 10**6}
@@ -259,6 +263,8 @@ def _format_number(value: Decimal) -> str:
 
 
 def _add_number(value: Decimal, surface: str, out: Evidence, percent: bool = False) -> None:
+    if not value.is_finite() or value.adjusted() >= MAX_NUMBER_DIGITS:
+        return  # no amount (MAX_NUMBER_DIGITS); adjusted() reads the exponent, no conversion
     if percent:
         out.add(f"pct:{_format_number(value)}", surface)
         return
@@ -326,4 +332,5 @@ def extract_numbers(text: str, out: Evidence) -> None:
     for match in _CN_NUMBER.finditer(text):
         value = parse_cn_numeral(match.group(0))
         if value is not None:
-            _add_number(Decimal(value), match.group(0), out)
+            if value.bit_length() <= 4 * MAX_NUMBER_DIGITS:  # before Decimal(int) converts it
+                _add_number(Decimal(value), match.group(0), out)

@@ -1,0 +1,87 @@
+"""One hostile record never ends a `cluster` run: numbers too long to be amounts, JSON-LD nested
+past the parser's limit, and any unexpected error in one document (a `processing-error`
+reject naming it, the rest processed as usual)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsdedup import dump
+from newsdedup.cli import main
+from pipelines.incidents import article_evidence, load_lexicon
+from pipelines.records import Article
+
+REPORT = ("Police in Fuzhou said on Monday that a man used face-swap software to pose as a "
+          "company director in a video call and obtained 4.3 million yuan from the finance "
+          "staff; the court sentenced him to four years in prison. ")
+HOSTILE_TEXTS = {
+    "digits": REPORT + "Reference " + "9" * 4401 + " ends here.",
+    "grouped": REPORT + "Total 1" + ",000" * 1500 + " units.",
+    "percent": REPORT + "A rise of " + "7" * 4500 + "% was claimed.",
+    "wan": "福州警方通报，一名男子利用AI换脸冒充公司老板，骗取财务人员430万元。" + "九" + "万" * 1200 + "元。",
+    "yi": "法院以诈骗罪判处其有期徒刑四年。" + "一" + "亿" * 700 + "人。",
+}
+
+
+def _jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    return path
+
+
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def test_numbers_too_long_to_be_amounts_are_left_out_and_the_rest_kept():
+    for name, text in HOSTILE_TEXTS.items():
+        article = Article(id=name, url=f"https://a.example/{name}", title=None, text=text,
+                          lang="en", script=None, published="2024-05-06", site="a.example")
+        keys = article_evidence(article, load_lexicon()).keys
+        assert not any(len(k) > 40 for k in keys if k.startswith(("num:", "approx:", "pct:"))), name
+        if name != "yi":  # the report's own amount, 4.3 million / 430万, is still read
+            assert "num:4300000" in keys, name
+        assert "term:sentence" in keys or "term:deepfake" in keys, name
+
+
+def test_a_dump_of_hostile_records_is_clustered_whole(tmp_path):
+    records = [{"url": f"https://a.example/{name}", "text": text, "published": "2024-05-06"}
+               for name, text in HOSTILE_TEXTS.items()]
+    src = _jsonl(tmp_path / "in.jsonl", records)
+    deep = tmp_path / "pages"
+    deep.mkdir()
+    (deep / "deep.html").write_text(
+        '<html><head><title>Deep</title><script type="application/ld+json">' + "[" * 1500
+        + "]" * 1500 + "</script></head><body><article><p>" + REPORT * 3
+        + "</p></article></body></html>", "utf-8")
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}"
+        assert main(["cluster", str(src), str(deep), "--out", str(out), "--extract-processes",
+                     str(workers), "--quiet"]) == 0
+        articles, rejects = _read(out / "articles.jsonl"), _read(out / "rejects.jsonl")
+        assert len(articles) == len(records) + 1 and not rejects
+    assert all((tmp_path / "out1" / f).read_bytes() == (tmp_path / "out2" / f).read_bytes()
+               for f in ("articles.jsonl", "stories.jsonl", "incidents.jsonl", "rejects.jsonl"))
+
+
+def test_an_unexpected_error_in_one_document_is_a_reject_naming_it(tmp_path, monkeypatch):
+    real = dump.article_evidence
+
+    def faulty(article, lexicon):
+        if "BOOM" in article.text:
+            raise ZeroDivisionError("a bug met on this document")
+        return real(article, lexicon)
+
+    monkeypatch.setattr(dump, "article_evidence", faulty)
+    src = _jsonl(tmp_path / "in.jsonl", [
+        {"url": "https://a.example/1", "text": REPORT},
+        {"url": "https://a.example/2", "text": REPORT + " BOOM"},
+        {"url": "https://b.example/3", "text": REPORT + " Reported by a second outlet."}])
+    out = tmp_path / "out"
+    assert main(["cluster", str(src), "--out", str(out), "--extract-processes", "1",
+                 "--quiet"]) == 0
+    rejects = _read(out / "rejects.jsonl")
+    assert [(r["url"], r["reason"], r["line"]) for r in rejects] == [
+        ("https://a.example/2", "processing-error", 2)]
+    assert rejects[0]["detail"] == "ZeroDivisionError: a bug met on this document"
+    assert sorted(a["url"] for a in _read(out / "articles.jsonl")) == [
+        "https://a.example/1", "https://b.example/3"]
