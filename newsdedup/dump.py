@@ -41,7 +41,6 @@ from pipelines.language import warm_up
 from pipelines.process import process_document
 from pipelines.records import Article, RawDocument, Reject, Story
 from pipelines.timing import STAGES, take, timed, timed_iter
-from pipelines.urls import article_id
 
 # Work sent to the pool at a time: a chunk of documents (one task, one pickle each way), and a
 # few chunks per worker in flight (bounds memory on a huge WARC: at most
@@ -114,21 +113,6 @@ def _process(item: RawDocument | Reject) -> Result:
                         f"{type(err).__name__}: {err}"[:300], item.url)
         evidence = None
     return result, evidence, take()
-
-
-def _without_repeated_urls(items: Iterable[RawDocument | Reject]) -> Iterator[RawDocument | Reject]:
-    """The same URL twice is one article: later copies become ``duplicate-url`` rejects before
-    any extraction work is spent on them."""
-    first_seen: dict[str, str] = {}
-    for item in items:
-        if isinstance(item, RawDocument):
-            key = article_id(item.url)
-            if key in first_seen:
-                yield Reject(item.location, "duplicate-url", f"same URL as {first_seen[key]}",
-                             item.url)
-                continue
-            first_seen[key] = str(item.location)
-        yield item
 
 
 Batch = tuple[list[Result], Sketched, dict[str, float]]
@@ -258,15 +242,27 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
     the output files."""
     articles: list[Article] = []
     rejects: list[Reject] = []
-    items = timed_iter("read", _without_repeated_urls(read_inputs(paths, stdin=stdin, skip=Path(out_dir))))
+    items = timed_iter("read", read_inputs(paths, stdin=stdin, skip=Path(out_dir)))
     evidence = SpooledEvidence(spool, encode_evidence, decode_evidence)
     sketches = SketchBuffer(settings.matching)
+    # The same URL twice is one article: the first record of a URL that *became* an article
+    # is kept, a later one is a ``duplicate-url`` reject naming it. Decided on results, not on
+    # the raw records: a first record rejected (too short, not HTML) must not cost a later
+    # good copy its article.
+    kept: dict[str, str] = {}  # article id → where that article came from
     for results, sketched, sketch_seconds in process_all(items, workers, settings.matching):
         summary.stages.update(sketch_seconds)
-        sketches.add(sketched)
+        rows = []  # per article of the chunk (``sketched``'s rows): kept or a repeat
         for result, found, seconds in results:
             summary.stages.update(seconds)
             summary.inputs += 1
+            if isinstance(result, Article):
+                rows.append(result.id not in kept)
+                if rows[-1]:
+                    kept[result.id] = str(result.location)
+                else:
+                    result = Reject(result.location, "duplicate-url",
+                                    f"same URL as {kept[result.id]}", result.url)
             if isinstance(result, Article):
                 articles.append(SpooledArticle.of(result, spool))
                 evidence.put_encoded(result.id, found)
@@ -274,6 +270,7 @@ def _run(paths: list[str], out_dir: Path, workers: int, stdin, progress: RunProg
                 rejects.append(result)
                 summary.rejected[result.reason] += 1
             progress.update(summary.inputs, len(articles), len(rejects))
+        sketches.add(sketched, rows)
     if not summary.inputs:
         progress.close()
         raise EmptyInput(f"no input documents in {' '.join(paths)}: nothing written "

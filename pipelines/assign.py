@@ -90,7 +90,7 @@ class Sketched:
 
     ids: list[str] = field(default_factory=list)
     features: Features | None = None
-    short_texts: dict[str, str] = field(default_factory=dict)
+    short_texts: dict[int, str] = field(default_factory=dict)  # row → folded text, if short
 
 
 def sketch_articles(articles: Sequence[Article], config: StoryConfig) -> Sketched:
@@ -101,7 +101,7 @@ def sketch_articles(articles: Sequence[Article], config: StoryConfig) -> Sketche
     with timed("sketch+LSH"):
         features = featurise([d.text for d in docs], replace(config, workers=1))
     return Sketched([d.id for d in docs], features,
-                    {d.id: d.text for d in docs if len(d.text) < SHORT_CHARS})
+                    {row: d.text for row, d in enumerate(docs) if len(d.text) < SHORT_CHARS})
 
 
 class SketchBuffer:
@@ -115,15 +115,22 @@ class SketchBuffer:
         self.short_texts: dict[str, str] = {}
         self._rows = empty_features(config)
 
-    def add(self, batch: Sketched) -> None:
+    def add(self, batch: Sketched, keep: Sequence[bool] | None = None) -> None:
+        """Add ``batch``'s rows (``keep``: per row, False to leave it out, e.g. a repeat of a
+        URL already kept)."""
         if batch.features is None or not batch.ids:
             return
-        start, need = len(self.ids), len(self.ids) + len(batch.ids)
+        rows = list(range(len(batch.ids))) if keep is None else \
+            [row for row, kept in enumerate(keep) if kept]
+        features = batch.features if len(rows) == len(batch.ids) else batch.features.take(rows)
+        ids = [batch.ids[row] for row in rows]
+        start, need = len(self.ids), len(self.ids) + len(ids)
         if need > len(self._rows):
             self._rows = self._rows.resized(max(need, 2 * len(self._rows), 1024))
-        self._rows.put(start, batch.features)
-        self.ids += batch.ids
-        self.short_texts.update(batch.short_texts)
+        self._rows.put(start, features)
+        self.ids += ids
+        self.short_texts.update((batch.ids[row], batch.short_texts[row]) for row in rows
+                                if row in batch.short_texts)
 
     def rows(self, positions: Sequence[int]) -> Features:
         return self._rows.take(np.asarray(positions, dtype=np.int64))

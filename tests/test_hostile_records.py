@@ -85,3 +85,34 @@ def test_an_unexpected_error_in_one_document_is_a_reject_naming_it(tmp_path, mon
     assert rejects[0]["detail"] == "ZeroDivisionError: a bug met on this document"
     assert sorted(a["url"] for a in _read(out / "articles.jsonl")) == [
         "https://a.example/1", "https://b.example/3"]
+
+
+def test_a_rejected_first_record_does_not_cost_a_later_good_copy_its_article(tmp_path,
+                                                                              monkeypatch):
+    """The same URL twice is one article: the first record that *becomes* an article, whatever
+    came before it; later repeats are ``duplicate-url`` rejects naming it, in one chunk or
+    across chunks, with 1 or 2 processes."""
+    other = REPORT.replace("Fuzhou", "Hefei").replace("4.3 million", "600,000")
+    src = _jsonl(tmp_path / "in.jsonl", [
+        {"url": "https://a.example/x", "text": "short"},
+        {"url": "https://a.example/x", "text": REPORT},
+        {"url": "https://a.example/y?utm_source=feed", "text": other},
+        {"url": "https://a.example/y", "text": other + " A later version of the page."},
+        {"url": "https://a.example/x", "text": "short again"}])
+    outputs = []
+    for chunk_docs in (16, 1):
+        monkeypatch.setattr(dump, "CHUNK_DOCS", chunk_docs)
+        for workers in (1, 2):
+            out = tmp_path / f"out{chunk_docs}-{workers}"
+            assert main(["cluster", str(src), "--out", str(out), "--extract-processes",
+                         str(workers), "--quiet"]) == 0
+            articles = {(a["url"], a["text"][:20]) for a in _read(out / "articles.jsonl")}
+            assert articles == {("https://a.example/x", REPORT[:20]),
+                                ("https://a.example/y", other[:20])}
+            assert [(r["line"], r["reason"], r["detail"]) for r in _read(out / "rejects.jsonl")] == [
+                (1, "too-short", "5 characters of text after extraction"),
+                (4, "duplicate-url", f"same URL as {src}:3"),
+                (5, "too-short", "11 characters of text after extraction")]
+            outputs.append(tuple((out / f).read_bytes() for f in (
+                "articles.jsonl", "stories.jsonl", "incidents.jsonl", "rejects.jsonl")))
+    assert len(set(outputs)) == 1
