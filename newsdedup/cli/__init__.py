@@ -12,6 +12,7 @@ OUT/rejects.unpublished.jsonl); 1 an unexpected error; 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import signal
 import sys
@@ -20,6 +21,7 @@ from newsdedup.cli import cluster, crawl, explain, export, report
 from newsdedup.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 
 COMMANDS = (cluster, crawl, export, explain, report)
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal a process gets when its parent dies
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +56,9 @@ def _sigterm_as_interrupt() -> None:
     handler in a worker still starting up could leave ``terminate`` waiting). (A crawl's Scrapy
     installs its own handlers.)"""
     main_pid = os.getpid()
-    os.register_at_fork(after_in_child=_child_signals)
+    forker = [main_pid]
+    os.register_at_fork(before=lambda: forker.__setitem__(0, os.getpid()),
+                        after_in_child=lambda: _child_signals(forker[0]))
 
     def handler(signum, frame):
         if os.getpid() != main_pid:
@@ -70,12 +74,30 @@ def _sigterm_as_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def _child_signals() -> None:
+def _child_signals(parent: int) -> None:
     """In a forked child (a pool worker): SIGTERM back to its default action (see above) and
     SIGINT ignored, so a Ctrl-C sent to the whole process group does not raise in the middle of
-    a worker's chunk; the parent decides and terminates the pool."""
+    a worker's chunk; the parent decides and terminates the pool. And the worker dies with its
+    parent (``_die_with``)."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Linux: SIGTERM this forked worker when ``parent`` dies, however it dies (``kill -9``, the
+    OOM killer, a test's timeout). A pool worker otherwise waits for its next task for ever: an
+    orphan holding its caller's pipes open (seen after interrupted runs killed by a test's
+    timeout: the caller's read of stdout never ended)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died between the fork and prctl: no signal will come
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:
