@@ -23,8 +23,7 @@ def process_page(raw: RawDocument, watchlist: Watchlist | None) -> tuple[Article
     try:
         result = process_document(raw)
     except Exception as exc:  # noqa: BLE001 — one odd page must not stop the crawl or loop
-        return Reject(raw.location, "processing-error", f"{type(exc).__name__}: {exc}"[:300],
-                      raw.url), []
+        return Reject.of_error(raw.location, exc, raw.url), []
     if watchlist is None or isinstance(result, Reject):
         return result, []
     hits = watchlist.hits(normalise_for_matching(f"{result.title or ''}\n{result.text}"))

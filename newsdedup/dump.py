@@ -109,8 +109,7 @@ def _process(item: RawDocument | Reject) -> Result:
     except Exception as err:  # noqa: BLE001 -- one document's fault must not end the run
         # (a crawl's item pipeline does the same): the document becomes a reject saying what
         # failed, and the run goes on; Ctrl-C and SIGTERM are not Exceptions and still stop it.
-        result = Reject(item.location, "processing-error",
-                        f"{type(err).__name__}: {err}"[:300], item.url)
+        result = Reject.of_error(item.location, err, item.url)
         evidence = None
     return result, evidence, take()
 
@@ -158,7 +157,7 @@ def process_all(items: Iterable[RawDocument | Reject], workers: int,
     flight: a new chunk is sent as soon as the oldest one's results are taken, so no worker
     waits for a slow page of another (a batch barrier did), and memory stays bounded however
     long the input."""
-    matching = replace(matching or StoryConfig(), workers=1)
+    matching = matching or StoryConfig()
     if workers <= 1:
         for chunk in _chunks(items):
             yield _process_chunk(chunk, matching)

@@ -40,7 +40,7 @@ _WORD = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff
 def chinese_script(text: str) -> str:
     """``"Hant"`` if more characters change under t2s than under s2t, else ``"Hans"``."""
     sample = "".join(_HAN.findall(text[:SAMPLE_CHARS]))
-    # map(ne) counts in C; opencc maps character for character here (no phrase rewriting)
+    # map(ne) counts in C; opencc's phrase rules keep the length (藉着 → 借着), so positions align
     traditional_only = sum(map(ne, sample, to_simplified(sample)))
     if not traditional_only:
         return "Hans"  # nothing is Traditional-only: "Hant" needs more than the other count
@@ -62,9 +62,7 @@ def _factory():
 
 _NORMALISED: dict[int, str] = {}  # NGram.normalize per code point, filled as characters come
 _NGRAM_WORD = re.compile(r"[^ ]+ ?")  # a word of normalised text and the space after it, if any
-_GRAMS: dict[str, list[str]] = {}  # ``_word_grams`` per word, for ``_GRAMS_OF`` only
-_GRAMS_OF: list = [None]  # the ``known`` the cache was filled for
-GRAMS_CACHE_WORDS = 200_000  # distinct words kept (~100 bytes each) before the cache starts over
+GRAMS_CACHE_WORDS = 200_000  # distinct words whose n-grams are kept (~100 bytes each)
 
 
 def _word_grams(word: str, known: Container[str]) -> list[str]:
@@ -88,6 +86,12 @@ def _word_grams(word: str, known: Container[str]) -> list[str]:
     return result
 
 
+@lru_cache(maxsize=GRAMS_CACHE_WORDS)
+def _profile_word_grams(word: str) -> tuple[str, ...]:
+    """``_word_grams`` over the loaded profiles' n-grams (``_factory``), once per distinct word."""
+    return tuple(_word_grams(word, _factory().word_lang_prob_map))
+
+
 def ngrams(text: str, known: Container[str]) -> list[str]:
     """The n-grams (1-3) of ``text`` that langdetect scores, in its order: what its
     ``Detector._extract_ngrams`` returns (langdetect 1.0.9; tests/test_language.py compares
@@ -102,16 +106,10 @@ def ngrams(text: str, known: Container[str]) -> list[str]:
     for ch in set(text):
         if ord(ch) not in table:
             table[ord(ch)] = NGram.normalize(ch)
-    if _GRAMS_OF[0] is not known or len(_GRAMS) > GRAMS_CACHE_WORDS:
-        _GRAMS.clear()
-        _GRAMS_OF[0] = known
-    cache = _GRAMS
+    cached = known is _factory().word_lang_prob_map
     result: list[str] = []
     for word in _NGRAM_WORD.findall(text.translate(table)):
-        found = cache.get(word)
-        if found is None:
-            found = cache[word] = _word_grams(word, known)
-        result += found
+        result += _profile_word_grams(word) if cached else _word_grams(word, known)
     return result
 
 

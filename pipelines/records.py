@@ -87,6 +87,12 @@ class Reject:
     detail: str = ""
     url: str | None = None
 
+    @classmethod
+    def of_error(cls, location: Location, err: Exception, url: str | None) -> "Reject":
+        """A ``processing-error`` reject naming an unexpected exception met on one document
+        (the run goes on without it)."""
+        return cls(location, "processing-error", f"{type(err).__name__}: {err}"[:300], url)
+
     def as_output(self) -> dict[str, Any]:
         out: dict[str, Any] = {"source": str(self.location), **self.location.as_dict()}
         out.update(reason=self.reason, detail=self.detail, url=self.url)
