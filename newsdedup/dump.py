@@ -220,6 +220,7 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
     if formats is not None:
         settings = replace(settings, output=replace(settings.output, formats=formats))
     check_paths(paths)
+    created = [p for p in (Path(out_dir), *Path(out_dir).absolute().parents) if not p.exists()]
     check_out_dir(out_dir)
     check_not_output(paths, out_dir)
     started = time.monotonic()
@@ -229,6 +230,13 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
         with TextSpool() as spool:
             _run(paths, out_dir, workers, stdin, RunProgress(progress_stream, paths), settings,
                  summary, spool)
+    except EmptyInput:
+        for folder in created:  # nothing written: leave no empty --out folder behind either
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
     finally:  # NoArticles carries the summary too
         summary.stages.update(take())
         summary.seconds = time.monotonic() - started
