@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 import trafilatura
+import trafilatura.utils
 from lxml.etree import XPath
-from lxml.html import HtmlElement
+from lxml.html import HTMLParser, HtmlElement
 from trafilatura.json_metadata import (
     JSON_OGTYPE_SCHEMA,
     JSON_PUBLISHER,
@@ -83,6 +84,14 @@ _NOT_HTML_START = re.compile(
 _FEED_ROOT = re.compile(r"\s*<(?:rss|feed|rdf:RDF)\b")
 _TABLE_PARTS = "./tbody|./thead|./tfoot|./tr|./*/tr|./tr/td|./tr/th|./*/tr/td|./*/tr/th"
 
+# libxml2 stops building the tree at 256 nested elements and drops the rest of the page: a
+# broken page with a few hundred unclosed <div>/<font> tags lost its whole article (an
+# "empty-extraction"). Its huge option raises the limit to 2,048; trafilatura's own parser
+# (the one load_html uses), with that option added. Deeper still is a ``too-deep`` reject.
+trafilatura.utils.HTML_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                                           remove_comments=True, remove_pis=True, huge_tree=True)
+MAX_DEPTH = 2048
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -106,6 +115,9 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     tree = trafilatura.load_html(_declare_html(html))
     if tree is None:
         raise RejectError("not-html", "unparseable")
+    if any("Excessive depth" in error.message for error in trafilatura.utils.HTML_PARSER.error_log):
+        raise RejectError("too-deep", f"elements nested over {MAX_DEPTH:,} deep: the HTML parser "
+                                      "stops there and loses the rest of the page")
     drop_clutter_blocks(tree)
     join_body_chunks(tree)  # before tables become <div>s: a forum's reply cells are not chunks
     unwrap_layout_tables(tree)

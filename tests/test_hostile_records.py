@@ -152,3 +152,21 @@ def test_empty_input_leaves_no_out_folder(tmp_path):
     kept.mkdir()
     assert main(["cluster", str(empty), "--out", str(kept), "--quiet"]) == 3
     assert kept.is_dir()
+
+
+def test_deeply_nested_pages_keep_their_article_or_say_why_not(tmp_path):
+    """libxml2 drops everything below 256 nested elements (a broken page's unclosed tags): such
+    a page keeps its article now; past 2,048 it is a ``too-deep`` reject, not an
+    ``empty-extraction`` that hides why."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for depth in (300, 2000, 5000):
+        (pages / f"deep{depth}.html").write_text(
+            "<html><head><title>Deep</title></head><body>" + "<div>" * depth + f"<p>{REPORT * 2}</p>"
+            + "</div>" * depth + "</body></html>", "utf-8")
+    out = tmp_path / "out"
+    assert main(["cluster", str(pages), "--out", str(out), "--quiet"]) == 0
+    kept = {Path(a["url"].removeprefix("file:")).name for a in _read(out / "articles.jsonl")}
+    rejects = {Path(r["path"]).name: r["reason"] for r in _read(out / "rejects.jsonl")}
+    assert kept == {"deep300.html", "deep2000.html"}
+    assert rejects == {"deep5000.html": "too-deep"}
