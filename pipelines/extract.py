@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import trafilatura
 import trafilatura.utils
 from lxml.etree import XPath
-from lxml.html import HTMLParser, HtmlElement
+from lxml.html import HtmlElement, HTMLParser
 from trafilatura.json_metadata import (
     JSON_OGTYPE_SCHEMA,
     JSON_PUBLISHER,
