@@ -96,7 +96,10 @@ def test_year_only_record_field_is_not_a_date() -> None:
     (page("Manager charged", BODY_EN.format(line="x")),
      "https://news.example.com/a/x.html", "2024-03-09T08:00:00Z", "2024-03-09T08:00:00Z",
      "record"),
-], ids=["meta", "json-ld", "url", "labelled-dateline", "record"])
+    (page("Manager charged", '<p>By A. Writer, <time itemprop="datePublished" '
+          'datetime="2024-03-04T08:00:00Z">March 4</time></p>' + BODY_EN.format(line="x")),
+     "https://news.example.com/a/x.html", None, "2024-03-04T08:00:00Z", "meta"),
+], ids=["meta", "json-ld", "url", "labelled-dateline", "record", "itemprop-datetime"])
 def test_stated_date_and_source(html, url, published, expected, source) -> None:
     article = run(html, url, published)
     assert (article.published, article.published_source) == (expected, source)
