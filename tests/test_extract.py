@@ -240,14 +240,12 @@ def test_json_ld_minify_and_normalise_are_trafilaturas():
     """``minified_json`` / ``normalized_json`` return what trafilatura's ``JSON_MINIFY.sub`` and
     ``normalize_json`` return, on every JSON-LD block of the shared pages and on edge cases
     (unterminated strings, escapes, surrogates, entities, tags, Unicode white space)."""
+    import gzip
     import re as regex_module
 
+    from conftest import EXTRACTION_DATA
     from trafilatura.json_metadata import normalize_json
     from trafilatura.metadata import JSON_MINIFY
-
-    import gzip
-
-    from conftest import EXTRACTION_DATA
 
     blocks = ['{"a": "b c",\n "d" : [1, 2]}', '{"x": "unterminated \\" here, "y":\t1}', '"',
               '{"t": "\\u00e9\\ud800\\udc00 &amp; <b>bold</b>\\n\\t x"}', "  \u3000\x1c{ }\u2028 ",
