@@ -30,6 +30,7 @@ from newsdedup.readers import InputError, check_not_output, check_paths, read_in
 from newsdedup.spool import SpooledArticle, SpooledEvidence, TextSpool
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import SketchBuffer, Sketched, assign_sketched, sketch_articles
+from pipelines.cores import usable_cores
 from pipelines.incidents import (
     article_evidence,
     decode_evidence,
@@ -188,6 +189,13 @@ def process_all(items: Iterable[RawDocument | Reject], workers: int,
         pool.join()
 
 
+def max_workers(requested: int) -> int:
+    """``requested`` processes, at most one per usable core (``pipelines.cores``): the work is
+    CPU-bound, so more only costs memory (100,000 forked for ever); never below 2 when 2 or
+    more are asked, so the parallel path runs on a one-core machine too."""
+    return max(1, min(requested, max(2, usable_cores())))
+
+
 class EmptyInput(InputError):
     """The inputs hold no document at all (an empty folder, empty stdin): exit 3. Writing
     empty files would wipe the last good output of a scheduled job, so nothing is written."""
@@ -219,6 +227,7 @@ def cluster_dump(paths: str | os.PathLike | Sequence[str | os.PathLike], out_dir
     ``EmptyInput`` if the inputs hold no document, ``NoArticles`` (the output set kept, the
     rejects in OUT/rejects.unpublished.jsonl) if every document was rejected."""
     paths = [str(paths)] if isinstance(paths, (str, os.PathLike)) else [str(p) for p in paths]
+    workers = max_workers(workers)
     out_dir = Path(out_dir)
     settings = settings or Settings()
     if formats is not None:

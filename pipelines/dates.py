@@ -86,6 +86,8 @@ def publication_date(tree: HtmlElement, title: str | None, url: str | None) -> D
         return stated
     in_url = url_date(url)
     found = Dated(markup_date(tree, url), "markup")
+    if found.value and found.value[:10] in impossible_days(tree):
+        found = Dated()  # htmldate read the day of a value whose time cannot be
     if in_url and (found.value is None or found.value[:10] == in_url
                    or _days_apart(found.value, in_url) > URL_DATE_OVERRIDE_DAYS):
         found = Dated(in_url, "url")  # htmldate reads the URL too: say so
@@ -114,6 +116,18 @@ def stated_timestamp(tree: HtmlElement) -> Dated:
                 if parsed:
                     return Dated(parsed, "json-ld")
     return Dated()
+
+
+def impossible_days(tree: HtmlElement) -> set[str]:
+    """The days of the structured values (``stated_timestamp``'s) whose time or offset is
+    impossible (``2026-03-10T25:00:00Z``): a value that cannot be is no evidence, not even of
+    its day, whoever reads it (htmldate reads these same tags)."""
+    days = set()
+    for value in (str(v).strip() for v in _STRUCTURED_DATE_XPATH(tree)):
+        if len(value) > 10 and _valid_day(value[:4], value[5:7], value[8:10]) \
+                and _plausible(value) is None:
+            days.add(value[:10])
+    return days
 
 
 def _plausible(value: str) -> str | None:

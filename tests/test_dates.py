@@ -55,9 +55,15 @@ def run(html: str, url: str = "https://news.example.com/a/manager-charged.html",
     page("Manager charged", BODY_EN.format(line="x"),
          head='<meta property="article:published_time" content="2024-02-30T10:00:00Z">'),
     page("Manager charged", '<span class="date">30.02.2024</span>' + BODY_EN.format(line="x")),
+    # an impossible time is no evidence, not even of its day (htmldate read the same tag)
+    page("Manager charged", BODY_EN.format(line="x"),
+         head='<meta property="article:published_time" content="2024-03-10T25:00:00Z">'),
+    page("Manager charged", '<time itemprop="datePublished" datetime="2024-03-10T25:61:00Z">x</time>'
+         + BODY_EN.format(line="x")),
 ], ids=["copyright-year", "body-date-en", "year-month-zh", "body-date-zh", "copyright-year-meta",
         "year-month-meta", "year-month-time", "year-month-span", "impossible-day-meta",
-        "impossible-day-published-time", "impossible-day-dmy"])
+        "impossible-day-published-time", "impossible-day-dmy", "impossible-time-meta",
+        "impossible-time-itemprop"])
 def test_no_invented_date(html: str) -> None:
     article = run(html)
     assert article.published is None

@@ -170,3 +170,20 @@ def test_deeply_nested_pages_keep_their_article_or_say_why_not(tmp_path):
     rejects = {Path(r["path"]).name: r["reason"] for r in _read(out / "rejects.jsonl")}
     assert kept == {"deep300.html", "deep2000.html"}
     assert rejects == {"deep5000.html": "too-deep"}
+
+
+def test_extract_processes_are_capped_at_the_cores(tmp_path):
+    """``--extract-processes 100000`` starts one process per usable core (it forked until the
+    machine stalled), and gives the same output."""
+    from newsdedup.dump import max_workers
+    from pipelines.cores import usable_cores
+
+    assert max_workers(100_000) == max(2, usable_cores())
+    assert (max_workers(1), max_workers(0), max_workers(2)) == (1, 1, 2)
+    src = _jsonl(tmp_path / "in.jsonl", [{"url": f"https://a.example/{i}", "text": REPORT + str(i)}
+                                         for i in range(3)])
+    outs = [tmp_path / "one", tmp_path / "many"]
+    assert main(["cluster", str(src), "--out", str(outs[0]), "--extract-processes", "1", "--quiet"]) == 0
+    assert main(["cluster", str(src), "--out", str(outs[1]), "--extract-processes", "100000",
+                 "--quiet"]) == 0
+    assert (outs[0] / "articles.jsonl").read_bytes() == (outs[1] / "articles.jsonl").read_bytes()
