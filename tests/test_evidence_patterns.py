@@ -47,7 +47,8 @@ TOKENS = ["2023", "06", "6", "20", "1", "123", "1,200", "3.5", "年", "月", "�
           # whole expressions, so that matches and their near misses are common
           "6月20日", "月20日", "2023年6月20日", "20 日", "2023-06-20", "2023/6/2", "20 June",
           "June 20, 2023", "10:30", "3 pm", "8时30分", "6万", "1.2亿", "12万余", "二十三名",
-          "on Tuesday", "6月 20 日", "123,456", "12,345,678.5", "June 2023", "sept. 2023",
+          "on Tuesday", "since  friday", "lastmonday", "by\nSunday", "6月 20 日", "123,456",
+          "12,345,678.5", "June 2023", "sept. 2023",
           "10:3", "9:05pm", "summay 5", "dismay", "todayesterday", "x", "12月3日", "1234年",
           "2023 年 12 月", "June 2023年"]
 soups = st.lists(st.sampled_from(TOKENS), max_size=16).map("".join)
@@ -91,8 +92,8 @@ def test_gates_never_hide_a_match(text):
 @given(text=soups)
 def test_keyword_anchored_scans_find_what_finditer_finds(text):
     """Month-name dates, month-year and yesterday/today tried only where their keywords start
-    (one Aho-Corasick pass), Chinese dates and years only where a digit starts one = scanning
-    the whole text."""
+    (one Aho-Corasick pass), weekdays only at, or before, their names, Chinese dates and years
+    only where a digit starts one = scanning the whole text."""
     low = text.lower()
     words = dn.keywords_in(low)
     for keyword in dn.KEYWORDS:  # every occurrence, overlapping ones too
@@ -106,6 +107,9 @@ def test_keyword_anchored_scans_find_what_finditer_finds(text):
         assert found_in(dn.matches_at(sensitive, low, starts)) == found(sensitive, low)
     starts = [m.start() for m in dn._ZH_DATE_STARTS.finditer(text)]
     assert found_in(dn.matches_at(dn._ZH_DATE, text, starts)) == found(dn._ZH_DATE, text)
+    weekday = dn._CASE_SENSITIVE[dn._WEEKDAY]
+    assert (found_in(dn.matches_at(weekday, low, dn.weekday_starts(low, words)))
+            == found(weekday, low))
 
 
 @settings(max_examples=300, derandomize=True, deadline=None)

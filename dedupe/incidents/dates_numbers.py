@@ -67,8 +67,10 @@ _YEAR_MONTH = re.compile(r"(?=[\djfmasond])(?:\d{4}\s*年\s*\d{1,2}\s*月|\b" + 
 _MONTH_YEAR = re.compile(r"(?=[jfmasond])\b" + _MONTH + r"\s+\d{4}\b", re.I)
 # \b(last|next|this|on|since|from|by)?\s*(monday|…|sunday)\b: a match starts with a space, a
 # prefix word or a weekday
-_WEEKDAY = re.compile(r"(?=[\sbflmnostw])\b(last|next|this|on|since|from|by)?\s*(monday|tuesday|"
+WEEKDAY_PREFIXES = ("last", "next", "this", "on", "since", "from", "by")
+_WEEKDAY = re.compile(r"(?=[\sbflmnostw])\b(" + "|".join(WEEKDAY_PREFIXES) + r")?\s*(monday|tuesday|"
                       r"wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_PREFIX_LENGTHS = sorted(set(map(len, WEEKDAY_PREFIXES)))
 _ZH_RELATIVE = re.compile("|".join(ZH_RELATIVE_DAYS) + r"(?!头条)")
 _EN_RELATIVE = re.compile(r"(?=[yt])\b(yesterday|today)\b", re.I)
 # \d{1,2}:\d{2}|\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)\b|\d{1,2}\s*[时点]\s*(?:\d{1,2}\s*分)?
@@ -172,6 +174,21 @@ def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> Iterato
             end = match.end()
 
 
+def weekday_starts(low: str, words: dict[str, list[int]]) -> list[int]:
+    """Where a ``_WEEKDAY`` match can start in ``low`` (``words``: ``keywords_in(low)``): at a
+    weekday's name, at the start of the whitespace before it (the position after a word is a
+    word boundary), or a prefix word's length before that ("last", "on" … end where that
+    whitespace starts). Scanning the whole text for it took a quarter of date extraction."""
+    starts: set[int] = set()
+    for day in WEEKDAYS:
+        for at in words.get(day, ()):
+            space = at
+            while space and low[space - 1].isspace():
+                space -= 1
+            starts.update((at, space, *(space - n for n in _PREFIX_LENGTHS if space >= n)))
+    return sorted(starts)
+
+
 def extract_dates(text: str, published: date | None, out: Evidence) -> str:
     """Add ``date:`` keys; return the text with date and time expressions blanked.
 
@@ -241,7 +258,9 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
     spans += [m.span() for m in scan(_TIME)]
     if published is not None:
         if holds(*WEEKDAYS):
-            for match in scan(_WEEKDAY):
+            weekdays = (scan(_WEEKDAY) if words is None  # scan() keeps re.I there
+                        else matches_at(sensitive[_WEEKDAY], low, weekday_starts(low, words)))
+            for match in weekdays:
                 if (match.group(1) or "").lower() in ("next", "this"):
                     continue  # may lie ahead of the publication date
                 back = (published.weekday() - WEEKDAYS[match.group(2).lower()]) % 7
