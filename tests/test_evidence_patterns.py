@@ -50,7 +50,7 @@ TOKENS = ["2023", "06", "6", "20", "1", "123", "1,200", "3.5", "年", "月", "�
           "on Tuesday", "since  friday", "lastmonday", "by\nSunday", "6月 20 日", "123,456",
           "12,345,678.5", "June 2023", "sept. 2023",
           "10:3", "9:05pm", "summay 5", "dismay", "todayesterday", "x", "12月3日", "1234年",
-          "2023 年 12 月", "June 2023年"]
+          "2023 年 12 月", "June 2023年", "2100", "1899"]
 soups = st.lists(st.sampled_from(TOKENS), max_size=16).map("".join)
 
 
@@ -227,3 +227,52 @@ def test_nfkc_is_unicode_nfkc(text):
     """Wide forms next to combining marks (Ａ + U+0301 → Á), halfwidth katakana and voicing
     marks, characters NFKC changes that are not wide forms."""
     assert ev.nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def plain_numbers(text: str) -> Evidence:
+    """extract_numbers as it stood before its per-match caches: each match read into keys
+    where it is found."""
+    out = Evidence()
+
+    def add(value, surface, percent=False):
+        for key in dn.number_keys(value, percent):
+            out.add(key, surface)
+
+    spans = []
+    for match in re.finditer(PLAIN["_ZH_NUMBER"][0], text):
+        digits, multipliers = match.groups()
+        try:
+            value = dn.Decimal(digits.replace(",", ""))
+        except dn.InvalidOperation:
+            continue
+        for char in multipliers:
+            value *= dn.ZH_MULTIPLIERS[char]
+        spans.append(match.span())
+        add(value, match.group(0))
+    text = dn.mask(text, spans)
+    for match in re.finditer(PLAIN["_EN_NUMBER"][0], text, re.I):
+        digits, fraction, percent, multiplier = match.groups()
+        value = dn.Decimal(digits.replace(",", "") + (fraction or ""))
+        if multiplier:
+            value *= dn.EN_MULTIPLIERS[multiplier.lower()]
+        elif not percent and "," not in digits and 1900 <= value <= 2100 and not fraction:
+            continue
+        add(value, match.group(0), percent=bool(percent))
+    for match in re.finditer(PLAIN["_CN_NUMBER"][0], text):
+        value = dn.parse_cn_numeral(match.group(0))
+        if value is not None and value.bit_length() <= 4 * dn.MAX_NUMBER_DIGITS:
+            add(dn.Decimal(value), match.group(0))
+    return out
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(text=soups)
+def test_numbers_read_once_per_distinct_match_as_plain(text):
+    """Numbers read through the per-match caches (findall, keys cached by the match's groups)
+    give the keys and surfaces of reading every match where it is found."""
+    out = Evidence()
+    dn.extract_numbers(text, out)
+    assert list(out.keys.items()) == list(plain_numbers(text).keys.items())
+    again = Evidence()
+    dn.extract_numbers(text, again)  # from the caches now
+    assert list(again.keys.items()) == list(out.keys.items())

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,7 @@ _ZH_MULTIPLIER = re.compile("[十百千万亿]")
 _EN_NUMBER = re.compile(r"(\d(?<![A-Za-z0-9_.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(\.\d+)?"
                         r"\s*(%|percent\b|per cent\b)?"
                         r"(?:\s*(thousand|million|billion|trillion|bn|mn)\b)?", re.I)
+_EN_NUMBERS = re.compile("(" + _EN_NUMBER.pattern + ")", _EN_NUMBER.flags)  # for findall: whole, groups
 # [零〇一二两三四五六七八九十百千万亿]{2,}(?=[CN_MEASURES])
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿][零〇一二两三四五六七八九十百千万亿]+"
                         r"(?=[" + CN_MEASURES + "])")
@@ -281,19 +283,23 @@ def _format_number(value: Decimal) -> str:
     return str(int(value)) if value == value.to_integral_value() else format(value, "f")
 
 
-def _add_number(value: Decimal, surface: str, out: Evidence, percent: bool = False) -> None:
+def number_keys(value: Decimal, percent: bool = False) -> tuple[str, ...]:
+    """The keys of one number: ``pct:`` for a percentage, else ``num:`` (from MIN_NUMBER)
+    and its ``approx:`` (from APPROX_FROM); none for a value of MAX_NUMBER_DIGITS or more."""
     if not value.is_finite() or value.adjusted() >= MAX_NUMBER_DIGITS:
-        return  # no amount (MAX_NUMBER_DIGITS); adjusted() reads the exponent, no conversion
+        return ()  # no amount (MAX_NUMBER_DIGITS); adjusted() reads the exponent, no conversion
     if percent:
-        out.add(f"pct:{_format_number(value)}", surface)
-        return
+        return (f"pct:{_format_number(value)}",)
     if value < MIN_NUMBER:
-        return
+        return ()
     key = f"num:{_format_number(value)}"
-    out.add(key, surface)
     approx = approx_key(key)
-    if approx:
-        out.add(approx, surface)
+    return (key, approx) if approx else (key,)
+
+
+def _add_keys(keys: tuple[str, ...], surface: str, out: Evidence) -> None:
+    for key in keys:
+        out.add(key, surface)
 
 
 def approx_key(num_key: str) -> str | None:
@@ -325,31 +331,52 @@ def parse_cn_numeral(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
+# Numbers repeat within and across reports (years, counts, "1.5 million"): each distinct
+# match is read into keys once (Decimal arithmetic was a third of number extraction).
+@lru_cache(maxsize=1 << 14)
+def _zh_number_keys(digits: str, multipliers: str) -> tuple[str, ...] | None:
+    """Keys of a ``_ZH_NUMBER`` match's groups; None if the digits are no number."""
+    try:
+        value = Decimal(digits.replace(",", ""))
+    except InvalidOperation:
+        return None
+    for char in multipliers:
+        value *= ZH_MULTIPLIERS[char]
+    return number_keys(value)
+
+
+@lru_cache(maxsize=1 << 14)
+def _en_number_keys(digits: str, fraction: str, percent: str, multiplier: str) -> tuple[str, ...]:
+    """Keys of an ``_EN_NUMBER`` match's groups ("" for a group that took no part)."""
+    value = Decimal(digits.replace(",", "") + fraction)
+    if multiplier:
+        value *= EN_MULTIPLIERS[multiplier.lower()]
+    elif not percent and "," not in digits and 1900 <= value <= 2100 and not fraction:
+        return ()  # a year
+    return number_keys(value, percent=bool(percent))
+
+
+@lru_cache(maxsize=1 << 14)
+def _cn_number_keys(numeral: str) -> tuple[str, ...]:
+    value = parse_cn_numeral(numeral)
+    if value is None or value.bit_length() > 4 * MAX_NUMBER_DIGITS:  # before Decimal(int)
+        return ()
+    return number_keys(Decimal(value))
+
+
 def extract_numbers(text: str, out: Evidence) -> None:
     """Add ``num:``/``approx:``/``pct:`` keys from Arabic and Chinese numerals in any language."""
     spans = []
     if _ZH_MULTIPLIER.search(text):  # every Chinese amount has one; most English texts none
         for match in _ZH_NUMBER.finditer(text):
-            digits, multipliers = match.groups()
-            try:
-                value = Decimal(digits.replace(",", ""))
-            except InvalidOperation:
-                continue
-            for char in multipliers:
-                value *= ZH_MULTIPLIERS[char]
-            spans.append(match.span())
-            _add_number(value, match.group(0), out)
+            keys = _zh_number_keys(*match.groups())
+            if keys is not None:
+                spans.append(match.span())
+                _add_keys(keys, match.group(0), out)
         text = mask(text, spans)
-    for match in _EN_NUMBER.finditer(text):
-        digits, fraction, percent, multiplier = match.groups()
-        value = Decimal(digits.replace(",", "") + (fraction or ""))
-        if multiplier:
-            value *= EN_MULTIPLIERS[multiplier.lower()]
-        elif not percent and "," not in digits and 1900 <= value <= 2100 and not fraction:
-            continue  # a year
-        _add_number(value, match.group(0), out, percent=bool(percent))
-    for match in _CN_NUMBER.finditer(text):
-        value = parse_cn_numeral(match.group(0))
-        if value is not None:
-            if value.bit_length() <= 4 * MAX_NUMBER_DIGITS:  # before Decimal(int) converts it
-                _add_number(Decimal(value), match.group(0), out)
+    for surface, *groups in _EN_NUMBERS.findall(text):
+        if keys := _en_number_keys(*groups):
+            _add_keys(keys, surface, out)
+    for numeral in _CN_NUMBER.findall(text):
+        if keys := _cn_number_keys(numeral):
+            _add_keys(keys, numeral, out)
