@@ -152,11 +152,17 @@ class _TermRow:
     prefixes: tuple[int, ...] | None  # literal indexes of their prefixes; None: one is empty
 
 
+@dataclass(frozen=True)
+class _TermTable:
+    automaton: daachorse.CharwiseDoubleArrayAhoCorasick  # every Chinese form and English prefix
+    literals: tuple[str, ...]  # those forms and prefixes, by index
+    rows: tuple[_TermRow, ...]  # one per key, in key order
+    rows_of: dict[int, tuple[int, ...]]  # literal index → the rows it may add, ascending
+    always: tuple[int, ...]  # rows with an English form that has no literal prefix
+
+
 @lru_cache(maxsize=1)
-def _term_table() -> tuple[daachorse.CharwiseDoubleArrayAhoCorasick, tuple[str, ...],
-                           tuple[_TermRow, ...]]:
-    """(an automaton of every Chinese form and English literal prefix, those literals, and one
-    row per key in key order)."""
+def _term_table() -> _TermTable:
     literals: dict[str, int] = {}
 
     def index(literal: str) -> int:
@@ -170,8 +176,15 @@ def _term_table() -> tuple[daachorse.CharwiseDoubleArrayAhoCorasick, tuple[str, 
                 f"{kind}:{key}", tuple(map(index, zh)),
                 re.compile(r"\b(?:" + "|".join(en) + ")") if en else None,
                 None if not all(prefixes) else tuple(map(index, prefixes))))
+    rows_of: dict[int, set[int]] = {}
+    for n, row in enumerate(rows):
+        for i in (*row.zh, *(row.prefixes or ())):
+            rows_of.setdefault(i, set()).add(n)
     names = tuple(literals)
-    return daachorse.CharwiseDoubleArrayAhoCorasick(list(names)), names, tuple(rows)
+    return _TermTable(daachorse.CharwiseDoubleArrayAhoCorasick(list(names)), names, tuple(rows),
+                      {i: tuple(sorted(found)) for i, found in rows_of.items()},
+                      tuple(n for n, row in enumerate(rows)
+                            if row.en is not None and row.prefixes is None))
 
 
 def extract_terms(text: str, out: Evidence) -> None:
@@ -179,16 +192,19 @@ def extract_terms(text: str, out: Evidence) -> None:
     are looked for in every text).
 
     One Aho-Corasick pass (Rust) finds where each Chinese form and English literal prefix first
-    occurs; an English pattern runs only when one of its prefixes occurs, and only from the
-    first such place (a regex search per key over the whole text was a quarter of evidence
-    extraction)."""
+    occurs; only the keys one of those belongs to are looked at, an English pattern runs only
+    when one of its prefixes occurs, and only from the first such place (a regex search per key
+    over the whole text was a quarter of evidence extraction)."""
     folded = text.casefold()
-    automaton, literals, rows = _term_table()
-    first: dict[int, int] = {}  # literal index → its first start (matches come by end)
-    for start, _, index in automaton.find_overlapping(folded):
-        if index not in first or start < first[index]:
-            first[index] = start
-    for row in rows:
+    table = _term_table()
+    literals = table.literals
+    # literal index → its first start: the matches come by end, so one literal's by start
+    first = {index: start for start, _, index in reversed(table.automaton.find_overlapping(folded))}
+    if not first and not table.always:
+        return
+    rows_of = table.rows_of
+    for n in sorted({n for i in first for n in rows_of[i]}.union(table.always)):
+        row = table.rows[n]
         surface = next((literals[i] for i in row.zh if i in first), None)
         if surface is None and row.en is not None:
             if row.prefixes is None:
