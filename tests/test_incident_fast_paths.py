@@ -20,6 +20,7 @@ from dedupe.incidents.bilingual import (
     STOP_CAPS,
     TERMS,
     Lexicon,
+    proper_nouns,
     segment_proper,
 )
 from dedupe.incidents.evidence import (
@@ -63,12 +64,23 @@ def test_segment_proper_is_forward_maximum_matching(words, text, data):
     proper = {w: ("k",) for w in words if data.draw(st.booleans())}
     lexicon = Lexicon(proper=proper, words=frozenset(words), max_len=max(map(len, words)))
     assert segment_proper(text, lexicon) == reference_segment(text, lexicon)
+    assert proper_nouns(text, lexicon) == [word for _, word in reference_segment(text, lexicon)]
 
 
 def test_segment_proper_keeps_a_longer_word_over_a_name_inside_it():
     lexicon = Lexicon(proper={"江西": ("jiangxi",), "浙江": ("zhejiang",)},
                       words=frozenset({"浙江", "江西", "西部"}), max_len=2)
     assert segment_proper("浙江西部", lexicon) == [(0, "浙江")]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text("王李某先生女士姓张a ", max_size=20))
+def test_surname_gate_never_hides_a_match(text):
+    """Personal names (X某, X先生 …) are only scanned for in a text with one of the markers."""
+    from dedupe.incidents import evidence
+
+    if evidence._SURNAME_PATTERN.search(text):
+        assert any(marker in text for marker in evidence._SURNAME_MARKERS)
 
 
 # ------------------------------------------------------------------ key terms

@@ -39,7 +39,7 @@ from .bilingual import (
     Lexicon,
     name_pinyin,
     place_pinyin,
-    segment_proper,
+    proper_nouns,
 )
 from .dates_numbers import (  # noqa: F401 -- approx_key, parse_* are this module's API too
     approx_key,
@@ -62,7 +62,8 @@ TEASER_ENDINGS = ("…", "...")
 _WIDE_FORMS = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # ！ … ～
                "\u3000": " ", "…": "..."}
 _WIDE = re.compile("[\uff01-\uff5e\u3000…]")
-_SURNAME_PATTERN = re.compile("([" + COMMON_SURNAMES + "])(?:某某|某|先生|女士|姓)")
+_SURNAME_MARKERS = ("某", "先生", "女士", "姓")
+_SURNAME_PATTERN = re.compile("([" + COMMON_SURNAMES + "])(?:某某|" + "|".join(_SURNAME_MARKERS) + ")")
 _CUED_NAME = re.compile("(?:" + "|".join(NAME_CUES) + ")([" + COMMON_SURNAMES +
                         r"][\u4e00-\u9fff]{1,2})")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?:市|县|区|镇)")
@@ -115,11 +116,12 @@ def place_guesses(text: str) -> Iterator[re.Match]:
 def extract_chinese_names(text: str, lexicon: Lexicon, out: Evidence) -> None:
     """Add ``ent:`` keys for CEDICT proper nouns and personal names; place and name guesses as
     probes."""
-    for word in dict.fromkeys(word for _, word in segment_proper(text, lexicon)):  # each once
+    for word in dict.fromkeys(proper_nouns(text, lexicon)):  # each once
         for key in lexicon.proper[word]:
             if key not in GENERIC_NAMES:
                 out.add(f"ent:{key}", word)
-    for match in _SURNAME_PATTERN.finditer(text):
+    surnamed = any(marker in text for marker in _SURNAME_MARKERS)  # most texts have none
+    for match in _SURNAME_PATTERN.finditer(text) if surnamed else ():
         out.add(f"ent:{name_pinyin(match.group(1), lexicon)}", match.group(0))
     for match in _CUED_NAME.finditer(text):
         name = match.group(1)
