@@ -98,18 +98,39 @@ def test_keyword_anchored_scans_find_what_finditer_finds(text):
     words = dn.keywords_in(low)
     for keyword in dn.KEYWORDS:  # every occurrence, overlapping ones too
         assert words.get(keyword, []) == [m.start() for m in re.finditer(f"(?={keyword})", low)]
-    years = [m.start() for m in dn._YEAR_STARTS.finditer(low)]
+    years = dn.DigitRuns.of(low).years
     for pattern, keys, also in ((dn._EN_DATE_MD, dn.MONTHS, []), (dn._MONTH_YEAR, dn.MONTHS, []),
                                 (dn._YEAR_MONTH, dn.MONTHS, years),
                                 (dn._EN_RELATIVE, dn.EN_RELATIVE_DAYS, [])):
         sensitive = dn._CASE_SENSITIVE[pattern]
         starts = sorted([s for key in keys for s in words.get(key, ())] + also)
         assert found_in(dn.matches_at(sensitive, low, starts)) == found(sensitive, low)
-    starts = [m.start() for m in dn._ZH_DATE_STARTS.finditer(text)]
-    assert found_in(dn.matches_at(dn._ZH_DATE, text, starts)) == found(dn._ZH_DATE, text)
+    assert (found_in(dn.matches_at(dn._ZH_DATE, text, dn.DigitRuns.of(text).zh_dates))
+            == found(dn._ZH_DATE, text))
     weekday = dn._CASE_SENSITIVE[dn._WEEKDAY]
     assert (found_in(dn.matches_at(weekday, low, dn.weekday_starts(low, words)))
             == found(weekday, low))
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(text=soups)
+def test_digit_led_patterns_tried_only_where_runs_of_digits_allow_find_what_finditer_finds(text):
+    """The digit-led patterns tried only at the places ``DigitRuns`` gives (a run's start, its
+    last two digits) find what scanning the whole text (and its lower case) finds."""
+    runs = dn.DigitRuns.of(text)
+    assert runs.starts == [m.start() for m in re.finditer(r"(?<!\d)\d", text)]
+    low = text.lower()  # longer than text where İ is in it: extract_dates then keeps re.I
+    low_runs = dn.DigitRuns.of(low)
+    for pattern, where, starts in (
+            (dn._ISO_DATE, text, runs.starts), (dn._ZH_DAY, text, runs.starts),
+            (dn._ZH_NUMBER, text, runs.starts), (dn._EN_NUMBER, text, runs.starts),
+            (dn._EN_DATE_DM, text, runs.starts), (dn._TIME, text, runs.last_two),
+            (dn._CASE_SENSITIVE[dn._EN_DATE_DM], low, low_runs.starts),
+            (dn._CASE_SENSITIVE[dn._TIME], low, low_runs.last_two)):
+        assert found_in(dn.matches_at(pattern, where, starts)) == found(pattern, where), pattern
+    masked = dn.mask(text, [m.span() for m in dn._ZH_DATE.finditer(text)])
+    assert (found_in(dn.matches_at(dn._ZH_DAY, masked, runs.starts))
+            == found(dn._ZH_DAY, masked))
 
 
 @settings(max_examples=300, derandomize=True, deadline=None)
