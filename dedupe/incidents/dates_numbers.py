@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -168,33 +167,40 @@ def keywords_in(low: str) -> dict[str, list[int]]:
 _DIGIT_RUN = re.compile(r"\d+")
 
 
-@dataclass(frozen=True)
 class DigitRuns:
     r"""Where the digit-led patterns can start, from one scan for runs of digits (each pattern
     then runs only there, ``matches_at``, instead of scanning the whole text: ~30 runs in a
     news article against seven scans of it). ``starts``: where a run starts (patterns whose
     first digit follows no digit: _ISO_DATE, _ZH_DAY, _EN_DATE_DM, _ZH_NUMBER, _EN_NUMBER);
     ``last_two``: a run's last two digits (_TIME: one or two digits, then a mark); ``years``:
-    four digits before a run's end (\d{4}\s*年); ``zh_dates``: both of the last (_ZH_DATE)."""
+    four digits before a run's end (\d{4}\s*年); ``zh_dates``: both of the last (_ZH_DATE).
+    Each list ascends."""
 
-    starts: list[int]
-    last_two: list[int]
-    years: list[int]
-    zh_dates: list[int]
+    def __init__(self, text: str) -> None:
+        self.spans = [match.span() for match in _DIGIT_RUN.finditer(text)]
 
     @classmethod
     def of(cls, text: str) -> DigitRuns:
-        starts, last_two, years, zh_dates = [], [], [], []
-        for match in _DIGIT_RUN.finditer(text):
-            start, end = match.span()
-            starts.append(start)
-            if end - start >= 4:
-                years.append(end - 4)
-                zh_dates.append(end - 4)
-            ends = (end - 2, end - 1) if end - start >= 2 else (start,)
-            last_two += ends
-            zh_dates += ends
-        return cls(starts, last_two, years, zh_dates)
+        return cls(text)
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [start for start, _ in self.spans]
+
+    @cached_property
+    def last_two(self) -> list[int]:
+        return [at for start, end in self.spans
+                for at in ((end - 2, end - 1) if end - start >= 2 else (start,))]
+
+    @cached_property
+    def years(self) -> list[int]:
+        return [end - 4 for start, end in self.spans if end - start >= 4]
+
+    @cached_property
+    def zh_dates(self) -> list[int]:
+        return [at for start, end in self.spans
+                for at in ((end - 4, end - 2, end - 1) if end - start >= 4 else
+                           (end - 2, end - 1) if end - start >= 2 else (start,))]
 
 
 def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
