@@ -35,6 +35,7 @@ _LETTER = re.compile("[A-Za-z]")
 _WORD = re.compile("(" + "[A-Za-z]" + _TAIL + ")")  # split: "", word, gap, word, …, ""
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _SENTENCE_END_MARKS = frozenset(SENTENCE_ENDS) - set("-'’")  # never the end of a word
+_WORD_CHARS = _LETTERS | set("-'’")
 
 
 
@@ -89,6 +90,26 @@ def _gap_starts(text: str, start: int, backwards: str) -> bool | None:
     return "\n" in gap or gap.strip()[-1:] in SENTENCE_ENDS
 
 
+def _marked_gap_starts(text: str, start: int) -> bool | None:
+    """``_gap_starts`` for a chain after another (a word comes before) with no word character
+    just before it: from the last non-whitespace character before ``start``, if that is a
+    letter (the gap is whitespace) or a mark no word ends with (it is the gap's last mark,
+    e.g. an ideograph), and the newlines in the text; None when that does not tell."""
+    at = start - 1
+    while text[at].isspace():
+        at -= 1
+    mark = text[at]
+    if mark in _LETTERS:
+        return "\n" in text[at + 1:start]
+    if mark in "-'’":
+        return None  # the previous word's end, or the gap's
+    if mark in SENTENCE_ENDS or "\n" in text[at + 1:start]:
+        return True
+    if text.rfind("\n", 0, at) < 0:
+        return False  # no line break before at all
+    return None
+
+
 @lru_cache(maxsize=4)  # a body is read for mid-sentence names and for name spans
 def chains(text: str) -> tuple[Chain, ...]:
     """The text's chains in order. A word "starts a sentence" when it is the text's first word,
@@ -109,6 +130,11 @@ def chains(text: str) -> tuple[Chain, ...]:
                 continue
             if before[0] in _SENTENCE_END_MARKS:  # the gap's last mark
                 out.append((_chain_words(match.group()), True))
+                continue
+        if out and before[-1:] not in _WORD_CHARS:  # a word before; none ends here
+            starts = _marked_gap_starts(text, start)
+            if starts is not None:
+                out.append((_chain_words(match.group()), starts))
                 continue
         if not backwards:
             backwards = text[::-1]
