@@ -38,7 +38,6 @@ _SENTENCE_END_MARKS = frozenset(SENTENCE_ENDS) - set("-'’")  # never the end o
 _WORD_CHARS = _LETTERS | set("-'’")
 
 
-
 def _word(raw: str) -> str:
     """A word as a name part: possessive 's and edge hyphens/apostrophes dropped."""
     if raw[-1] in "s-'’":
