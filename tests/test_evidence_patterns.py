@@ -47,9 +47,10 @@ TOKENS = ["2023", "06", "6", "20", "1", "123", "1,200", "3.5", "年", "月", "�
           # whole expressions, so that matches and their near misses are common
           "6月20日", "月20日", "2023年6月20日", "20 日", "2023-06-20", "2023/6/2", "20 June",
           "June 20, 2023", "10:30", "3 pm", "8时30分", "6万", "1.2亿", "12万余", "二十三名",
-          "on Tuesday", "6月 20 日", "123,456", "12,345,678.5", "June 2023", "sept. 2023",
+          "on Tuesday", "since  friday", "lastmonday", "by\nSunday", "6月 20 日", "123,456",
+          "12,345,678.5", "June 2023", "sept. 2023",
           "10:3", "9:05pm", "summay 5", "dismay", "todayesterday", "x", "12月3日", "1234年",
-          "2023 年 12 月", "June 2023年"]
+          "2023 年 12 月", "June 2023年", "2100", "1899"]
 soups = st.lists(st.sampled_from(TOKENS), max_size=16).map("".join)
 
 
@@ -91,21 +92,45 @@ def test_gates_never_hide_a_match(text):
 @given(text=soups)
 def test_keyword_anchored_scans_find_what_finditer_finds(text):
     """Month-name dates, month-year and yesterday/today tried only where their keywords start
-    (one Aho-Corasick pass), Chinese dates and years only where a digit starts one = scanning
-    the whole text."""
+    (one Aho-Corasick pass), weekdays only at, or before, their names, Chinese dates and years
+    only where a digit starts one = scanning the whole text."""
     low = text.lower()
     words = dn.keywords_in(low)
     for keyword in dn.KEYWORDS:  # every occurrence, overlapping ones too
         assert words.get(keyword, []) == [m.start() for m in re.finditer(f"(?={keyword})", low)]
-    years = [m.start() for m in dn._YEAR_STARTS.finditer(low)]
+    years = dn.DigitRuns.of(low).years
     for pattern, keys, also in ((dn._EN_DATE_MD, dn.MONTHS, []), (dn._MONTH_YEAR, dn.MONTHS, []),
                                 (dn._YEAR_MONTH, dn.MONTHS, years),
                                 (dn._EN_RELATIVE, dn.EN_RELATIVE_DAYS, [])):
         sensitive = dn._CASE_SENSITIVE[pattern]
         starts = sorted([s for key in keys for s in words.get(key, ())] + also)
         assert found_in(dn.matches_at(sensitive, low, starts)) == found(sensitive, low)
-    starts = [m.start() for m in dn._ZH_DATE_STARTS.finditer(text)]
-    assert found_in(dn.matches_at(dn._ZH_DATE, text, starts)) == found(dn._ZH_DATE, text)
+    assert (found_in(dn.matches_at(dn._ZH_DATE, text, dn.DigitRuns.of(text).zh_dates))
+            == found(dn._ZH_DATE, text))
+    weekday = dn._CASE_SENSITIVE[dn._WEEKDAY]
+    assert (found_in(dn.matches_at(weekday, low, dn.weekday_starts(low, words)))
+            == found(weekday, low))
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(text=soups)
+def test_digit_led_patterns_tried_only_where_runs_of_digits_allow_find_what_finditer_finds(text):
+    """The digit-led patterns tried only at the places ``DigitRuns`` gives (a run's start, its
+    last two digits) find what scanning the whole text (and its lower case) finds."""
+    runs = dn.DigitRuns.of(text)
+    assert runs.starts == [m.start() for m in re.finditer(r"(?<!\d)\d", text)]
+    low = text.lower()  # longer than text where İ is in it: extract_dates then keeps re.I
+    low_runs = dn.DigitRuns.of(low)
+    for pattern, where, starts in (
+            (dn._ISO_DATE, text, runs.starts), (dn._ZH_DAY, text, runs.starts),
+            (dn._ZH_NUMBER, text, runs.starts), (dn._EN_NUMBER, text, runs.starts),
+            (dn._EN_DATE_DM, text, runs.starts), (dn._TIME, text, runs.last_two),
+            (dn._CASE_SENSITIVE[dn._EN_DATE_DM], low, low_runs.starts),
+            (dn._CASE_SENSITIVE[dn._TIME], low, low_runs.last_two)):
+        assert found_in(dn.matches_at(pattern, where, starts)) == found(pattern, where), pattern
+    masked = dn.mask(text, [m.span() for m in dn._ZH_DATE.finditer(text)])
+    assert (found_in(dn.matches_at(dn._ZH_DAY, masked, runs.starts))
+            == found(dn._ZH_DAY, masked))
 
 
 @settings(max_examples=300, derandomize=True, deadline=None)
@@ -223,3 +248,52 @@ def test_nfkc_is_unicode_nfkc(text):
     """Wide forms next to combining marks (Ａ + U+0301 → Á), halfwidth katakana and voicing
     marks, characters NFKC changes that are not wide forms."""
     assert ev.nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def plain_numbers(text: str) -> Evidence:
+    """extract_numbers as it stood before its per-match caches: each match read into keys
+    where it is found."""
+    out = Evidence()
+
+    def add(value, surface, percent=False):
+        for key in dn.number_keys(value, percent):
+            out.add(key, surface)
+
+    spans = []
+    for match in re.finditer(PLAIN["_ZH_NUMBER"][0], text):
+        digits, multipliers = match.groups()
+        try:
+            value = dn.Decimal(digits.replace(",", ""))
+        except dn.InvalidOperation:
+            continue
+        for char in multipliers:
+            value *= dn.ZH_MULTIPLIERS[char]
+        spans.append(match.span())
+        add(value, match.group(0))
+    text = dn.mask(text, spans)
+    for match in re.finditer(PLAIN["_EN_NUMBER"][0], text, re.I):
+        digits, fraction, percent, multiplier = match.groups()
+        value = dn.Decimal(digits.replace(",", "") + (fraction or ""))
+        if multiplier:
+            value *= dn.EN_MULTIPLIERS[multiplier.lower()]
+        elif not percent and "," not in digits and 1900 <= value <= 2100 and not fraction:
+            continue
+        add(value, match.group(0), percent=bool(percent))
+    for match in re.finditer(PLAIN["_CN_NUMBER"][0], text):
+        value = dn.parse_cn_numeral(match.group(0))
+        if value is not None and value.bit_length() <= 4 * dn.MAX_NUMBER_DIGITS:
+            add(dn.Decimal(value), match.group(0))
+    return out
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(text=soups)
+def test_numbers_read_once_per_distinct_match_as_plain(text):
+    """Numbers read through the per-match caches (findall, keys cached by the match's groups)
+    give the keys and surfaces of reading every match where it is found."""
+    out = Evidence()
+    dn.extract_numbers(text, out)
+    assert list(out.keys.items()) == list(plain_numbers(text).keys.items())
+    again = Evidence()
+    dn.extract_numbers(text, again)  # from the caches now
+    assert list(again.keys.items()) == list(out.keys.items())

@@ -33,16 +33,13 @@ import daachorse
 from .bilingual import (
     COMMON_SURNAMES,
     GENERIC_NAMES,
-    NAME_CONNECTORS,
     NAME_CUES,
     NAMED_BODIES,
-    STOP_CAPS,
     TERMS,
     Lexicon,
-    latin_key,
     name_pinyin,
     place_pinyin,
-    segment_proper,
+    proper_nouns,
 )
 from .dates_numbers import (  # noqa: F401 -- approx_key, parse_* are this module's API too
     approx_key,
@@ -52,18 +49,21 @@ from .dates_numbers import (  # noqa: F401 -- approx_key, parse_* are this modul
     parse_cn_numeral,
     parse_published,
 )
+from .latin_names import (  # noqa: F401 -- MAX_PHRASE_WORDS, SENTENCE_ENDS: this module's API too
+    MAX_PHRASE_WORDS,
+    SENTENCE_ENDS,
+    mid_sentence_names,
+    name_runs,
+    run_keys,
+)
 
 TEASER_ENDINGS = ("…", "...")
-MAX_PHRASE_WORDS = 5  # longest English name span turned into a key
-SENTENCE_ENDS = tuple('.!?:;"“”‘’(—–-')
-_CONNECTOR_STARTS = frozenset(word[:2] for word in NAME_CONNECTORS)
 
 _WIDE_FORMS = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # ！ … ～
                "\u3000": " ", "…": "..."}
 _WIDE = re.compile("[\uff01-\uff5e\u3000…]")
-_LATIN_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
-_SPLIT_WORDS = re.compile("(" + _LATIN_TOKEN.pattern + ")")  # split: gap, word, gap, word …
-_SURNAME_PATTERN = re.compile("([" + COMMON_SURNAMES + "])(?:某某|某|先生|女士|姓)")
+_SURNAME_MARKERS = ("某", "先生", "女士", "姓")
+_SURNAME_PATTERN = re.compile("([" + COMMON_SURNAMES + "])(?:某某|" + "|".join(_SURNAME_MARKERS) + ")")
 _CUED_NAME = re.compile("(?:" + "|".join(NAME_CUES) + ")([" + COMMON_SURNAMES +
                         r"][\u4e00-\u9fff]{1,2})")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?:市|县|区|镇)")
@@ -97,100 +97,15 @@ class Evidence:
         return Evidence(dict(sorted(self.keys.items())), dict(sorted(probes.items())))
 
 
-@lru_cache(maxsize=4)  # a body is tokenised for mid-sentence names and for name spans
-def _latin_tokens(text: str) -> tuple[tuple[int, str, bool, bool], ...]:
-    """(position among the text's Latin words, word, starts a sentence, joined to the previous
-    word by spaces only) for each Latin word that can be part of a name: every capitalised
-    word and every word that may be a ``NAME_CONNECTORS`` one. The others (lower case) only
-    end a run of capitalised words, which the gap in positions tells.
-
-    Words and the gaps between them come from one ``re.split`` (C); only the words kept
-    (about a fifth of an English text's) are looked at one by one in Python."""
-    parts = _SPLIT_WORDS.split(text)
-    words = parts[1::2]
-    tokens = []
-    for n in [n for n, word in enumerate(words)
-              if word[0] < "a" or word[:2] in _CONNECTOR_STARTS]:  # [A-Z] or a connector's
-        word = words[n]
-        if word[-1] in "s-'’":
-            if word.endswith(("'s", "’s")):
-                word = word[:-2]  # possessive
-            word = word.strip("-'’")
-        if not n:
-            tokens.append((n, word, True, bool(word)))
-            continue
-        gap = parts[2 * n]
-        if gap == " ":  # most gaps: mid-sentence, joined
-            tokens.append((n, word, False, bool(word)))
-            continue
-        stripped = gap.strip()
-        starts = "\n" in gap or stripped[-1:] in SENTENCE_ENDS
-        tokens.append((n, word, starts, bool(word) and not stripped))
-    return tuple(tokens)
-
-
-def mid_sentence_names(text: str) -> set[str]:
-    """Lower-cased words found capitalised somewhere other than at a sentence start."""
-    return {w.lower() for _, w, starts, _ in _latin_tokens(text)
-            if w[:1].isupper() and not starts}
-
-
-def _name_spans(text: str, english: frozenset[str], names: set[str],
-                strict: bool = False) -> list[list[str]]:
-    """Runs of capitalised Latin words (connectors allowed inside), leading stop words dropped.
-
-    A capitalised ordinary English word ("Former", "Blast") starts no name when it stands at a
-    sentence start, or anywhere in a ``strict`` (Title Case headline) text, unless the text
-    capitalises it mid-sentence somewhere too (``names``)."""
-    runs: list[list[str]] = []
-    current: list[str] = []
-    last = -2
-    for n, word, starts, joined in _latin_tokens(text):
-        if n != last + 1:
-            current = []  # a lower-case word came between
-        last = n
-        capital = word[:1].isupper()
-        if capital and (starts or strict) and word.lower() in english and word.lower() not in names:
-            capital = False
-        joined = joined and bool(current)
-        if capital or (joined and word in NAME_CONNECTORS):
-            if not joined:
-                runs.append(current := [])
-            current.append(word)
-        else:
-            current = []
-    out = []
-    for run in runs:
-        while run and (run[0].lower() in STOP_CAPS or run[0] in NAME_CONNECTORS):
-            run = run[1:]
-        while run and run[-1] in NAME_CONNECTORS:
-            run = run[:-1]
-        if run:
-            out.append(run)
-    return out
-
-
-@lru_cache(maxsize=1 << 16)  # spans repeat within and across reports ("Hong Kong")
-def _name_key(span: str) -> str | None:
-    """The ``ent:`` key of a name span's joined words, None if too short or generic."""
-    key = latin_key(span)
-    return f"ent:{key}" if len(key) >= 2 and key not in GENERIC_NAMES else None
-
-
 def extract_latin_names(text: str, lexicon: Lexicon, out: Evidence, strict: bool = False,
                         names: set[str] | None = None) -> None:
     """Add ``ent:`` keys for every span (≤ MAX_PHRASE_WORDS) of every capitalised run."""
     names = mid_sentence_names(text) if names is None else names
-    for run in _name_spans(text, lexicon.english_words, names, strict):
-        for i, first in enumerate(run):
-            if first in NAME_CONNECTORS or first.lower() in STOP_CAPS:
-                continue
-            for j in range(i + 1, min(len(run), i + MAX_PHRASE_WORDS) + 1):
-                if run[j - 1] in NAME_CONNECTORS:
-                    continue
-                key = _name_key("".join(run[i:j]))
-                if key is not None and key not in out.keys:  # a surface only for a new key
-                    out.add(key, " ".join(run[i:j]))
+    keys = out.keys
+    for run in name_runs(text, lexicon.english_words, names, strict):
+        for key, surface in run_keys(run):
+            if key not in keys:
+                keys[key] = surface  # no edge whitespace: a run's words start and end with letters
 
 
 def place_guesses(text: str) -> Iterator[re.Match]:
@@ -201,11 +116,12 @@ def place_guesses(text: str) -> Iterator[re.Match]:
 def extract_chinese_names(text: str, lexicon: Lexicon, out: Evidence) -> None:
     """Add ``ent:`` keys for CEDICT proper nouns and personal names; place and name guesses as
     probes."""
-    for word in dict.fromkeys(word for _, word in segment_proper(text, lexicon)):  # each once
+    for word in dict.fromkeys(proper_nouns(text, lexicon)):  # each once
         for key in lexicon.proper[word]:
             if key not in GENERIC_NAMES:
                 out.add(f"ent:{key}", word)
-    for match in _SURNAME_PATTERN.finditer(text):
+    surnamed = any(marker in text for marker in _SURNAME_MARKERS)  # most texts have none
+    for match in _SURNAME_PATTERN.finditer(text) if surnamed else ():
         out.add(f"ent:{name_pinyin(match.group(1), lexicon)}", match.group(0))
     for match in _CUED_NAME.finditer(text):
         name = match.group(1)
@@ -238,11 +154,17 @@ class _TermRow:
     prefixes: tuple[int, ...] | None  # literal indexes of their prefixes; None: one is empty
 
 
+@dataclass(frozen=True)
+class _TermTable:
+    automaton: daachorse.CharwiseDoubleArrayAhoCorasick  # every Chinese form and English prefix
+    literals: tuple[str, ...]  # those forms and prefixes, by index
+    rows: tuple[_TermRow, ...]  # one per key, in key order
+    rows_of: dict[int, tuple[int, ...]]  # literal index → the rows it may add, ascending
+    always: tuple[int, ...]  # rows with an English form that has no literal prefix
+
+
 @lru_cache(maxsize=1)
-def _term_table() -> tuple[daachorse.CharwiseDoubleArrayAhoCorasick, tuple[str, ...],
-                           tuple[_TermRow, ...]]:
-    """(an automaton of every Chinese form and English literal prefix, those literals, and one
-    row per key in key order)."""
+def _term_table() -> _TermTable:
     literals: dict[str, int] = {}
 
     def index(literal: str) -> int:
@@ -256,8 +178,15 @@ def _term_table() -> tuple[daachorse.CharwiseDoubleArrayAhoCorasick, tuple[str, 
                 f"{kind}:{key}", tuple(map(index, zh)),
                 re.compile(r"\b(?:" + "|".join(en) + ")") if en else None,
                 None if not all(prefixes) else tuple(map(index, prefixes))))
+    rows_of: dict[int, set[int]] = {}
+    for n, row in enumerate(rows):
+        for i in (*row.zh, *(row.prefixes or ())):
+            rows_of.setdefault(i, set()).add(n)
     names = tuple(literals)
-    return daachorse.CharwiseDoubleArrayAhoCorasick(list(names)), names, tuple(rows)
+    return _TermTable(daachorse.CharwiseDoubleArrayAhoCorasick(list(names)), names, tuple(rows),
+                      {i: tuple(sorted(found)) for i, found in rows_of.items()},
+                      tuple(n for n, row in enumerate(rows)
+                            if row.en is not None and row.prefixes is None))
 
 
 def extract_terms(text: str, out: Evidence) -> None:
@@ -265,16 +194,19 @@ def extract_terms(text: str, out: Evidence) -> None:
     are looked for in every text).
 
     One Aho-Corasick pass (Rust) finds where each Chinese form and English literal prefix first
-    occurs; an English pattern runs only when one of its prefixes occurs, and only from the
-    first such place (a regex search per key over the whole text was a quarter of evidence
-    extraction)."""
+    occurs; only the keys one of those belongs to are looked at, an English pattern runs only
+    when one of its prefixes occurs, and only from the first such place (a regex search per key
+    over the whole text was a quarter of evidence extraction)."""
     folded = text.casefold()
-    automaton, literals, rows = _term_table()
-    first: dict[int, int] = {}  # literal index → its first start (matches come by end)
-    for start, _, index in automaton.find_overlapping(folded):
-        if index not in first or start < first[index]:
-            first[index] = start
-    for row in rows:
+    table = _term_table()
+    literals = table.literals
+    # literal index → its first start: the matches come by end, so one literal's by start
+    first = {index: start for start, _, index in reversed(table.automaton.find_overlapping(folded))}
+    if not first and not table.always:
+        return
+    rows_of = table.rows_of
+    for n in sorted({n for i in first for n in rows_of[i]}.union(table.always)):
+        row = table.rows[n]
         surface = next((literals[i] for i in row.zh if i in first), None)
         if surface is None and row.en is not None:
             if row.prefixes is None:
