@@ -119,16 +119,11 @@ def test_assign_stories_folds_texts_a_bounded_chunk_at_a_time(monkeypatch):
     assert chunked == whole and len(whole) == 6
 
 
-def test_postings_of_rare_keys_are_tuples_and_replacing_a_story_keeps_them_right():
-    from dedupe.incidents.linking import SMALL_POSTING
-
+def test_postings_are_arrays_of_story_positions_and_replacing_a_story_keeps_them_right():
+    """No Python object per key: the index keeps its stories compactly and derives every
+    key's holders as one int32 array (``KeyTable.post_story``) when first needed after a
+    change; replacing and dropping stories gives the postings and clusters of a rebuilt index."""
     index = _index()
-    postings = index._postings
-    small = [k for k, held in postings.items() if len(held) < SMALL_POSTING]
-    big = [k for k, held in postings.items() if len(held) > SMALL_POSTING]
-    assert small and big
-    assert all(type(postings[k]) is tuple for k in small)
-    assert all(type(postings[k]) is set for k in big)
     before = index.clusters()
     for doc_id in ("d005", "d100", "d150"):  # replace (remove + add) and drop stories
         doc = index.docs[doc_id]
@@ -138,7 +133,12 @@ def test_postings_of_rare_keys_are_tuples_and_replacing_a_story_keeps_them_right
     for doc in index.docs.values():
         for key in doc.keys | doc.probes:
             holders.setdefault(key, set()).add(doc.id)
-    assert {k: set(v) for k, v in postings.items()} == holders
+    table = index.table()
+    ids = sorted(index.docs)
+    assert table.post_story.dtype == np.int32
+    assert {k: {ids[i] for i in table.holders_of(n).tolist()}
+            for k, n in table.ids.items()} == holders
+    assert all((np.diff(table.holders_of(n)) > 0).all() for n in table.ids.values())
     rebuilt = IncidentIndex(index.config)
     for doc in sorted(index.docs.values(), key=lambda d: d.id):
         rebuilt.add(doc)
