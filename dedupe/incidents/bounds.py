@@ -65,6 +65,7 @@ class KeyTable:
     post_story: np.ndarray | None = None  # int32 post_story[post_start[k]:post_start[k + 1]],
     post_rare: np.ndarray | None = None  # ascending; bool: its background ≥ anchor_rarity
     terms: np.ndarray | None = None  # int32 per story: its keys and probes of kind "term"
+    _views: tuple | None = None
 
     def relative(self, day: int | None) -> int:
         """An ordinal as a day of this table, clipped to [0, stride) (counts unchanged: every
@@ -90,6 +91,17 @@ class KeyTable:
                                - np.searchsorted(self.day_codes, some + low, "left")
                                + self.undated[kid[partial]])
         return np.where(known, df, 0)
+
+    def searchable(self) -> tuple[memoryview, memoryview, memoryview, memoryview]:
+        """(day_codes, the start of each key's run in them, holders, undated) as memoryviews:
+        read from Python at C speed, a key's dated days found by ``bisect`` within its own run
+        (a few steps, not a search of every story-key)."""
+        if self._views is None:
+            dated = self.holders - self.undated
+            start = np.concatenate([[0], np.cumsum(dated)]).astype(np.int64)
+            self._views = (memoryview(self.day_codes), memoryview(start),
+                           memoryview(self.holders), memoryview(self.undated))
+        return self._views
 
     def holders_of(self, key: int) -> np.ndarray:
         """The positions of the stories holding key number ``key``, ascending."""

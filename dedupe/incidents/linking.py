@@ -45,6 +45,7 @@ incidents.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -229,14 +230,26 @@ class IncidentIndex:
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
         cfg = self.config
-        # ``weight`` inlined, every df counted at once (a pair shares up to hundreds of keys;
-        # same arithmetic, same order); a key as [key, kind, weight, df, counted, background]
+        # ``weight`` inlined (a pair shares up to hundreds of keys; same arithmetic, same order); a key as [key, kind, weight, df, counted, background]
         bg_a, bg_b, prior = doc_a.background, doc_b.background, self._prior
         n = max(in_range, cfg.rarity_floor)
         log_n = math.log(n + 1)
         shared = []
-        ordered = sorted(keys)
-        for k, df in zip(ordered, self._dfs(ordered, lo, hi)):
+        table = self.table()
+        number = table.ids.get
+        codes, start, holders, undated = table.searchable()
+        if lo is not None:
+            low, high = table.relative(lo), table.relative(hi)
+        for k in sorted(keys):
+            key = number(k)
+            if key is None:
+                df = 0
+            elif lo is None:
+                df = holders[key]
+            else:  # ``DayCounts.count`` over the key's own run of (key, day) codes
+                first, last, base = start[key], start[key + 1], key * table.stride
+                df = (bisect_right(codes, base + high, first, last)
+                      - bisect_left(codes, base + low, first, last) + undated[key])
             rarity = min(bg_a.get(k, 1.0), bg_b.get(k, 1.0))
             cut = k.find(":")
             weight = (prior.get(k[:cut], 1.0) * min(math.log((n + 1) / df) / log_n, rarity)
