@@ -16,7 +16,7 @@ import os
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
@@ -208,18 +208,23 @@ class NoArticles(InputError):
         self.summary, self.rejects_path = summary, rejects_path
 
 
-def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
+def cluster_dump(paths: str | os.PathLike | Sequence[str | os.PathLike], out_dir: str | os.PathLike,
+                 workers: int = 1, stdin=None,
                  progress_stream: TextIO = sys.stderr, settings: Settings | None = None,
                  formats: tuple[str, ...] | None = None) -> RunSummary:
-    """Run the whole ``cluster`` job (thresholds from ``settings``, default ones without;
+    """Run the whole ``cluster`` job over ``paths`` (one path or a list: JSONL, folders, WARC;
+    "-" is ``stdin``) into ``out_dir`` (thresholds from ``settings``, default ones without;
     ``formats``: the output copies beside the JSONL, default ``settings.output.formats``).
     Raises ``InputError`` before writing anything if an input path is missing or unreadable,
     ``EmptyInput`` if the inputs hold no document, ``NoArticles`` (the output set kept, the
     rejects in OUT/rejects.unpublished.jsonl) if every document was rejected."""
+    paths = [str(paths)] if isinstance(paths, (str, os.PathLike)) else [str(p) for p in paths]
+    out_dir = Path(out_dir)
     settings = settings or Settings()
     if formats is not None:
         settings = replace(settings, output=replace(settings.output, formats=formats))
     check_paths(paths)
+    created = [p for p in (Path(out_dir), *Path(out_dir).absolute().parents) if not p.exists()]
     check_out_dir(out_dir)
     check_not_output(paths, out_dir)
     started = time.monotonic()
@@ -229,6 +234,13 @@ def cluster_dump(paths: list[str], out_dir: Path, workers: int = 1, stdin=None,
         with TextSpool() as spool:
             _run(paths, out_dir, workers, stdin, RunProgress(progress_stream, paths), settings,
                  summary, spool)
+    except EmptyInput:
+        for folder in created:  # nothing written: leave no empty --out folder behind either
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
     finally:  # NoArticles carries the summary too
         summary.stages.update(take())
         summary.seconds = time.monotonic() - started

@@ -186,6 +186,8 @@ def is_mojibake(text: str) -> bool:
 
 def looks_mis_decoded(html: str) -> bool:
     """No CJK character and ``is_mojibake``: text a client decoded as Latin-1/cp1252."""
+    if html.isascii():
+        return False  # mojibake is made of non-ASCII characters
     if BADNESS_WIDTH is None:
         return not _CJK_CHAR.search(html) and is_bad(html)
     pieces = non_ascii_context(html, BADNESS_WIDTH)  # CJK characters are non-ASCII too

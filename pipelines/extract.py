@@ -12,21 +12,25 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from html import unescape
 
 import trafilatura
+import trafilatura.utils
 from lxml.etree import XPath
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, HTMLParser
 from trafilatura.json_metadata import (
     JSON_OGTYPE_SCHEMA,
     JSON_PUBLISHER,
     JSON_SEQ,
     JSON_TYPE,
+    JSON_UNICODE_REPLACE,
     extract_json,
     is_plausible_sitename,
     normalize_json,
 )
-from trafilatura.metadata import JSON_MINIFY, META_URL, examine_meta, extract_sitename, extract_title, extract_url
+from trafilatura.metadata import META_URL, examine_meta, extract_sitename, extract_title, extract_url
 from trafilatura.settings import DEFAULT_CONFIG, Document
+from trafilatura.utils import HTML_STRIP_TAGS, trim
 
 from pipelines import dates
 from pipelines.paragraphs import PARAGRAPH_RULES, is_listing
@@ -83,6 +87,14 @@ _NOT_HTML_START = re.compile(
 _FEED_ROOT = re.compile(r"\s*<(?:rss|feed|rdf:RDF)\b")
 _TABLE_PARTS = "./tbody|./thead|./tfoot|./tr|./*/tr|./tr/td|./tr/th|./*/tr/td|./*/tr/th"
 
+# libxml2 stops building the tree at 256 nested elements and drops the rest of the page: a
+# broken page with a few hundred unclosed <div>/<font> tags lost its whole article (an
+# "empty-extraction"). Its huge option raises the limit to 2,048; trafilatura's own parser
+# (the one load_html uses), with that option added. Deeper still is a ``too-deep`` reject.
+trafilatura.utils.HTML_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                                           remove_comments=True, remove_pis=True, huge_tree=True)
+MAX_DEPTH = 2048
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -106,6 +118,9 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     tree = trafilatura.load_html(_declare_html(html))
     if tree is None:
         raise RejectError("not-html", "unparseable")
+    if any("Excessive depth" in error.message for error in trafilatura.utils.HTML_PARSER.error_log):
+        raise RejectError("too-deep", f"elements nested over {MAX_DEPTH:,} deep: the HTML parser "
+                                      "stops there and loses the rest of the page")
     drop_clutter_blocks(tree)
     join_body_chunks(tree)  # before tables become <div>s: a forum's reply cells are not chunks
     unwrap_layout_tables(tree)
@@ -172,12 +187,36 @@ def _json_ld(tree: HtmlElement, metadata: Document) -> Document:
     for elem in _JSON_LD(tree):
         if not elem.text:
             continue
-        element_text = normalize_json(JSON_MINIFY.sub(r"\1", elem.text))
+        element_text = normalized_json(minified_json(elem.text))
         try:
             metadata = extract_json(json.loads(element_text, strict=False), metadata)
         except json.JSONDecodeError:
             _json_ld_unparsed(element_text, metadata)
     return metadata
+
+
+_JSON_STRING = re.compile(r'("(?:\\.|[^"\\])*")')  # JSON_MINIFY's string literal
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def minified_json(text: str) -> str:
+    """``JSON_MINIFY.sub(r"\\1", text)`` (white space out of string literals), without a
+    template expansion per literal: the literals are found the same way, left to right, and
+    the white space between them goes by ``str.split``."""
+    parts = _JSON_STRING.split(text)
+    parts[::2] = ["".join(part.split()) for part in parts[::2]]
+    return "".join(parts)
+
+
+def normalized_json(string: str) -> str:
+    """trafilatura's ``normalize_json``, its surrogate filter one regex instead of a Python
+    loop over every character (most of a JSON-LD block's cost)."""
+    if "\\" in string:
+        string = string.replace("\\n", "").replace("\\r", "").replace("\\t", "")
+        string = JSON_UNICODE_REPLACE.sub(lambda match: chr(int(match[1], 16)), string)
+        string = _SURROGATE.sub("", string)
+        string = unescape(string)
+    return trim(HTML_STRIP_TAGS.sub("", string))
 
 
 def _json_ld_unparsed(elem: str, metadata: Document) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+import regex
+
 from pipelines.dates import Dated
 from pipelines.decode import decode_html, repair_mojibake
 from pipelines.extract import extract_article
@@ -18,6 +20,18 @@ from pipelines.timing import timed
 from pipelines.urls import article_id, canonical_url, site_of
 
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
+# Format characters (zero-width space/joiners, BOM, direction marks: Unicode category Cf) show
+# nothing, and a page can hold them by the thousand.
+_FORMAT = regex.compile(r"\p{Cf}")
+_INVISIBLE_RUN = regex.compile(r"[\s\p{Cf}]+")
+
+
+def visible_chars(text: str) -> int:
+    """``len(text)``, except that with format characters in it every run of white space and
+    format characters counts as one character (a separator)."""
+    if not _FORMAT.search(text):
+        return len(text)
+    return len(_INVISIBLE_RUN.sub(" ", text).strip())
 
 
 # The plausible window of a publication date. Before 1900 no input we read has news (an
@@ -104,7 +118,7 @@ def _record_date(raw: RawDocument) -> Dated:
 def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str | None]:
     """Text, title, publication date, site and encoding of ``raw``, whichever form it came in.
     A text record's date is its own field only: nothing is read from the body."""
-    if raw.text is not None:
+    if raw.text is not None and (raw.text.strip() or raw.html is None and raw.body is None):
         return raw.text.strip(), raw.title, _record_date(raw), None, None
     encoding = None
     with timed("decode"):
@@ -134,8 +148,9 @@ def process_document(raw: RawDocument) -> Article | Reject:
     """Turn one input into an ``Article`` (no story yet), or a ``Reject`` saying why not."""
     try:
         text, title, published, site, encoding = _extract(raw)
-        if len(text) < MIN_ARTICLE_CHARS:
-            raise RejectError("too-short", f"{len(text)} characters of text after extraction")
+        visible = visible_chars(text)
+        if visible < MIN_ARTICLE_CHARS:
+            raise RejectError("too-short", f"{visible} characters of text after extraction")
         with timed("language"):
             lang, script = detect_language(text, raw.lang)
     except RejectError as err:

@@ -45,11 +45,34 @@ def run(html: str, url: str = "https://news.example.com/a/manager-charged.html",
     page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="2025年8月，")),
     # a dated sentence under a Chinese headline, with no label, is the event's date
     page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="2023年4月14日，")),
-], ids=["copyright-year", "body-date-en", "year-month-zh", "body-date-zh"])
+    # htmldate fills a missing day (or month) with 1: none of these states a day
+    page("Manager charged", BODY_EN.format(line="x"), head='<meta itemprop="copyrightYear" content="2023">'),
+    page("Manager charged", BODY_EN.format(line="x"), head='<meta name="date" content="2024-02">'),
+    page("Manager charged", '<time datetime="2024-03">March 2024</time>' + BODY_EN.format(line="x")),
+    page("Manager charged", '<span class="published">2024/02</span>' + BODY_EN.format(line="x")),
+    # an impossible day is no day (htmldate read its year-month)
+    page("Manager charged", BODY_EN.format(line="x"), head='<meta name="date" content="2024-02-30">'),
+    page("Manager charged", BODY_EN.format(line="x"),
+         head='<meta property="article:published_time" content="2024-02-30T10:00:00Z">'),
+    page("Manager charged", '<span class="date">30.02.2024</span>' + BODY_EN.format(line="x")),
+], ids=["copyright-year", "body-date-en", "year-month-zh", "body-date-zh", "copyright-year-meta",
+        "year-month-meta", "year-month-time", "year-month-span", "impossible-day-meta",
+        "impossible-day-published-time", "impossible-day-dmy"])
 def test_no_invented_date(html: str) -> None:
     article = run(html)
     assert article.published is None
     assert article.published_source is None
+
+
+@pytest.mark.parametrize("markup", [
+    '<meta name="date" content="2024-03-01">', '<time datetime="2024-03-01T08:00:00+08:00">x</time>',
+    '<span class="date">1 March 2024</span>', '<span class="date">March 1st, 2024</span>',
+    '<span class="date">01.03.2024</span>', '<meta name="date" content="20240301">',
+    '<span class="date">2024/3/1 10:00</span>'])
+def test_a_stated_first_of_the_month_is_kept(markup: str) -> None:
+    head, body = (markup, "") if markup.startswith("<meta") else ("", markup)
+    article = run(page("Manager charged", body + BODY_EN.format(line="x"), head=head))
+    assert (article.published, article.published_source) == ("2024-03-01", "markup")
 
 
 def test_year_only_record_field_is_not_a_date() -> None:
@@ -73,7 +96,10 @@ def test_year_only_record_field_is_not_a_date() -> None:
     (page("Manager charged", BODY_EN.format(line="x")),
      "https://news.example.com/a/x.html", "2024-03-09T08:00:00Z", "2024-03-09T08:00:00Z",
      "record"),
-], ids=["meta", "json-ld", "url", "labelled-dateline", "record"])
+    (page("Manager charged", '<p>By A. Writer, <time itemprop="datePublished" '
+          'datetime="2024-03-04T08:00:00Z">March 4</time></p>' + BODY_EN.format(line="x")),
+     "https://news.example.com/a/x.html", None, "2024-03-04T08:00:00Z", "meta"),
+], ids=["meta", "json-ld", "url", "labelled-dateline", "record", "itemprop-datetime"])
 def test_stated_date_and_source(html, url, published, expected, source) -> None:
     article = run(html, url, published)
     assert (article.published, article.published_source) == (expected, source)

@@ -234,3 +234,28 @@ def test_stated_timestamp_beats_a_date_quoted_under_the_headline():
     assert ex.extract_article(stated).published == "2026-03-16T17:30:00+08:00"
     # without it, a deadline told in the body is no publication date (pipelines.dates)
     assert ex.extract_article(page.format(meta="")).published is None
+
+
+def test_json_ld_minify_and_normalise_are_trafilaturas():
+    """``minified_json`` / ``normalized_json`` return what trafilatura's ``JSON_MINIFY.sub`` and
+    ``normalize_json`` return, on every JSON-LD block of the shared pages and on edge cases
+    (unterminated strings, escapes, surrogates, entities, tags, Unicode white space)."""
+    import gzip
+    import re as regex_module
+
+    from conftest import EXTRACTION_DATA
+    from trafilatura.json_metadata import normalize_json
+    from trafilatura.metadata import JSON_MINIFY
+
+    blocks = ['{"a": "b c",\n "d" : [1, 2]}', '{"x": "unterminated \\" here, "y":\t1}', '"',
+              '{"t": "\\u00e9\\ud800\\udc00 &amp; <b>bold</b>\\n\\t x"}', "  \u3000\x1c{ }\u2028 ",
+              '{"a":"\\\\"}  {"b": "c\\\\\\"d"}', '{"s": "a\ud800b"}', ""]
+    for path in sorted(EXTRACTION_DATA.glob("**/*.htm*"))[::4]:  # ~200 blocks: enough forms
+        raw = path.read_bytes()
+        html = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8", "replace")
+        blocks += regex_module.findall(r"<script[^>]*ld\+json[^>]*>(.*?)</script>", html, regex_module.S)
+    assert len(blocks) > 8
+    for block in blocks:
+        minified = JSON_MINIFY.sub(r"\1", block)
+        assert ex.minified_json(block) == minified, block[:80]
+        assert ex.normalized_json(minified) == normalize_json(minified), block[:80]

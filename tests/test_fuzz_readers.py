@@ -153,3 +153,36 @@ def test_warc_cut_anywhere_keeps_whole_pages_and_rejects_the_cut_one(gz, at):
     # unless the cut fell between records (only separators lost), the cut record is reported
     if cut and (gz and cut not in starts or not gz and data[cut:following].strip()):
         assert any(isinstance(i, Reject) for i in items)  # "truncated" (or not a WARC at all)
+
+
+@FUZZ
+@given(lines, st.booleans())
+def test_orjson_fast_path_reads_every_line_as_json_does(part, ascii_only):
+    """``parse_jsonl_line`` with orjson's fast path gives what json alone gives (the article
+    fields, or the same reject with the same detail), for records, bare values, deep nesting,
+    raw bytes; escaped or raw non-ASCII."""
+    from newsdedup import readers
+    from pipelines.records import Location
+
+    kind, value = part
+    line = json.dumps(value, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass") \
+        if kind in ("record", "value") else _line(kind, value)
+    where = Location("in.jsonl", line=1)
+    fast = readers.parse_jsonl_line(line, where)
+    plain = readers._fast_record
+    try:
+        readers._fast_record = lambda _line: None
+        assert readers.parse_jsonl_line(line, where) == fast
+    finally:
+        readers._fast_record = plain
+
+
+def test_orjson_fast_path_is_taken_for_plain_records_only():
+    """The fast path answers for an object of strings/ints/booleans/nulls, and leaves to json
+    an integer too long for orjson (read as a float), NaN, a BOM, nested values."""
+    from newsdedup.readers import _fast_record
+
+    assert _fast_record(b'{"url": "https://n.example/a", "text": "t", "n": 3, "b": true, "x": null}')
+    for line in (b'{"n": 123456789012345678901234567890}', b'{"n": NaN}', b'\xef\xbb\xbf{"a": "b"}',
+                 b'{"a": {"b": 1}}', b'{"a": [1]}', b'{"a": 1.5}', b'[1]', b'{"a": "\\ud800"}'):
+        assert _fast_record(line) is None, line

@@ -116,3 +116,57 @@ def test_a_rejected_first_record_does_not_cost_a_later_good_copy_its_article(tmp
             outputs.append(tuple((out / f).read_bytes() for f in (
                 "articles.jsonl", "stories.jsonl", "incidents.jsonl", "rejects.jsonl")))
     assert len(set(outputs)) == 1
+
+
+def test_invisible_text_is_too_short_and_a_blank_text_field_falls_back_to_the_html(tmp_path):
+    """Zero-width and direction characters are no text (a page of 5,000 of them was kept as an
+    ``und`` article); a record whose ``text`` is blank but whose ``html`` holds the article is
+    read from the html."""
+    page = f"<html><head><title>Face swap</title></head><body><article><p>{REPORT * 2}</p></article></body></html>"
+    records = [
+        {"url": "https://a.example/zw", "text": "\u200b\u200d\u2060\ufeff\u200e" * 1000},
+        {"url": "https://a.example/zw-words", "text": "face\u200bswap " * 3},
+        {"url": "https://a.example/blank-text", "text": "  \n", "html": page},
+        {"url": "https://a.example/ok", "text": REPORT},
+    ]
+    out = tmp_path / "out"
+    assert main(["cluster", str(_jsonl(tmp_path / "in.jsonl", records)), "--out", str(out),
+                 "--quiet"]) == 0
+    rejects = {r["url"]: r for r in _read(out / "rejects.jsonl")}
+    articles = {a["url"]: a for a in _read(out / "articles.jsonl")}
+    assert rejects["https://a.example/zw"]["reason"] == "too-short"
+    assert rejects["https://a.example/zw-words"]["reason"] == "too-short"
+    assert "face-swap software" in articles["https://a.example/blank-text"]["text"]
+    assert "https://a.example/ok" in articles
+
+
+def test_empty_input_leaves_no_out_folder(tmp_path):
+    """Exit 3 writes nothing, and creates no --out folder (or parents) either; an existing one
+    stays."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = tmp_path / "new" / "out"
+    assert main(["cluster", str(empty), "--out", str(out), "--quiet"]) == 3
+    assert not (tmp_path / "new").exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    assert main(["cluster", str(empty), "--out", str(kept), "--quiet"]) == 3
+    assert kept.is_dir()
+
+
+def test_deeply_nested_pages_keep_their_article_or_say_why_not(tmp_path):
+    """libxml2 drops everything below 256 nested elements (a broken page's unclosed tags): such
+    a page keeps its article now; past 2,048 it is a ``too-deep`` reject, not an
+    ``empty-extraction`` that hides why."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for depth in (300, 2000, 5000):
+        (pages / f"deep{depth}.html").write_text(
+            "<html><head><title>Deep</title></head><body>" + "<div>" * depth + f"<p>{REPORT * 2}</p>"
+            + "</div>" * depth + "</body></html>", "utf-8")
+    out = tmp_path / "out"
+    assert main(["cluster", str(pages), "--out", str(out), "--quiet"]) == 0
+    kept = {Path(a["url"].removeprefix("file:")).name for a in _read(out / "articles.jsonl")}
+    rejects = {Path(r["path"]).name: r["reason"] for r in _read(out / "rejects.jsonl")}
+    assert kept == {"deep300.html", "deep2000.html"}
+    assert rejects == {"deep5000.html": "too-deep"}

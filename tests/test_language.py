@@ -90,24 +90,106 @@ def test_sampled_langdetect_agrees_with_the_whole_text_on_the_shared_gold_texts(
     assert agree >= 0.99, [v for v in decided if v[0] != v[1]]
 
 
-def test_fast_ngrams_are_langdetects_own_on_real_texts():
-    """``ngrams`` returns exactly what langdetect's ``Detector._extract_ngrams`` returns (same
-    n-grams, same order: the seeded random walk over them then gives the same verdict), on the
-    shared gold bodies (en, pt, ru, it, de, id) and on edge cases of its normalisation."""
+def _gold_bodies() -> list[str]:
     import json
 
     from conftest import shared_or_skip
 
-    from pipelines.language import SAMPLE_CHARS, _factory, ngrams
+    from pipelines.language import SAMPLE_CHARS
 
     gold = json.loads(shared_or_skip("scrapinghub-aeb", "ground-truth.json").read_text("utf-8"))
-    texts = [rec["articleBody"][:SAMPLE_CHARS] for rec in gold.values()]
-    texts += ["NASA and the EU: ALL CAPS WORDS, then lower case.", "Tiếng Việt có dấu; Ș ș ț",
-              "ひらがな カタカナ 한국어 中文 ㄅㄆ", "  double  spaces\tand\nnewlines  ", "", "a", "«»—…"]
-    factory = _factory()
-    for text in texts:
-        detector = factory.create()
+    return [rec["articleBody"][:SAMPLE_CHARS] for rec in gold.values()]
+
+
+EDGE_TEXTS = ["NASA and the EU: ALL CAPS WORDS, then lower case.", "Tiếng Việt có dấu; Ș ș ț",
+              "ひらがな カタカナ 한국어 中文 ㄅㄆ", "  double  spaces\tand\nnewlines  ", "", "a", "«»—…",
+              "see https://example.com/a?b=1 or mail me@example.org  now", "Ḁḁ Ạạ ẞ ỹ \u0301x",
+              "Это русский текст with a few English words", "中文为主的句子 with latin",
+              "A" * 50 + " " * 30 + "b" * 12000]
+
+
+def test_fast_ngrams_are_langdetects_own_on_real_texts():
+    """``ngrams`` returns exactly what langdetect's ``Detector._extract_ngrams`` returns (same
+    n-grams, same order: the seeded random walk over them then gives the same verdict), on the
+    shared gold bodies (en, pt, ru, it, de, id) and on edge cases of its normalisation; and
+    ``prepared_text`` is its ``append`` + ``cleaning_text``."""
+    from pipelines.langdetect_steps import factory, ngrams, prepared_text
+
+    for text in _gold_bodies() + EDGE_TEXTS:
+        detector = factory().create()
+        ours = prepared_text(detector, text)
         detector.append(text)
         detector.cleaning_text()
+        assert ours == detector.text, text[:80]
         assert ngrams(detector.text, detector.word_lang_prob_map) == detector._extract_ngrams()
 
+
+def test_fast_detect_gives_langdetects_own_verdict():
+    """``langdetect_steps.detect`` gives langdetect's own verdict on real bodies and on short or
+    mixed texts where its trials disagree."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from pipelines.langdetect_steps import detect, factory
+
+    texts = [t[:600] for t in _gold_bodies()] + EDGE_TEXTS + [
+        "ok", "Kofi", "Roma Milano", "der die das und", "pão de queijo", "ja nee"]
+    for text in texts:
+        theirs = factory().create()
+        theirs.append(text)
+        try:
+            expected = theirs.detect()
+        except LangDetectException:
+            expected = None
+        assert detect(text) == (None if expected == "unknown" else expected), text[:80]
+
+
+def _reference_script(text: str) -> str:
+    """``chinese_script`` as first written: both opencc conversions of the whole sample, counted
+    character by character."""
+    import re
+    from operator import ne
+
+    from pipelines.language import HAN_CLASS, SAMPLE_CHARS
+    from pipelines.normalise import to_simplified, to_traditional
+
+    sample = "".join(re.findall(f"[{HAN_CLASS}]", text[:SAMPLE_CHARS]))
+    traditional_only = sum(map(ne, sample, to_simplified(sample)))
+    simplified_only = sum(map(ne, sample, to_traditional(sample)))
+    return "Hant" if traditional_only > simplified_only else "Hans"
+
+
+def test_script_decision_by_s2t_head_is_the_whole_samples():
+    """The script decided from an s2t head (``S2T_HEAD_CHARS``) is the one both whole
+    conversions give, on the shared Chinese bodies (Simplified), their Traditional versions,
+    and mixes where the head and the rest disagree."""
+    from conftest import shared_or_skip
+
+    from pipelines.language import S2T_HEAD_CHARS, chinese_script
+    from pipelines.normalise import to_traditional
+
+    bodies = [p.read_text("utf-8") for p in
+              sorted(shared_or_skip("chinese-wce-69", "cleaned").glob("*.txt"))]
+    texts = bodies + [to_traditional(b) for b in bodies[:20]]
+    # Traditional head then Simplified rest (and the reverse), cut inside the head's reach
+    texts += [to_traditional(b[:S2T_HEAD_CHARS - 10]) + b[S2T_HEAD_CHARS - 10:] for b in bodies[:20]]
+    texts += [b[:S2T_HEAD_CHARS + 5] + to_traditional(b[S2T_HEAD_CHARS + 5:]) for b in bodies[:20]]
+    texts += ["乾隆皇帝著作", "后来他们在这里著书立说", "這是繁體字", "骨头里挣出来的钱才做得肉" * 40]
+    # neutral filler (neither conversion changes it) with k Traditional-only characters after
+    # the head and k-1, k or k+1 Simplified-only ones in it: the head alone decides only k+1
+    filler = "人大天山水中上下" * 60
+    for simplified in ("们这", "们这为", "们这为时"):
+        texts.append(simplified + filler[:S2T_HEAD_CHARS] + "這個說" + filler)
+    decided = [chinese_script(t) for t in texts]
+    assert decided == [_reference_script(t) for t in texts]
+    assert {"Hans", "Hant"} <= set(decided)
+    assert decided[-3:] == ["Hant", "Hans", "Hans"]
+
+
+def test_letters_after_the_word_head_still_reach_langdetect():
+    """Without CJK, words are first counted in a head of ``WORD_HEAD_CHARS``; letters only
+    after it (a dateline of numbers, a table) still count."""
+    from pipelines.language import WORD_HEAD_CHARS
+
+    numbers = "2024-05-01 12:00 +08 " * (WORD_HEAD_CHARS // 10)
+    assert detect_language(numbers + "The court heard the case on Tuesday afternoon.") == ("en", None)
+    assert detect_language(numbers + "Ab cd") == ("und", None)

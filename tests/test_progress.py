@@ -45,3 +45,14 @@ def test_nothing_when_not_a_terminal(tmp_path):
     cluster_dump([str(SAMPLE)], tmp_path, progress_stream=log)
     assert log.getvalue() == ""
     assert json.loads((tmp_path / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])
+
+
+def test_one_path_as_a_string_or_path_and_a_string_out_folder(tmp_path):
+    """``cluster_dump("dump.jsonl", "out")``: one input path, not its characters as paths."""
+    log = io.StringIO()
+    as_list = cluster_dump([str(SAMPLE)], tmp_path / "a", progress_stream=log)
+    for path in (str(SAMPLE), SAMPLE):
+        summary = cluster_dump(path, str(tmp_path / "b"), progress_stream=log)
+        assert summary.articles == as_list.articles > 0
+        assert (tmp_path / "b" / "articles.jsonl").read_bytes() == \
+            (tmp_path / "a" / "articles.jsonl").read_bytes()

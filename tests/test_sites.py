@@ -2,6 +2,7 @@
 layout, with the portal's clutter inside the container; plus the profile engine's fallbacks."""
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -112,3 +113,45 @@ def test_profile_takes_its_container_and_drops_its_clutter(profile: SiteProfile)
     # a gallery's picture index ("1/10") is the page's own text, not clutter
     story = [line for line in text.splitlines() if not re.fullmatch(r"\d+\s*/\s*\d+", line.strip())]
     assert story == BODY
+
+
+def _markers_one_by_one(tree, url):
+    """``find_profile`` as first written: every marker's XPath evaluated, profile by profile."""
+    from pipelines.sites import compiled, host_of
+
+    host = host_of(url)
+    for profile in PROFILES:
+        if any(host == d or host.endswith("." + d) for d in profile.domains) or \
+                any(compiled(marker)(tree) for marker in profile.markers):
+            return profile
+    return None
+
+
+def test_marker_prefilter_finds_what_every_xpath_finds():
+    """Every shipped marker has a head test the one-pass prefilter reads (else it would always
+    run), and the prefilter changes no profile: on pages made to match each marker, on near
+    misses (the class a substring elsewhere, the id on a <span>), and on the shared pages."""
+    from conftest import EXTRACTION_DATA
+
+    from pipelines.sites import marker_head
+
+    assert all(marker_head(m) for p in PROFILES for m in p.markers)
+    pages = [wechat_page(), "<html><body><p>x</p></body></html>"]
+    for profile in PROFILES:
+        for marker in profile.markers:
+            tag, attribute, value, _ = marker_head(marker)
+            pages.append(f'<html><head><meta {attribute}="{value}"></head><body><div {attribute}="{value}">'
+                         f'<div class="abstract"><span class="abstract-index">1</span></div></div></body></html>')
+            pages.append(f'<html><body><span {attribute}="{value}">x</span>'
+                         f'<div {attribute}="pre-{value[:-1]}"><p>x</p></div></body></html>')
+    pages += [gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+              for p in sorted(EXTRACTION_DATA.glob("*/html/*.html.gz"))]
+    found = 0
+    for html in pages:
+        tree = trafilatura.load_html(html)
+        if tree is None:
+            continue
+        expected = _markers_one_by_one(tree, "https://mirror.example.org/a")
+        assert find_profile(tree, "https://mirror.example.org/a") == expected, html[:200]
+        found += expected is not None
+    assert found >= 5  # pages of the sketch above, and the shared sets' portal pages

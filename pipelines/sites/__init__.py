@@ -47,11 +47,58 @@ def host_of(url: str | None) -> str:
     return match.group(1).lower() if match else ""
 
 
-def matches(profile: SiteProfile, tree: HtmlElement, url: str | None) -> bool:
+# A marker's head: the element it selects first and one attribute test that element must pass
+# (``//div[@id="js_content" and …]``, ``//div[contains(@class, "all-txt")]…``,
+# ``//meta[@property="og:site_name" …]``). A page without such an element cannot match it.
+_MARKER_HEAD = re.compile(r'^//(div|meta)\[(?:@(id|class|property)="([^"]+)"|contains\(@(class), "([^"]+)"\))')
+
+
+@lru_cache(maxsize=None)
+def marker_head(marker: str) -> tuple[str, str, str, bool] | None:
+    """(tag, attribute, value, substring?) of ``marker``'s head test, or None if it has none
+    that ``_MARKER_HEAD`` reads (then it is always evaluated)."""
+    head = _MARKER_HEAD.match(marker)
+    if head is None:
+        return None
+    if head[2]:
+        return head[1], head[2], head[3], False
+    return head[1], head[4], head[5], True
+
+
+class PageAttributes:
+    """The id, class and property values of a page's <div> and <meta> elements, read in one
+    pass: which markers can match at all (a marker's XPath walks the whole tree; 13 of them
+    were ~1.5 ms of a page, this pass ~0.3 ms)."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.values: dict[tuple[str, str], set[str]] = {}
+        for element in tree.iter("div", "meta"):
+            for attribute in ("id", "class") if element.tag == "div" else ("property",):
+                value = element.get(attribute)
+                if value is not None:
+                    self.values.setdefault((element.tag, attribute), set()).add(value)
+        self._joined: dict[tuple[str, str], str] = {}
+
+    def may_match(self, marker: str) -> bool:
+        head = marker_head(marker)
+        if head is None:
+            return True
+        tag, attribute, value, substring = head
+        values = self.values.get((tag, attribute), set())
+        if not substring:
+            return value in values
+        if (tag, attribute) not in self._joined:
+            self._joined[tag, attribute] = "\0".join(values)
+        return value in self._joined[tag, attribute]
+
+
+def matches(profile: SiteProfile, tree: HtmlElement, url: str | None,
+            attributes: PageAttributes | None = None) -> bool:
     host = host_of(url)
     if any(host == d or host.endswith("." + d) for d in profile.domains):
         return True
-    return any(compiled(marker)(tree) for marker in profile.markers)
+    return any(compiled(marker)(tree) for marker in profile.markers
+               if attributes is None or attributes.may_match(marker))
 
 
 @lru_cache(maxsize=None)
@@ -66,7 +113,8 @@ def find_profile(tree: HtmlElement, url: str | None,
     if profiles is None:
         from pipelines.sites.profiles import PROFILES
         profiles = PROFILES
-    return next((p for p in profiles if matches(p, tree, url)), None)
+    attributes = PageAttributes(tree)
+    return next((p for p in profiles if matches(p, tree, url, attributes)), None)
 
 
 def article_container(profile: SiteProfile, tree: HtmlElement) -> HtmlElement | None:
