@@ -161,3 +161,28 @@ def test_links_for_grouping_carry_no_shared_keys_and_group_the_same(monkeypatch)
         assert [(s.a, s.b, s.score, s.reason) for s in slim] == \
             [(s.a, s.b, s.score, s.reason) for s in full]
         assert merge_links(index, slim) == merge_links(index, full)
+
+
+def test_doc_store_gives_back_each_doc_as_added_and_one_object_while_held():
+    """The index keeps stories as tuples and float arrays (``DocStore``), never their sets:
+    each doc comes back equal, with the same background (values exact, any keys), and as the
+    same object while anyone holds it (own weights are cached per stored object)."""
+    from dedupe.incidents.store import RECENT, DocStore
+
+    index = _index()
+    given = IncidentDoc("x1", date(2024, 2, 1), frozenset({"num:1234", "ent:abc"}),
+                        frozenset({"term:t1"}), "en",
+                        {"ent:abc": 0.1 + 0.2, "ent:elsewhere": 2.5, "term:t1": 0.35})
+    index.add(given)
+    back = index.docs["x1"]
+    assert back == given and dict(back.background) == dict(given.background)
+    assert back is index.docs["x1"] and index.docs.is_stored(back)
+    assert not index.docs.is_stored(given)
+    store = DocStore()
+    for i in range(RECENT + 10):
+        store.put(IncidentDoc(f"s{i}", None, frozenset({f"num:{i}"})))
+    held = store["s0"]
+    for i in range(1, RECENT + 10):
+        store[f"s{i}"]  # noqa: B018 -- pushes s0 out of the recent docs
+    assert store["s0"] is held and store.is_stored(held)
+    assert not hasattr(store._rows["s1"], "__dict__")  # slots: a row is its fields only

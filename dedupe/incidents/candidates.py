@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .records import ANCHOR_KINDS, STRONG_KINDS, IncidentDoc, kind_of
+from .evidence import approx_key
+from .records import STRONG_KINDS, IncidentDoc, kind_of
 
 if TYPE_CHECKING:
     from .linking import IncidentIndex
@@ -33,6 +34,18 @@ def shared_keys(a: IncidentDoc, b: IncidentDoc) -> set[str]:
     if a.probes:
         out |= a.probes & b.keys
     return out
+
+
+def subsumed(shared: set[str]) -> set[str]:
+    """Shared keys that restate another shared key: a name inside a longer shared name, the
+    rounded form of a shared exact number."""
+    names = [k[4:] for k in shared if k.startswith("ent:")]
+    # n lies inside another name ⇔ it occurs more than once in all names joined (each name
+    # holds itself once; NUL is in no name): one C search per name, not a pass over the others
+    joined = "\0".join(names)
+    out = {f"ent:{n}" for n in names if joined.count(n) > 1}
+    out.update(filter(None, (approx_key(k) for k in shared if k.startswith("num:"))))
+    return out & shared
 
 
 # Pairs made at once while following keys (a key's live holders pair up in numpy; keys are

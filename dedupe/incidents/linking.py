@@ -51,11 +51,16 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from .bounds import KeyTable, could_link, key_table
-from .candidates import candidate_array, could_be_within, idf, ordinal, shared_keys
+from .candidates import (
+    candidate_array,
+    could_be_within,
+    idf,
+    ordinal,
+    shared_keys,
+    subsumed,
+)
 from .day_counts import DayCounts
-from .evidence import approx_key
 from .grouping import merge_links
-from .store import DocStore
 from .records import (
     ANCHOR_KINDS,
     STRONG_KINDS,
@@ -65,20 +70,9 @@ from .records import (
     SharedKey,
     kind_of,
 )
+from .store import DocStore
 
 LINK_BATCH = 16384  # candidate pairs bounded at once (~30 shared keys a pair: ~20 MB of arrays)
-
-
-def subsumed(shared: set[str]) -> set[str]:
-    """Shared keys that restate another shared key: a name inside a longer shared name, the
-    rounded form of a shared exact number."""
-    names = [k[4:] for k in shared if k.startswith("ent:")]
-    # n lies inside another name ⇔ it occurs more than once in all names joined (each name
-    # holds itself once; NUL is in no name): one C search per name, not a pass over the others
-    joined = "\0".join(names)
-    out = {f"ent:{n}" for n in names if joined.count(n) > 1}
-    out.update(filter(None, (approx_key(k) for k in shared if k.startswith("num:"))))
-    return out & shared
 
 
 class IncidentIndex:
@@ -230,7 +224,8 @@ class IncidentIndex:
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
         cfg = self.config
-        # ``weight`` inlined (a pair shares up to hundreds of keys; same arithmetic, same order); a key as [key, kind, weight, df, counted, background]
+        # ``weight`` inlined (a pair shares up to hundreds of keys; same arithmetic, same
+        # order); a key as [key, kind, weight, df, counted, background]
         bg_a, bg_b, prior = doc_a.background, doc_b.background, self._prior
         n = max(in_range, cfg.rarity_floor)
         log_n = math.log(n + 1)
