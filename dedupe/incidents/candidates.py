@@ -50,7 +50,7 @@ def subsumed(shared: set[str]) -> set[str]:
 
 # Pairs made at once while following keys (a key's live holders pair up in numpy; keys are
 # taken in chunks so that the index pairs of a chunk stay ~16 bytes × this).
-PAIR_CHUNK = 1 << 20
+PAIR_CHUNK = 1 << 18
 
 
 def candidate_array(index: IncidentIndex) -> tuple[list[str], np.ndarray]:
@@ -87,8 +87,8 @@ def candidate_array(index: IncidentIndex) -> tuple[list[str], np.ndarray]:
     del live, followed, near, dated, check
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, int)
     counts = np.diff(np.r_[starts, len(key)])
-    anchors = _Counts()
-    combos = _Counts()
+    anchors = _Counts(cfg.min_anchors)
+    combos = _Counts(cfg.min_anchors)
     work = counts * (counts - 1) // 2
     chunk_ends = np.searchsorted(np.cumsum(work), np.arange(PAIR_CHUNK, work.sum() + PAIR_CHUNK,
                                                             PAIR_CHUNK), "right")
@@ -107,7 +107,7 @@ def candidate_array(index: IncidentIndex) -> tuple[list[str], np.ndarray]:
         first = last
     # a pair's count: its rare keys, plus 2 when a combination may count (once a pair)
     combos.fold()
-    combos.counts = np.full(len(combos.codes), 2, np.int64)
+    combos.counts = np.full(len(combos.codes), 2, np.int64)  # int64: the sum is not clipped
     every, held = _Counts.merged(anchors, combos)
     kept = every[held >= cfg.min_anchors]
     return ids, np.stack([kept // size, kept % size], axis=1).astype(np.int32)
@@ -144,9 +144,11 @@ def _pairs(starts: np.ndarray, counts: np.ndarray):
 
 
 class _Counts:
-    """Distinct int64 codes with counts, merged as chunks come (memory: the distinct codes)."""
+    """Distinct int64 codes with counts, merged as chunks come (memory: the distinct codes,
+    9 bytes each: a count is clipped at ``enough``, all the threshold needs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, enough: int) -> None:
+        self.enough = enough
         self.codes = np.zeros(0, np.int64)
         self.counts = np.zeros(0, np.int64)
         self._pending: list[np.ndarray] = []
@@ -162,12 +164,14 @@ class _Counts:
         if self._pending:
             new, held = np.unique(np.concatenate(self._pending), return_counts=True)
             self._pending, self._size = [], 0
-            self.codes, self.counts = _Counts.merged_arrays(self.codes, self.counts, new, held)
+            codes, counts = _Counts.merged_arrays(self.codes, self.counts, new, held)
+            self.codes, self.counts = codes, np.minimum(counts, self.enough).astype(
+                np.uint8 if self.enough < 256 else np.int64)
 
     @staticmethod
     def merged_arrays(codes_a, counts_a, codes_b, counts_b):
         codes = np.concatenate([codes_a, codes_b])
-        counts = np.concatenate([counts_a, counts_b])
+        counts = np.concatenate([counts_a, counts_b]).astype(np.int64)
         order = np.argsort(codes, kind="stable")
         codes, counts = codes[order], counts[order]
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) \
