@@ -38,9 +38,12 @@ MARGIN = 1e-9  # added to each weight bound and subtracted from each threshold
 
 @dataclass
 class KeyTable:
-    """What the bounds need about every key and story of an index, as arrays (built once per
-    ``links`` run: ~30 bytes per story-key, freed with it). Stories' shared keys and
-    probes) are found by set intersection (in C: faster than any array form measured)."""
+    """Every key and story of an index as arrays: what the bounds need, every key's holders
+    (``holders_of``) and day counts (``counts``, ``searchable``) for ``score`` and the
+    candidates. Built once per state of the index (``IncidentIndex.table``: ~20 bytes per
+    story-key and one dict entry per distinct key, no Python object per key or story).
+    Stories' shared keys and probes are found by set intersection (in C: faster than any
+    array form measured)."""
 
     size: int  # distinct keys
     weight_prior: np.ndarray  # float64 per key: the prior its weight is scaled by
