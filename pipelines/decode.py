@@ -109,6 +109,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> Decoded:
     for method, codec in declared:
         text = _strict(body, codec) if codec else None
         if text is not None:
+            rival = _rival(body, codec)
+            if rival:
+                return Decoded(body.decode(rival), rival, "detected")
             return Decoded(text, codec, method)
     codec = _detect(body)
     if codec:
@@ -215,7 +218,9 @@ def repair_mojibake(html: str) -> str:
     Portuguese or German text passes it untouched).
 
     Raises RejectError("mojibake") when it is mis-decoded and no repair gives clean text
-    (bytes lost to U+FFFD by the first decode)."""
+    (bytes lost to U+FFFD by the first decode), or when over ``MAX_REPLACED_RATIO`` of it is
+    U+FFFD already (``check_not_lost``)."""
+    check_not_lost(html)
     if not looks_mis_decoded(html):
         return html
     for codec in ("latin-1", "cp1252"):  # GB/Big5 bytes read as Latin-1: re-read them whole
@@ -230,6 +235,16 @@ def repair_mojibake(html: str) -> str:
     if not is_mojibake(fixed) and fixed.count("\ufffd") <= html.count("\ufffd") and "\ufffd" not in fixed:
         return fixed
     raise RejectError("mojibake", "text was mis-decoded before it reached us and no repair reads it")
+
+
+def check_not_lost(text: str) -> None:
+    """RejectError("mojibake") when over ``MAX_REPLACED_RATIO`` of ``text`` is U+FFFD: text
+    decoded with a wrong codec before it reached us (Big5 read as GBK), its bytes lost; the
+    rule ``decode_html`` applies to the pages it decodes."""
+    lost = text.count("\ufffd")
+    if lost > MAX_REPLACED_RATIO * len(text):
+        raise RejectError("mojibake", f"{lost} of {len(text)} characters are U+FFFD: the text was "
+                                      "mis-decoded before it reached us and its bytes are lost")
 
 
 def normalise_codec(label: str | None) -> str | None:
@@ -264,6 +279,26 @@ def _meta_charset(body: bytes) -> str | None:
         if codec:
             return codec
     return None
+
+
+# A strict decode proves nothing between these: any byte string is cp1252, and Big5's byte
+# ranges are GBK's (a Big5 page declared gb2312 "decodes" into kana and rare characters).
+# When a declared label is one of them and another also decodes the body strictly, detection
+# among them decides (charset-normalizer's mess and coherence measures).
+AMBIGUOUS = ("gb18030", "big5hkscs", "cp1252")
+
+
+def _rival(body: bytes, declared: str) -> str | None:
+    """The codec other than ``declared`` that detection prefers for ``body``, when
+    ``declared`` is in ``AMBIGUOUS`` and that codec decodes the body strictly too; else None."""
+    if declared not in AMBIGUOUS or body.isascii():
+        return None
+    others = [c for c in AMBIGUOUS if c != declared and c != "cp1252" and _strict(body, c) is not None]
+    if not others:
+        return None
+    best = from_bytes(body, cp_isolation=[declared, *others]).best()
+    codec = normalise_codec(best.encoding) if best is not None else None
+    return codec if codec in others else None
 
 
 def _detect(body: bytes) -> str | None:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 import regex
 
 from pipelines.dates import Dated
-from pipelines.decode import decode_html, repair_mojibake
+from pipelines.decode import check_not_lost, decode_html, repair_mojibake
 from pipelines.extract import extract_article
 from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
@@ -119,6 +119,7 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
     """Text, title, publication date, site and encoding of ``raw``, whichever form it came in.
     A text record's date is its own field only: nothing is read from the body."""
     if raw.text is not None and (raw.text.strip() or raw.html is None and raw.body is None):
+        check_not_lost(raw.text)
         return raw.text.strip(), raw.title, _record_date(raw), None, None
     encoding = None
     with timed("decode"):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.decode import decode_html, normalise_codec
+from pipelines.normalise import to_simplified
 from pipelines.records import RejectError
 
 EXTRACTION = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction"
@@ -246,3 +247,58 @@ def test_repair_with_piecewise_badness_is_ftfys_repair():
     with _ftfy_is_mojibake():
         assert ftfy.fix_encoding(text) == expected
     assert ftfy.is_bad is not None and ftfy.is_bad.__module__ == "ftfy.badness"  # put back
+
+
+REPORT_ZH = ("溫州一男子用AI換臉冒充親友視頻借錢，7人被騙186萬元。警方表示，嫌疑人通過網絡獲取受害人親友的照片和聲音，"
+             "合成視頻後與受害人通話，以生病住院、急需周轉為由借款。目前，案件正在進一步偵辦中。")
+
+
+@pytest.mark.parametrize("declared, header", [
+    ('<meta charset="gb2312">', None), ('<meta charset="iso-8859-1">', None),
+    ("", "text/html; charset=gb2312"), ("", "text/html; charset=ISO-8859-1")])
+def test_big5_page_under_a_gbk_or_latin1_label_is_read_as_big5(declared, header) -> None:
+    """Big5's byte ranges are GBK's, and any bytes are cp1252: such a label "decodes" a Big5
+    page strictly into kana and rare characters. Detection between the codecs that decode it
+    decides (found by the newcomer pass: a mojibake article tagged ``ja``)."""
+    page = f"<html><head>{declared}<title>換臉</title></head><body><p>{REPORT_ZH}</p></body></html>"
+    decoded = decode_html(page.encode("big5hkscs"), header)
+    assert decoded.encoding == "big5hkscs"
+    assert REPORT_ZH in decoded.html
+
+
+def test_gbk_page_served_as_latin1_is_read_as_gbk() -> None:
+    """A WARC record's ``Content-Type: text/html; charset=iso-8859-1`` on a GBK page without a
+    meta charset (servers default to Latin-1)."""
+    simplified = to_simplified(REPORT_ZH)
+    page = f"<html><head><title>换脸</title></head><body><p>{simplified}</p></body></html>"
+    decoded = decode_html(page.encode("gbk"), "text/html; charset=ISO-8859-1")
+    assert decoded.encoding == "gb18030"
+    assert simplified in decoded.html
+
+
+@pytest.mark.parametrize("text", [
+    "Die Bürgermeisterin äußerte sich zur Lage. Übermorgen gibt es Gespräche über Änderungen.",
+    "Ärger über Öl: Bürger prüfen Tür und Tor."])
+def test_latin1_page_that_gbk_also_decodes_stays_latin1(text) -> None:
+    """German whose bytes happen to be valid GBK and Big5 pairs keeps its Latin-1 label."""
+    body = f"<html><head><meta charset=iso-8859-1><title>x</title></head><body><p>{text}</p></body></html>"
+    for header in (None, "text/html; charset=ISO-8859-1"):
+        decoded = decode_html(body.encode("latin-1"), header)
+        assert decoded.encoding == "cp1252" and text in decoded.html
+
+
+def test_text_already_lost_to_replacement_characters_is_mojibake() -> None:
+    """A JSONL ``html``/``text`` decoded with a wrong codec before it reached us (Big5 read as
+    GBK, bytes replaced by U+FFFD): a ``mojibake`` reject, not an article of noise."""
+    from pipelines.process import process_document
+    from pipelines.records import Location, RawDocument, Reject
+
+    lost = REPORT_ZH.encode("big5hkscs").decode("gbk", errors="replace")
+    assert lost.count("\ufffd") > 5
+    for fields in ({"html": f"<html><body><p>{lost}</p></body></html>"}, {"text": lost}):
+        result = process_document(RawDocument(url="https://a.example/x", location=Location("t"),
+                                              **fields))
+        assert isinstance(result, Reject) and result.reason == "mojibake", result
+    kept = process_document(RawDocument(url="https://a.example/y", location=Location("t"),
+                                        text=REPORT_ZH * 3 + "\ufffd"))
+    assert not isinstance(kept, Reject)
