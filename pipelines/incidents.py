@@ -10,7 +10,8 @@ import json
 import multiprocessing
 import re
 import sys
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections import ChainMap
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -238,19 +239,38 @@ _INHERITED: dict[str, Any] = {}
 def _in_forked_pool(work, items: Sequence, chunk: int, processes: int, **inherited) -> list:
     """``work`` over ``items`` in chunks of ``chunk``, in ``processes`` forked processes that
     inherit ``inherited`` (in ``_INHERITED``); results concatenated in input order."""
+    return list(_forked_stream(work, items, chunk, processes, **inherited))
+
+
+def _forked_stream(work, items: Sequence, chunk: int, processes: int,
+                   **inherited) -> Iterator:
+    """``_in_forked_pool`` as a stream: each result as its chunk comes back, in input order
+    (only a few chunks' results are held at a time)."""
     _INHERITED.update(inherited)
     try:
-        chunks = [items[i:i + chunk] for i in range(0, len(items), chunk)]
+        chunks = (items[i:i + chunk] for i in range(0, len(items), chunk))
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return [x for found in pool.imap(work, chunks) for x in found]
+            for found in pool.imap(work, chunks):
+                yield from found
     finally:
         _INHERITED.clear()
 
 
 def _docs_of(stories: Sequence[Story]) -> list[IncidentDoc]:
     articles, lexicon = _INHERITED["articles"], _INHERITED["lexicon"]
-    return [story_incident_doc(s, [articles[i] for i in s.article_ids], lexicon)
+    # reads fall through to the inherited evidence; an article missing there is extracted and
+    # kept here, never appended to a spool another process writes too
+    evidence = ChainMap({}, _INHERITED["evidence"]) if "evidence" in _INHERITED else None
+    return [story_incident_doc(s, [articles[i] for i in s.article_ids], lexicon, evidence)
             for s in stories]
+
+
+def _interned(doc: IncidentDoc) -> IncidentDoc:
+    """``doc`` (unpickled from a worker) with its keys interned: one string per distinct key
+    in the parent, whatever the number of stories holding it."""
+    return replace(doc, keys=frozenset(map(intern, doc.keys)),
+                   probes=frozenset(map(intern, doc.probes)),
+                   background={intern(k): v for k, v in doc.background.items()})
 
 
 def incident_docs(articles: Sequence[Article], stories: Sequence[Story],
@@ -258,18 +278,33 @@ def incident_docs(articles: Sequence[Article], stories: Sequence[Story],
                   evidence: MutableMapping[str, Evidence] | None = None,
                   processes: int = 1) -> list[IncidentDoc]:
     """One ``IncidentDoc`` per story, in story-id order (``evidence``: articles' evidence
-    already extracted, by article id, e.g. by the worker pool of ``cluster``; without it and
-    with ``processes`` > 1, the stories' evidence is extracted in that many forked processes —
-    a crawl's export — each inheriting the articles and returning only the docs)."""
+    already extracted, by article id, e.g. by the worker pool of ``cluster``; with
+    ``processes`` > 1 the stories' docs are made in that many forked processes — from the
+    articles themselves without ``evidence``, a crawl's export — each inheriting the articles
+    (and ``evidence``: a ``SpooledEvidence`` is read by ``pread``, safe across the fork) and
+    returning only the docs)."""
+    return list(iter_incident_docs(articles, stories, lexicon, evidence, processes))
+
+
+def iter_incident_docs(articles: Sequence[Article], stories: Sequence[Story],
+                       lexicon: Lexicon | None = None,
+                       evidence: MutableMapping[str, Evidence] | None = None,
+                       processes: int = 1) -> Iterator[IncidentDoc]:
+    """``incident_docs`` one doc at a time (an index keeps them compactly: never a list of
+    every story's sets)."""
     by_id = {a.id: a for a in articles}
     ordered = sorted(stories, key=lambda s: s.story_id)
     lexicon = lexicon or load_lexicon()
-    if evidence is None and processes > 1 and len(ordered) > DOC_CHUNK and sys.platform == "linux":
+    if processes > 1 and len(ordered) > DOC_CHUNK and sys.platform == "linux":
         lexicon.segmenter  # noqa: B018 -- built once here, inherited by the workers
-        return _in_forked_pool(_docs_of, ordered, DOC_CHUNK, processes, articles=by_id,
-                               lexicon=lexicon)
-    return [story_incident_doc(s, [by_id[i] for i in s.article_ids], lexicon, evidence)
-            for s in ordered]
+        _quiet_jieba()  # wordfreq's Chinese tokenizer too
+        inherited = {"articles": by_id, "lexicon": lexicon}
+        if evidence is not None:
+            inherited["evidence"] = evidence
+        return map(_interned, _forked_stream(_docs_of, ordered, DOC_CHUNK, processes,
+                                             **inherited))
+    return (story_incident_doc(s, [by_id[i] for i in s.article_ids], lexicon, evidence)
+            for s in ordered)
 
 
 def _distinct_titles(members: Sequence[Article]) -> dict[str, list[str]]:
@@ -339,7 +374,7 @@ def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
     """Group ``stories`` into incidents (batch), setting ``incident_id`` on stories and articles
     (``evidence``: see ``incident_docs``; ``processes``: see ``find_links``)."""
     index = IncidentIndex(config or IncidentConfig())
-    for doc in incident_docs(articles, stories, lexicon, evidence, processes):
+    for doc in iter_incident_docs(articles, stories, lexicon, evidence, processes):
         index.add(doc)
     links = find_links(index, processes, detail=False)  # grouping needs no shared keys
     return build_incidents(articles, stories, merge_links(index, links).clusters)

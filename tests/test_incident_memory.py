@@ -119,16 +119,11 @@ def test_assign_stories_folds_texts_a_bounded_chunk_at_a_time(monkeypatch):
     assert chunked == whole and len(whole) == 6
 
 
-def test_postings_of_rare_keys_are_tuples_and_replacing_a_story_keeps_them_right():
-    from dedupe.incidents.linking import SMALL_POSTING
-
+def test_postings_are_arrays_of_story_positions_and_replacing_a_story_keeps_them_right():
+    """No Python object per key: the index keeps its stories compactly and derives every
+    key's holders as one int32 array (``KeyTable.post_story``) when first needed after a
+    change; replacing and dropping stories gives the postings and clusters of a rebuilt index."""
     index = _index()
-    postings = index._postings
-    small = [k for k, held in postings.items() if len(held) < SMALL_POSTING]
-    big = [k for k, held in postings.items() if len(held) > SMALL_POSTING]
-    assert small and big
-    assert all(type(postings[k]) is tuple for k in small)
-    assert all(type(postings[k]) is set for k in big)
     before = index.clusters()
     for doc_id in ("d005", "d100", "d150"):  # replace (remove + add) and drop stories
         doc = index.docs[doc_id]
@@ -138,7 +133,12 @@ def test_postings_of_rare_keys_are_tuples_and_replacing_a_story_keeps_them_right
     for doc in index.docs.values():
         for key in doc.keys | doc.probes:
             holders.setdefault(key, set()).add(doc.id)
-    assert {k: set(v) for k, v in postings.items()} == holders
+    table = index.table()
+    ids = sorted(index.docs)
+    assert table.post_story.dtype == np.int32
+    assert {k: {ids[i] for i in table.holders_of(n).tolist()}
+            for k, n in table.ids.items()} == holders
+    assert all((np.diff(table.holders_of(n)) > 0).all() for n in table.ids.values())
     rebuilt = IncidentIndex(index.config)
     for doc in sorted(index.docs.values(), key=lambda d: d.id):
         rebuilt.add(doc)
@@ -161,3 +161,28 @@ def test_links_for_grouping_carry_no_shared_keys_and_group_the_same(monkeypatch)
         assert [(s.a, s.b, s.score, s.reason) for s in slim] == \
             [(s.a, s.b, s.score, s.reason) for s in full]
         assert merge_links(index, slim) == merge_links(index, full)
+
+
+def test_doc_store_gives_back_each_doc_as_added_and_one_object_while_held():
+    """The index keeps stories as tuples and float arrays (``DocStore``), never their sets:
+    each doc comes back equal, with the same background (values exact, any keys), and as the
+    same object while anyone holds it (own weights are cached per stored object)."""
+    from dedupe.incidents.store import RECENT, DocStore
+
+    index = _index()
+    given = IncidentDoc("x1", date(2024, 2, 1), frozenset({"num:1234", "ent:abc"}),
+                        frozenset({"term:t1"}), "en",
+                        {"ent:abc": 0.1 + 0.2, "ent:elsewhere": 2.5, "term:t1": 0.35})
+    index.add(given)
+    back = index.docs["x1"]
+    assert back == given and dict(back.background) == dict(given.background)
+    assert back is index.docs["x1"] and index.docs.is_stored(back)
+    assert not index.docs.is_stored(given)
+    store = DocStore()
+    for i in range(RECENT + 10):
+        store.put(IncidentDoc(f"s{i}", None, frozenset({f"num:{i}"})))
+    held = store["s0"]
+    for i in range(1, RECENT + 10):
+        store[f"s{i}"]  # noqa: B018 -- pushes s0 out of the recent docs
+    assert store["s0"] is held and store.is_stored(held)
+    assert not hasattr(store._rows["s1"], "__dict__")  # slots: a row is its fields only

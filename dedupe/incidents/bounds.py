@@ -24,6 +24,7 @@ same links, tests/test_incident_bounds.py).
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -37,9 +38,12 @@ MARGIN = 1e-9  # added to each weight bound and subtracted from each threshold
 
 @dataclass
 class KeyTable:
-    """What the bounds need about every key and story of an index, as arrays (built once per
-    ``links`` run: ~30 bytes per story-key, freed with it). Stories' shared keys and
-    probes) are found by set intersection (in C: faster than any array form measured)."""
+    """Every key and story of an index as arrays: what the bounds need, every key's holders
+    (``holders_of``) and day counts (``counts``, ``searchable``) for ``score`` and the
+    candidates. Built once per state of the index (``IncidentIndex.table``: ~20 bytes per
+    story-key and one dict entry per distinct key, no Python object per key or story).
+    Stories' shared keys and probes are found by set intersection (in C: faster than any
+    array form measured)."""
 
     size: int  # distinct keys
     weight_prior: np.ndarray  # float64 per key: the prior its weight is scaled by
@@ -57,54 +61,134 @@ class KeyTable:
     all_days: np.ndarray  # sorted int64: the day of every dated story
     ids: dict[str, int]  # key → its number
     own: np.ndarray  # float64 per story: its own_weight (``own_weights``)
-    stories: list[IncidentDoc]  # the stories, in id order (what positions refer to)
+    stories: Sequence[IncidentDoc]  # the stories, in id order (what positions refer to)
     valid: bool  # False: a prior or background is negative, the bounds do not hold
+    base: int = 0  # a day above is its ordinal − base
+    post_start: np.ndarray | None = None  # int64 [size + 1]: key k's holders are
+    post_story: np.ndarray | None = None  # int32 post_story[post_start[k]:post_start[k + 1]],
+    post_rare: np.ndarray | None = None  # ascending; bool: its background ≥ anchor_rarity
+    terms: np.ndarray | None = None  # int32 per story: its keys and probes of kind "term"
+    _views: tuple | None = None
+
+    def relative(self, day: int | None) -> int:
+        """An ordinal as a day of this table, clipped to [0, stride) (counts unchanged: every
+        dated holder's day is in [1, stride − 2])."""
+        return min(max(day - self.base, 0), self.stride - 1)
+
+    def counts(self, keys: Sequence[int], lo: int | None, hi: int | None) -> np.ndarray:
+        """int64 per key number (−1: a key no story holds, 0): how many stories hold it dated
+        within the ordinals [lo, hi] or undated (every holder when ``lo`` is None), exactly
+        as a ``DayCounts.count``."""
+        kid = np.asarray(keys, np.int64)
+        known = kid >= 0
+        kid = np.where(known, kid, 0)
+        df = self.holders[kid]
+        if lo is not None and hi is not None:
+            low, high = self.relative(lo), self.relative(hi)
+            # a key all of whose holders lie in the range (most: one or two) needs no search
+            partial = np.flatnonzero((self.first_day[kid] < low) | (self.last_day[kid] > high))
+            if len(partial):
+                partial = partial[np.argsort(kid[partial])]  # ascending: nearby searches
+                some = kid[partial] * self.stride
+                df[partial] = (np.searchsorted(self.day_codes, some + high, "right")
+                               - np.searchsorted(self.day_codes, some + low, "left")
+                               + self.undated[kid[partial]])
+        return np.where(known, df, 0)
+
+    def searchable(self) -> tuple[memoryview, memoryview, memoryview, memoryview]:
+        """(day_codes, the start of each key's run in them, holders, undated) as memoryviews:
+        read from Python at C speed, a key's dated days found by ``bisect`` within its own run
+        (a few steps, not a search of every story-key)."""
+        if self._views is None:
+            dated = self.holders - self.undated
+            start = np.concatenate([[0], np.cumsum(dated)]).astype(np.int64)
+            self._views = (memoryview(self.day_codes), memoryview(start),
+                           memoryview(self.holders), memoryview(self.undated))
+        return self._views
+
+    def holders_of(self, key: int) -> np.ndarray:
+        """The positions of the stories holding key number ``key``, ascending."""
+        return self.post_story[self.post_start[key]:self.post_start[key + 1]]
 
 
 def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
               config: IncidentConfig) -> KeyTable:
-    """The arrays of ``could_link`` for the stories ``docs`` (``ids``: their ids sorted)."""
+    """The arrays of ``could_link`` for the stories ``docs`` (``ids``: their ids sorted); one
+    pass over the stories (a ``DocStore`` rebuilds each doc on access: ``stories`` is then a
+    view, never a list of every doc)."""
     prior = dict(config.priors)
-    stories = [docs[i] for i in ids]
+    view = getattr(docs, "view", None)
+    stories = view(ids) if view is not None else [docs[i] for i in ids]
     numbers: dict[str, int] = {}
+    number = numbers.setdefault
+    held_list = array("q")  # every story's keys and probes, by number
+    sizes = array("q")
+    solid_list = array("q")  # every story's solid keys (``own_weights``)
+    solid_sizes = array("q")
+    solid_background = array("d")
+    held_background = array("d")
+    terms = array("q")
+    day_list = array("q")
+    negative = False
     for doc in stories:
-        for key in doc.keys | doc.probes:
-            numbers.setdefault(key, len(numbers))
+        held = doc.keys | doc.probes
+        held_list.extend(number(k, len(numbers)) for k in held)
+        sizes.append(len(held))
+        solid_list.extend(numbers[k] for k in doc.keys)
+        solid_sizes.append(len(doc.keys))
+        get = doc.background.get
+        solid_background.extend(get(k, 1.0) for k in doc.keys)
+        held_background.extend(get(k, 1.0) for k in held)
+        terms.append(sum(kind_of(k) == "term" for k in held))
+        negative = negative or not all(v >= 0 for v in doc.background.values())
+        day_list.append(doc.day.toordinal() if doc.day is not None else 0)
     keys = list(numbers)
     weight_prior = np.array([prior.get(k[:k.find(":")], 1.0) for k in keys], np.float64)
     kinds = [kind_of(k) for k in keys]
+    del keys
     kind_prior = np.array([prior.get(kind, 1.0) for kind in kinds], np.float64)
     anchor = np.array([kind in ANCHOR_KINDS for kind in kinds], bool)
     strong = np.array([kind in STRONG_KINDS and kind in ANCHOR_KINDS for kind in kinds], bool)
     anchor_need = np.where(anchor, config.anchor_rarity * kind_prior, np.inf)
     strong_need = np.where(strong, np.maximum(anchor_need, config.strong_rarity * kind_prior),
                            np.inf)
-    dated = [d.day.toordinal() for d in stories if d.day is not None]
-    base = min(dated, default=0) - 1  # days are stored from 1 on; a range end clips to [0, stride)
-    stride = max(dated, default=0) - base + 2
-    days = np.array([d.day.toordinal() - base if d.day is not None else -1 for d in stories],
-                    np.int64)
-    sizes = [len(d.keys | d.probes) for d in stories]
-    held = np.fromiter((numbers[k] for d in stories for k in d.keys | d.probes), np.int64,
-                       sum(sizes))
-    held_days = np.repeat(days, sizes)
+    ordinals = np.frombuffer(day_list, np.int64)
+    undated_story = ordinals == 0
+    dated = ordinals[~undated_story]
+    base = int(dated.min()) - 1 if len(dated) else -1  # days from 1 on; a range end clips to [0, stride)
+    stride = (int(dated.max()) if len(dated) else 0) - base + 2
+    days = np.where(undated_story, -1, ordinals - base).astype(np.int64)
+    held = np.frombuffer(held_list, np.int64)
+    held_days = np.repeat(days, np.frombuffer(sizes, np.int64))
     on_day = held_days >= 0
-    first = np.full(len(keys), stride, np.int64)
-    last = np.full(len(keys), -1, np.int64)
+    first = np.full(len(kinds), stride, np.int64)
+    last = np.full(len(kinds), -1, np.int64)
     np.minimum.at(first, held[on_day], held_days[on_day])
     np.maximum.at(last, held[on_day], held_days[on_day])
-    background = np.fromiter((v for d in stories for v in d.background.values()), np.float64)
-    table = KeyTable(len(keys), weight_prior, anchor_need, strong_need,
+    table = KeyTable(len(kinds), weight_prior, anchor_need, strong_need,
                      np.array([kind == "ent" for kind in kinds], bool),
                      np.array([kind == "term" for kind in kinds], bool),
                      np.sort(held[on_day] * stride + held_days[on_day]), first, last,
-                     np.bincount(held, minlength=len(keys)),
-                     np.bincount(held[~on_day], minlength=len(keys)),
+                     np.bincount(held, minlength=len(kinds)),
+                     np.bincount(held[~on_day], minlength=len(kinds)),
                      stride, days, np.sort(days[days >= 0]), numbers, np.zeros(len(stories)),
                      stories,
                      valid=bool((weight_prior >= 0).all() and (kind_prior >= 0).all()
-                                and (background >= 0).all() and config.combo_prior >= 0))
-    table.own = own_weights(table, stories, config)
+                                and not negative and config.combo_prior >= 0))
+    del held_days, on_day, held_list
+    counts = table.holders
+    order = np.argsort(held, kind="stable")  # by key, then story (stable: stories ascend)
+    del held
+    table.base = base
+    table.post_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    table.post_story = np.repeat(np.arange(len(stories), dtype=np.int32),
+                                 np.frombuffer(sizes, np.int64))[order]
+    table.post_rare = (np.frombuffer(held_background, np.float64) >= config.anchor_rarity)[order]
+    del order, held_background
+    table.terms = np.frombuffer(terms, np.int64).astype(np.int32)
+    table.own = own_weights(table, np.frombuffer(solid_list, np.int64),
+                            np.frombuffer(solid_sizes, np.int64),
+                            np.frombuffer(solid_background, np.float64), config)
     return table
 
 
@@ -151,20 +235,17 @@ def _ranges(table: KeyTable, first: np.ndarray, second: np.ndarray, window: int)
     return lo, hi, open_range, np.where(open_range, len(table.days), n)
 
 
-def own_weights(table: KeyTable, stories: Sequence[IncidentDoc],
+def own_weights(table: KeyTable, keys: np.ndarray, sizes: np.ndarray, background: np.ndarray,
                 config: IncidentConfig) -> np.ndarray:
     """Every story's ``IncidentIndex.own_weight`` (its solid keys weighed within
     ``window_days`` of it), exactly: the same integer counts, each distinct (n, df)'s IDF by
     ``math.log`` as ``weight`` computes it, the same products and minima in float64, and
-    ``math.fsum`` (exactly rounded: the order of the terms is irrelevant)."""
-    count = len(stories)
-    sizes = [len(d.keys) for d in stories]
-    keys = np.fromiter((table.ids[k] for d in stories for k in d.keys), np.int64, sum(sizes))
+    ``math.fsum`` (exactly rounded: the order of the terms is irrelevant). ``keys``: every
+    story's solid keys by number, ``sizes`` of each story, ``background`` per key."""
+    count = len(sizes)
     rows = np.repeat(np.arange(count), sizes)
     everyone = np.arange(count)
     lo, hi, open_range, n = _ranges(table, everyone, everyone, config.window_days)
-    background = np.fromiter((d.background.get(k, 1.0) for d in stories for k in d.keys),
-                             np.float64, len(keys))
     df = _df(table, keys, rows, lo, hi, open_range)
     floored = np.maximum(n, config.rarity_floor)[rows]
     pairs, where = np.unique(np.stack([floored, df], axis=1), axis=0, return_inverse=True)
@@ -173,7 +254,7 @@ def own_weights(table: KeyTable, stories: Sequence[IncidentDoc],
     weights = np.where(df > 0, table.weight_prior[keys] * np.minimum(idf, background), 0.0)
     ends = np.cumsum(sizes).tolist()
     flat = weights.tolist()
-    return np.array([math.fsum(flat[end - size:end]) for end, size in zip(ends, sizes)],
+    return np.array([math.fsum(flat[end - size:end]) for end, size in zip(ends, sizes.tolist())],
                     np.float64)
 
 
@@ -201,8 +282,11 @@ def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarr
     background_a: list[float] = []
     background_b: list[float] = []
     ones = repeat(1.0)
+    last = -1
     for a, b in pairs.tolist():
-        doc_a, doc_b = stories[a], stories[b]
+        if a != last:  # candidates come sorted by their first story
+            doc_a, last = stories[a], a
+        doc_b = stories[b]
         shared = doc_a.keys & doc_b.keys  # a probe meets only a key
         if doc_b.probes:
             shared |= doc_a.keys & doc_b.probes

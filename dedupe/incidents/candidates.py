@@ -4,13 +4,13 @@ in dedupe.incidents.linking)."""
 from __future__ import annotations
 
 import math
-from array import array
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .records import ANCHOR_KINDS, STRONG_KINDS, IncidentDoc, kind_of
+from .evidence import approx_key
+from .records import STRONG_KINDS, IncidentDoc, kind_of
 
 if TYPE_CHECKING:
     from .linking import IncidentIndex
@@ -36,58 +36,153 @@ def shared_keys(a: IncidentDoc, b: IncidentDoc) -> set[str]:
     return out
 
 
+def subsumed(shared: set[str]) -> set[str]:
+    """Shared keys that restate another shared key: a name inside a longer shared name, the
+    rounded form of a shared exact number."""
+    names = [k[4:] for k in shared if k.startswith("ent:")]
+    # n lies inside another name ⇔ it occurs more than once in all names joined (each name
+    # holds itself once; NUL is in no name): one C search per name, not a pass over the others
+    joined = "\0".join(names)
+    out = {f"ent:{n}" for n in names if joined.count(n) > 1}
+    out.update(filter(None, (approx_key(k) for k in shared if k.startswith("num:"))))
+    return out & shared
+
+
+# Pairs made at once while following keys (a key's live holders pair up in numpy; keys are
+# taken in chunks so that the index pairs of a chunk stay ~16 bytes × this).
+PAIR_CHUNK = 1 << 18
+
+
 def candidate_array(index: IncidentIndex) -> tuple[list[str], np.ndarray]:
     """``IncidentIndex.candidate_pairs`` compactly: (the story ids sorted, an int32 array [pairs, 2] of
-    positions in that list), 8 bytes a pair instead of a tuple of two ids (~72 bytes); the
-    pairs met while looking are 8 bytes each too (one int64 code a pair and a shared key,
-    counted at the end with numpy), not a Counter entry (~150 bytes)."""
+    positions in that list), 8 bytes a pair instead of a tuple of two ids (~72 bytes). Every
+    step is numpy over the index's arrays (``bounds.KeyTable``): which holders of which keys
+    are followed, then each key's followed holders paired, a chunk of keys at a time, the
+    pairs counted as int64 codes (a · stories + b) merged into one running count."""
     cfg = index.config
     gap, window = cfg.gap_days[1], cfg.window_days
     ids = sorted(index._docs)
-    number = {doc_id: i for i, doc_id in enumerate(ids)}
-    size = len(ids)
-    anchors = array("q")  # a * size + b (a < b: positions in ``ids``), once per rare key
-    combos = array("q")
-    terms = {i: sum(kind_of(k) == "term" for k in d.keys | d.probes)
-             for i, d in index._docs.items()}
-    for key, holders in index._postings.items():
-        if kind_of(key) not in ANCHOR_KINDS or len(holders) < 2:
+    size = max(len(ids), 1)
+    table = index.key_table(ids)
+    holders = table.holders
+    key = np.repeat(np.arange(table.size), holders)  # per holding (key-major, stories ascending)
+    story = table.post_story.astype(np.int64)
+    day = table.days[story]
+    dated = day >= 0
+    followed = np.isfinite(table.anchor_need)[key] & (holders[key] >= 2)
+    near = np.where(dated, _count(table, key, day - gap, day + gap), holders[key])
+    followed &= near <= cfg.posting_cap
+    rare = followed & table.post_rare
+    check = np.flatnonzero(rare & dated)  # rare in general language: rare in range too?
+    low_df = _count(table, key[check], day[check] - window, day[check] + window)
+    around_lo = np.clip(day[check] - gap - window, 0, table.stride - 1)
+    around_hi = np.clip(day[check] + gap + window, 0, table.stride - 1)
+    high_n = np.maximum(np.searchsorted(table.all_days, around_hi, "right")
+                        - np.searchsorted(table.all_days, around_lo, "left")
+                        + len(table.days) - len(table.all_days), cfg.rarity_floor)
+    rare[check] = _exact_idf(high_n, low_df) >= cfg.anchor_rarity
+    combo = followed & table.is_ent[key] & (table.terms[story] >= 3)
+    live = np.flatnonzero(rare | combo)
+    key, story, day, rare, combo = key[live], story[live], day[live], rare[live], combo[live]
+    del live, followed, near, dated, check
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, int)
+    counts = np.diff(np.r_[starts, len(key)])
+    anchors = _Counts(cfg.min_anchors)
+    combos = _Counts(cfg.min_anchors)
+    work = counts * (counts - 1) // 2
+    chunk_ends = np.searchsorted(np.cumsum(work), np.arange(PAIR_CHUNK, work.sum() + PAIR_CHUNK,
+                                                            PAIR_CHUNK), "right")
+    first = 0
+    for last in np.unique(np.r_[chunk_ends, len(starts)]).tolist():
+        if last <= first:
             continue
-        counts = index._key_days[key]
-        live: list[tuple[int | None, int, bool, bool]] = []
-        for doc_id in sorted(holders):
-            doc = index._docs[doc_id]
-            day = ordinal(doc.day)
-            if (counts.count(day - gap, day + gap) if day is not None else len(holders)) \
-                    > cfg.posting_cap:
-                continue
-            rare = doc.background.get(key, 1.0) >= cfg.anchor_rarity
-            if rare and day is not None:
-                low_df = counts.count(day - window, day + window)
-                high_n = max(index._all.count(day - gap - window, day + gap + window),
-                             cfg.rarity_floor)
-                rare = idf(high_n, low_df) >= cfg.anchor_rarity
-            combo = kind_of(key) == "ent" and terms[doc_id] >= 3
-            if rare or combo:
-                live.append((day, number[doc_id], rare, combo))
-        for i, (day_a, a, rare_a, combo_a) in enumerate(live):
-            base = a * size
-            for day_b, b, rare_b, combo_b in live[i + 1:]:  # b > a: ``live`` is in id order
-                if day_a is not None and day_b is not None and abs(day_a - day_b) > gap:
-                    continue
-                if rare_a and rare_b:
-                    anchors.append(base + b)
-                if combo_a and combo_b and (day_a is None or day_b is None
-                                            or abs(day_a - day_b) <= window):
-                    combos.append(base + b)  # a combination never makes a fact strong
-    # a pair's count: its rare keys, plus 2 when a combination may count (listed twice)
-    combo_codes = np.unique(np.array(combos, np.int64))
-    del combos
-    every, held = np.unique(np.concatenate([np.array(anchors, np.int64), combo_codes,
-                                            combo_codes]), return_counts=True)
-    del anchors
+        for a, b in _pairs(starts[first:last], counts[first:last]):
+            day_a, day_b = day[a], day[b]
+            both = (day_a >= 0) & (day_b >= 0)
+            apart = np.abs(day_a - day_b)
+            close = ~both | (apart <= gap)
+            code = story[a] * size + story[b]
+            anchors.add(code[close & rare[a] & rare[b]])
+            combos.add(code[close & combo[a] & combo[b] & (~both | (apart <= window))])
+        first = last
+    # a pair's count: its rare keys, plus 2 when a combination may count (once a pair)
+    combos.fold()
+    combos.counts = np.full(len(combos.codes), 2, np.int64)  # int64: the sum is not clipped
+    every, held = _Counts.merged(anchors, combos)
     kept = every[held >= cfg.min_anchors]
-    return ids, np.stack([kept // max(size, 1), kept % max(size, 1)], axis=1).astype(np.int32)
+    return ids, np.stack([kept // size, kept % size], axis=1).astype(np.int32)
+
+
+def _count(table, keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """How many stories hold key ``keys[i]`` dated in days [lo[i], hi[i]] of ``table`` or
+    undated (``DayCounts.count``; ranges clipped, counts unchanged)."""
+    s = table.stride
+    base = keys * s
+    return (np.searchsorted(table.day_codes, base + np.clip(hi, 0, s - 1), "right")
+            - np.searchsorted(table.day_codes, base + np.clip(lo, 0, s - 1), "left")
+            + table.undated[keys])
+
+
+def _exact_idf(n: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """``idf`` of each (n, df) by ``math.log`` (as ``score`` computes it: a threshold test
+    must not move by numpy's last bit), once per distinct pair."""
+    if not len(n):
+        return np.zeros(0)
+    pairs, where = np.unique(np.stack([n, df], axis=1), axis=0, return_inverse=True)
+    return np.array([idf(m, d) for m, d in pairs.tolist()], np.float64)[where.reshape(-1)]
+
+
+def _pairs(starts: np.ndarray, counts: np.ndarray):
+    """(a, b) index arrays of every pair i < j within each run ``starts[k]`` … + counts[k],
+    one batch per distinct run length."""
+    for length in np.unique(counts).tolist():
+        if length < 2:
+            continue
+        first, second = np.triu_indices(length, 1)
+        at = starts[counts == length][:, None]
+        yield (at + first).reshape(-1), (at + second).reshape(-1)
+
+
+class _Counts:
+    """Distinct int64 codes with counts, merged as chunks come (memory: the distinct codes,
+    9 bytes each: a count is clipped at ``enough``, all the threshold needs)."""
+
+    def __init__(self, enough: int) -> None:
+        self.enough = enough
+        self.codes = np.zeros(0, np.int64)
+        self.counts = np.zeros(0, np.int64)
+        self._pending: list[np.ndarray] = []
+        self._size = 0
+
+    def add(self, codes: np.ndarray) -> None:
+        self._pending.append(codes)
+        self._size += len(codes)
+        if self._size > PAIR_CHUNK:
+            self.fold()
+
+    def fold(self) -> None:
+        if self._pending:
+            new, held = np.unique(np.concatenate(self._pending), return_counts=True)
+            self._pending, self._size = [], 0
+            codes, counts = _Counts.merged_arrays(self.codes, self.counts, new, held)
+            self.codes, self.counts = codes, np.minimum(counts, self.enough).astype(
+                np.uint8 if self.enough < 256 else np.int64)
+
+    @staticmethod
+    def merged_arrays(codes_a, counts_a, codes_b, counts_b):
+        codes = np.concatenate([codes_a, codes_b])
+        counts = np.concatenate([counts_a, counts_b]).astype(np.int64)
+        order = np.argsort(codes, kind="stable")
+        codes, counts = codes[order], counts[order]
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) \
+            else np.zeros(0, np.int64)
+        return codes[starts], np.add.reduceat(counts, starts) if len(codes) else counts
+
+    @staticmethod
+    def merged(a: "_Counts", b: "_Counts") -> tuple[np.ndarray, np.ndarray]:
+        a.fold()
+        b.fold()
+        return _Counts.merged_arrays(a.codes, a.counts, b.codes, b.counts)
 
 
 def could_be_within(index: IncidentIndex, a: str, b: str) -> bool:
@@ -122,7 +217,7 @@ def could_be_within(index: IncidentIndex, a: str, b: str) -> bool:
         need = index._prior.get(kind, 1.0)
         if need > 0 and rarity < cfg.strong_rarity:
             continue  # its weight ≤ prior · rarity: not strong
-        df = index._key_days[k].count(lo, hi)
+        df = index._dfs([k], lo, hi)[0]
         prior = index._prior.get(k[:k.find(":")], 1.0)
         weight = prior * min(math.log((n + 1) / df) / log_n, rarity) if df else 0.0
         strong += weight >= cfg.anchor_rarity * need and weight >= cfg.strong_rarity * need

@@ -46,15 +46,20 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from .bounds import KeyTable, could_link, key_table
-from .candidates import candidate_array, could_be_within, idf, ordinal, shared_keys
+from .candidates import (
+    candidate_array,
+    could_be_within,
+    idf,
+    ordinal,
+    shared_keys,
+    subsumed,
+)
 from .day_counts import DayCounts
-from .evidence import approx_key
 from .grouping import merge_links
 from .records import (
     ANCHOR_KINDS,
@@ -65,21 +70,9 @@ from .records import (
     SharedKey,
     kind_of,
 )
+from .store import DocStore
 
-SMALL_POSTING = 8  # stories a key's posting holds as a tuple before it becomes a set
 LINK_BATCH = 16384  # candidate pairs bounded at once (~30 shared keys a pair: ~20 MB of arrays)
-
-
-def subsumed(shared: set[str]) -> set[str]:
-    """Shared keys that restate another shared key: a name inside a longer shared name, the
-    rounded form of a shared exact number."""
-    names = [k[4:] for k in shared if k.startswith("ent:")]
-    # n lies inside another name ⇔ it occurs more than once in all names joined (each name
-    # holds itself once; NUL is in no name): one C search per name, not a pass over the others
-    joined = "\0".join(names)
-    out = {f"ent:{n}" for n in names if joined.count(n) > 1}
-    out.update(filter(None, (approx_key(k) for k in shared if k.startswith("num:"))))
-    return out & shared
 
 
 class IncidentIndex:
@@ -90,12 +83,12 @@ class IncidentIndex:
 
     def __init__(self, config: IncidentConfig = IncidentConfig()) -> None:
         self.config = config
-        self._docs: dict[str, IncidentDoc] = {}
-        # key → the stories holding it: a tuple while few (most keys: one or two stories; a
-        # tuple of one is 48 bytes, a set 216), a set from SMALL_POSTING on (membership tests)
-        self._postings: dict[str, tuple[str, ...] | set[str]] = {}
+        self._docs = DocStore()  # compact: ~2 KB a story, each doc rebuilt on access
         self._all = DayCounts()
-        self._key_days: dict[str, DayCounts] = defaultdict(DayCounts)
+        # Every key's holders and day counts: arrays derived from the stories when first
+        # needed after a change (``bounds.key_table``; ~20 bytes per story-key, no per-key
+        # Python objects), so adding stories then scoring stays linear.
+        self._table: KeyTable | None = None
         self._own: dict[str, float] = {}  # own_weight of stored stories; cleared on change
         self._prior = dict(config.priors)
 
@@ -110,37 +103,37 @@ class IncidentIndex:
         return doc_id in self._docs
 
     def add(self, doc: IncidentDoc) -> None:
-        self._own.clear()
         if doc.id in self._docs:
             self.remove(doc.id)
-        self._docs[doc.id] = doc
-        day = ordinal(doc.day)
-        self._all.add(day)
-        postings = self._postings
-        for key in doc.keys | doc.probes:
-            held = postings.get(key)
-            if held is None:
-                postings[key] = (doc.id,)
-            elif type(held) is tuple:
-                postings[key] = (*held, doc.id) if len(held) < SMALL_POSTING else {*held, doc.id}
-            else:
-                held.add(doc.id)
-            self._key_days[key].add(day)
+        self._changed()
+        self._docs.put(doc)
+        self._all.add(ordinal(doc.day))
 
     def remove(self, doc_id: str) -> None:
+        self._changed()
+        self._all.remove(self._docs.ordinal(doc_id))
+        self._docs.pop(doc_id)
+
+    def _changed(self) -> None:
         self._own.clear()
-        doc = self._docs.pop(doc_id)
-        day = ordinal(doc.day)
-        self._all.remove(day)
-        for key in doc.keys | doc.probes:
-            held = self._postings[key]
-            if type(held) is tuple:
-                held = self._postings[key] = tuple(i for i in held if i != doc_id)
-            else:
-                held.discard(doc_id)
-            self._key_days[key].remove(day)
-            if not held:
-                del self._postings[key], self._key_days[key]
+        self._table = None
+
+    def table(self) -> KeyTable:
+        """The arrays of the current stories (``bounds.KeyTable``), built once per state."""
+        if self._table is None:
+            ids = sorted(self._docs)
+            self._table = key_table(self._docs, ids, self.config)
+            self._own.update(zip(ids, self._table.own.tolist()))
+        return self._table
+
+    def _dfs(self, keys: Sequence[str], lo: int | None, hi: int | None) -> list[int]:
+        """Each key's df among the stories dated in [lo, hi] or undated (all when ``lo`` is
+        None), as a ``DayCounts.count`` of its holders."""
+        if not keys:
+            return []
+        table = self.table()
+        get = table.ids.get
+        return table.counts([get(k, -1) for k in keys], lo, hi).tolist()
 
     def pair_range(self, a: str, b: str) -> tuple[int | None, int | None]:
         """The day ordinals whose stories weigh the rarity of what stories a and b share."""
@@ -157,7 +150,7 @@ class IncidentIndex:
         """(PRIOR · min(scaled IDF of ``key`` among the stories dated in [lo, hi], background
         rarity), its df there); ``n``, the number of stories in that range, is counted unless
         given."""
-        df = self._key_days[key].count(lo, hi) if key in self._key_days else 0
+        df = self._dfs([key], lo, hi)[0]
         if not df:
             return 0.0, 0
         n = max(self._all.count(lo, hi) if n is None else n, self.config.rarity_floor)
@@ -177,12 +170,34 @@ class IncidentIndex:
         terms = sum(kind_of(k) == "term" for k in keys)
         if len(keys) < cfg.combo_min or terms < 3 or terms == len(keys):
             return (), 0.0, 0
-        postings = sorted((self._postings.get(k, ()) for k in keys), key=len)
-        if len(postings[0]) > cfg.combo_scan:
+        table = self.table()
+        numbers = [table.ids.get(k) for k in keys]
+        if None in numbers:
+            return self._combo_of(keys, np.zeros(0, np.int32), lo, hi, n)
+        sizes = table.post_start[1:][numbers] - table.post_start[numbers]
+        rarest = np.argsort(sizes, kind="stable").tolist()
+        common = table.holders_of(numbers[rarest[0]])
+        if len(common) > cfg.combo_scan:
             return (), 0.0, 0  # even its rarest part is common: not a rare combination
-        days = [ordinal(self._docs[i].day) for i in postings[0]
-                if all(i in other for other in postings[1:])]
-        df = sum(1 for d in days if d is None or lo is None or lo <= d <= hi)
+        for at in rarest[1:3]:  # the next rarest parts in numpy (each holders list ascends)
+            other = table.holders_of(numbers[at])
+            found = np.minimum(other.searchsorted(common), len(other) - 1)
+            common = common[other[found] == common]
+        ids, wanted = table.stories.ids, frozenset(keys)
+        common = [i for i in common.tolist() if self._docs.holds(ids[i], wanted)]
+        return self._combo_of(keys, np.array(common, np.int64), lo, hi, n)
+
+    def _combo_of(self, keys: Sequence[str], common: np.ndarray, lo: int | None,
+                  hi: int | None, n: int) -> tuple[tuple[str, ...], float, int]:
+        """``_combo``'s weight given ``common``, the positions of the stories holding every
+        one of ``keys``."""
+        cfg, table = self.config, self.table()
+        days = table.days[common]
+        if lo is None:
+            df = len(days)
+        else:
+            df = int(np.count_nonzero((days < 0) | ((days >= table.relative(lo))
+                                                    & (days <= table.relative(hi)))))
         rarity = idf(max(n, cfg.rarity_floor), max(df, 1))
         weight = cfg.combo_prior * rarity * min(len(keys) - 2, 3) / 2
         if rarity < cfg.anchor_rarity:
@@ -209,22 +224,28 @@ class IncidentIndex:
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
         cfg = self.config
-        # ``weight`` and ``DayCounts.count`` inlined (a pair shares up to hundreds of keys; same
-        # arithmetic, same order); a key as [key, kind, weight, df, counted, background]
-        bg_a, bg_b, key_days, prior = doc_a.background, doc_b.background, self._key_days, self._prior
+        # ``weight`` inlined (a pair shares up to hundreds of keys; same arithmetic, same
+        # order); a key as [key, kind, weight, df, counted, background]
+        bg_a, bg_b, prior = doc_a.background, doc_b.background, self._prior
         n = max(in_range, cfg.rarity_floor)
         log_n = math.log(n + 1)
         shared = []
+        table = self.table()
+        number = table.ids.get
+        codes, start, holders, undated = table.searchable()
+        if lo is not None:
+            low, high = table.relative(lo), table.relative(hi)
         for k in sorted(keys):
-            rarity = min(bg_a.get(k, 1.0), bg_b.get(k, 1.0))
-            counts = key_days.get(k)
-            if counts is None:
+            key = number(k)
+            if key is None:
                 df = 0
             elif lo is None:
-                df = len(counts.days) + counts.undated
-            else:
-                days = counts.sorted_days()
-                df = bisect_right(days, hi) - bisect_left(days, lo) + counts.undated
+                df = holders[key]
+            else:  # ``DayCounts.count`` over the key's own run of (key, day) codes
+                first, last, base = start[key], start[key + 1], key * table.stride
+                df = (bisect_right(codes, base + high, first, last)
+                      - bisect_left(codes, base + low, first, last) + undated[key])
+            rarity = min(bg_a.get(k, 1.0), bg_b.get(k, 1.0))
             cut = k.find(":")
             weight = (prior.get(k[:cut], 1.0) * min(math.log((n + 1) / df) / log_n, rarity)
                       if df else 0.0)
@@ -291,15 +312,21 @@ class IncidentIndex:
         cache = doc.own_cache
         if cache is not None and doc.day in cache:
             return cache[doc.day]
-        stored = self._docs.get(doc.id) is doc
-        if stored and doc.id in self._own:
-            return self._own[doc.id]
+        stored = self._docs.is_stored(doc)
+        if stored:
+            self.table()  # every stored story's own weight comes with it (``own_weights``)
+            if doc.id in self._own:
+                return self._own[doc.id]
         day = ordinal(doc.day)
         lo, hi = (None, None) if day is None else (day - self.config.window_days,
                                                    day + self.config.window_days)
-        n = self._all.count(lo, hi)
-        total = math.fsum(self.weight(k, lo, hi, n, doc.background.get(k, 1.0))[0]
-                          for k in doc.keys)
+        n = max(self._all.count(lo, hi), self.config.rarity_floor)
+        log_n, prior, get = math.log(n + 1), self._prior, doc.background.get
+        keys = list(doc.keys)
+        # ``weight`` of each key (same arithmetic), every df counted at once
+        total = math.fsum(prior.get(k[:k.find(":")], 1.0)
+                          * min(math.log((n + 1) / df) / log_n, get(k, 1.0)) if df else 0.0
+                          for k, df in zip(keys, self._dfs(keys, lo, hi)))
         if stored:
             self._own[doc.id] = total
         if cache is not None:
@@ -339,6 +366,8 @@ class IncidentIndex:
         ``candidate_array`` gives them); valid until the next ``add`` or ``remove``. The
         stories' own weights come with it, exactly as ``own_weight`` gives them (kept in its
         cache: one numpy pass instead of a ``weight`` call per key of every story)."""
+        if list(ids) == sorted(self._docs):
+            return self.table()
         table = key_table(self._docs, ids, self.config)
         self._own.update(zip(ids, table.own.tolist()))
         return table
