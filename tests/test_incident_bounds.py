@@ -138,3 +138,28 @@ def test_grouping_cores_with_any_background_equal_recomputed_cores(docs, config)
         index.add(doc)
     links = index.links()
     assert merge_links(index, links).clusters == reference_merge(index, links)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(stories(), configs)
+def test_chunked_passes_give_the_candidates_and_own_weights_of_one_pass(docs, config):
+    """The per-holding pass of the candidates and the own weights of the key table go a chunk
+    at a time (memory); chunks of a few holdings or keys give what one chunk gives."""
+    import dedupe.incidents.bounds as bounds_module
+    import dedupe.incidents.candidates as candidates_module
+
+    def built() -> tuple[list[str], list[list[int]], list[float]]:
+        index = IncidentIndex(config)
+        for doc in docs:
+            index.add(doc)
+        ids, pairs = index.candidate_array()
+        return ids, pairs.tolist(), index.table().own.tolist()
+
+    whole = built()
+    saved = candidates_module.HOLDING_CHUNK, bounds_module.OWN_CHUNK
+    try:
+        candidates_module.HOLDING_CHUNK, bounds_module.OWN_CHUNK = 3, 5
+        assert built() == whole
+    finally:
+        candidates_module.HOLDING_CHUNK, bounds_module.OWN_CHUNK = saved

@@ -34,6 +34,9 @@ import numpy as np
 from .records import ANCHOR_KINDS, STRONG_KINDS, IncidentConfig, IncidentDoc, kind_of
 
 MARGIN = 1e-9  # added to each weight bound and subtracted from each threshold
+# Solid keys weighed at once by ``own_weights`` (its temporaries, ~110 bytes a key, were the
+# incident stage's peak for every story at once: +10 MiB at 3,000 articles, tracemalloc).
+OWN_CHUNK = 1 << 16
 
 
 @dataclass
@@ -121,16 +124,20 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
     stories = view(ids) if view is not None else [docs[i] for i in ids]
     numbers: dict[str, int] = {}
     number = numbers.setdefault
-    held_list = array("q")  # every story's keys and probes, by number
+    # per holding (a story's key or probe) 4 bytes + 1: key numbers are int32, and of its
+    # background only whether it reaches anchor_rarity (the same comparison, done here)
+    held_list = array("i")  # every story's keys and probes, by number
     sizes = array("q")
-    solid_list = array("q")  # every story's solid keys (``own_weights``)
+    solid_list = array("i")  # every story's solid keys (``own_weights``)
     solid_sizes = array("q")
     solid_background = array("d")
-    held_background = array("d")
+    held_rare = array("b")
+    rare_from = config.anchor_rarity
     terms = array("q")
     day_list = array("q")
     negative = False
-    for doc in stories:
+    passing = getattr(docs, "passing", docs.__getitem__)
+    for doc in map(passing, ids):
         held = doc.keys | doc.probes
         held_list.extend(number(k, len(numbers)) for k in held)
         sizes.append(len(held))
@@ -138,7 +145,7 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
         solid_sizes.append(len(doc.keys))
         get = doc.background.get
         solid_background.extend(get(k, 1.0) for k in doc.keys)
-        held_background.extend(get(k, 1.0) for k in held)
+        held_rare.extend(get(k, 1.0) >= rare_from for k in held)
         terms.append(sum(kind_of(k) == "term" for k in held))
         negative = negative or not all(v >= 0 for v in doc.background.values())
         day_list.append(doc.day.toordinal() if doc.day is not None else 0)
@@ -158,24 +165,26 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
     base = int(dated.min()) - 1 if len(dated) else -1  # days from 1 on; a range end clips to [0, stride)
     stride = (int(dated.max()) if len(dated) else 0) - base + 2
     days = np.where(undated_story, -1, ordinals - base).astype(np.int64)
-    held = np.frombuffer(held_list, np.int64)
-    held_days = np.repeat(days, np.frombuffer(sizes, np.int64))
+    held = np.frombuffer(held_list, np.int32)
+    held_days = np.repeat(days.astype(np.int32), np.frombuffer(sizes, np.int64))
     on_day = held_days >= 0
     first = np.full(len(kinds), stride, np.int64)
     last = np.full(len(kinds), -1, np.int64)
-    np.minimum.at(first, held[on_day], held_days[on_day])
-    np.maximum.at(last, held[on_day], held_days[on_day])
+    dated_keys, dated_days = held[on_day], held_days[on_day]
+    del held_days
+    np.minimum.at(first, dated_keys, dated_days)
+    np.maximum.at(last, dated_keys, dated_days)
     table = KeyTable(len(kinds), weight_prior, anchor_need, strong_need,
                      np.array([kind == "ent" for kind in kinds], bool),
                      np.array([kind == "term" for kind in kinds], bool),
-                     np.sort(held[on_day] * stride + held_days[on_day]), first, last,
+                     np.sort(dated_keys.astype(np.int64) * stride + dated_days), first, last,
                      np.bincount(held, minlength=len(kinds)),
                      np.bincount(held[~on_day], minlength=len(kinds)),
                      stride, days, np.sort(days[days >= 0]), numbers, np.zeros(len(stories)),
                      stories,
                      valid=bool((weight_prior >= 0).all() and (kind_prior >= 0).all()
                                 and not negative and config.combo_prior >= 0))
-    del held_days, on_day, held_list
+    del dated_keys, dated_days, on_day, held_list
     counts = table.holders
     order = np.argsort(held, kind="stable")  # by key, then story (stable: stories ascend)
     del held
@@ -183,10 +192,10 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
     table.post_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     table.post_story = np.repeat(np.arange(len(stories), dtype=np.int32),
                                  np.frombuffer(sizes, np.int64))[order]
-    table.post_rare = (np.frombuffer(held_background, np.float64) >= config.anchor_rarity)[order]
-    del order, held_background
+    table.post_rare = np.frombuffer(held_rare, np.int8).astype(bool)[order]
+    del order, held_rare
     table.terms = np.frombuffer(terms, np.int64).astype(np.int32)
-    table.own = own_weights(table, np.frombuffer(solid_list, np.int64),
+    table.own = own_weights(table, np.frombuffer(solid_list, np.int32).astype(np.int64),
                             np.frombuffer(solid_sizes, np.int64),
                             np.frombuffer(solid_background, np.float64), config)
     return table
@@ -241,11 +250,29 @@ def own_weights(table: KeyTable, keys: np.ndarray, sizes: np.ndarray, background
     ``window_days`` of it), exactly: the same integer counts, each distinct (n, df)'s IDF by
     ``math.log`` as ``weight`` computes it, the same products and minima in float64, and
     ``math.fsum`` (exactly rounded: the order of the terms is irrelevant). ``keys``: every
-    story's solid keys by number, ``sizes`` of each story, ``background`` per key."""
+    story's solid keys by number, ``sizes`` of each story, ``background`` per key. Stories
+    are weighed ``OWN_CHUNK`` solid keys at a time (each story's sum is its own: the same
+    results, the ~110 bytes a key of temporaries for one chunk only)."""
+    own = np.zeros(len(sizes), np.float64)
+    ends = np.cumsum(sizes)
+    first = 0
+    while first < len(sizes):
+        start = int(ends[first] - sizes[first])
+        last = max(first + 1, int(np.searchsorted(ends, start + OWN_CHUNK, "right")))
+        stop = int(ends[last - 1])
+        own[first:last] = _own_chunk(table, keys[start:stop], sizes[first:last],
+                                     background[start:stop], first, config)
+        first = last
+    return own
+
+
+def _own_chunk(table: KeyTable, keys: np.ndarray, sizes: np.ndarray, background: np.ndarray,
+               first: int, config: IncidentConfig) -> list[float]:
+    """``own_weights`` of the stories ``first`` … ``first + len(sizes)`` − 1."""
     count = len(sizes)
     rows = np.repeat(np.arange(count), sizes)
-    everyone = np.arange(count)
-    lo, hi, open_range, n = _ranges(table, everyone, everyone, config.window_days)
+    these = np.arange(first, first + count)
+    lo, hi, open_range, n = _ranges(table, these, these, config.window_days)
     df = _df(table, keys, rows, lo, hi, open_range)
     floored = np.maximum(n, config.rarity_floor)[rows]
     pairs, where = np.unique(np.stack([floored, df], axis=1), axis=0, return_inverse=True)
@@ -254,8 +281,7 @@ def own_weights(table: KeyTable, keys: np.ndarray, sizes: np.ndarray, background
     weights = np.where(df > 0, table.weight_prior[keys] * np.minimum(idf, background), 0.0)
     ends = np.cumsum(sizes).tolist()
     flat = weights.tolist()
-    return np.array([math.fsum(flat[end - size:end]) for end, size in zip(ends, sizes.tolist())],
-                    np.float64)
+    return [math.fsum(flat[end - size:end]) for end, size in zip(ends, sizes.tolist())]
 
 
 @dataclass

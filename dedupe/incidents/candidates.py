@@ -51,6 +51,9 @@ def subsumed(shared: set[str]) -> set[str]:
 # Pairs made at once while following keys (a key's live holders pair up in numpy; keys are
 # taken in chunks so that the index pairs of a chunk stay ~16 bytes × this).
 PAIR_CHUNK = 1 << 18
+# Holdings (a story holding a key) checked at once before following: the per-holding
+# temporaries (~80 bytes each) stay ~20 MB whatever the corpus size.
+HOLDING_CHUNK = 1 << 18
 
 
 def candidate_array(index: IncidentIndex) -> tuple[list[str], np.ndarray]:
@@ -64,27 +67,12 @@ def candidate_array(index: IncidentIndex) -> tuple[list[str], np.ndarray]:
     ids = sorted(index._docs)
     size = max(len(ids), 1)
     table = index.key_table(ids)
-    holders = table.holders
-    key = np.repeat(np.arange(table.size), holders)  # per holding (key-major, stories ascending)
-    story = table.post_story.astype(np.int64)
-    day = table.days[story]
-    dated = day >= 0
-    followed = np.isfinite(table.anchor_need)[key] & (holders[key] >= 2)
-    near = np.where(dated, _count(table, key, day - gap, day + gap), holders[key])
-    followed &= near <= cfg.posting_cap
-    rare = followed & table.post_rare
-    check = np.flatnonzero(rare & dated)  # rare in general language: rare in range too?
-    low_df = _count(table, key[check], day[check] - window, day[check] + window)
-    around_lo = np.clip(day[check] - gap - window, 0, table.stride - 1)
-    around_hi = np.clip(day[check] + gap + window, 0, table.stride - 1)
-    high_n = np.maximum(np.searchsorted(table.all_days, around_hi, "right")
-                        - np.searchsorted(table.all_days, around_lo, "left")
-                        + len(table.days) - len(table.all_days), cfg.rarity_floor)
-    rare[check] = _exact_idf(high_n, low_df) >= cfg.anchor_rarity
-    combo = followed & table.is_ent[key] & (table.terms[story] >= 3)
-    live = np.flatnonzero(rare | combo)
-    key, story, day, rare, combo = key[live], story[live], day[live], rare[live], combo[live]
-    del live, followed, near, dated, check
+    parts = [_followed(table, at, min(at + HOLDING_CHUNK, len(table.post_story)), cfg)
+             for at in range(0, len(table.post_story), HOLDING_CHUNK)]
+    columns = list(zip(*parts)) or [[np.zeros(0, np.int64)]] * 3 + [[np.zeros(0, bool)]] * 2
+    del parts
+    key, story, day, rare, combo = (np.concatenate(column) for column in columns)
+    del columns
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, int)
     counts = np.diff(np.r_[starts, len(key)])
     anchors = _Counts(cfg.min_anchors)
@@ -111,6 +99,35 @@ def candidate_array(index: IncidentIndex) -> tuple[list[str], np.ndarray]:
     every, held = _Counts.merged(anchors, combos)
     kept = every[held >= cfg.min_anchors]
     return ids, np.stack([kept // size, kept % size], axis=1).astype(np.int32)
+
+
+def _followed(table, at: int, end: int, cfg) -> tuple[np.ndarray, ...]:
+    """The holdings ``at`` … ``end`` − 1 (positions in ``table.post_story``, key-major) worth
+    following: (key, story, day, rare, combo) of each, as ``candidate_array`` describes.
+    Every step is per holding, so a chunk at a time gives the same holdings as all at once,
+    with the temporaries (~80 bytes a holding) of one chunk only."""
+    gap, window = cfg.gap_days[1], cfg.window_days
+    holders = table.holders
+    # each holding's key: the last key whose run starts at or before it
+    key = np.searchsorted(table.post_start, np.arange(at, end), "right") - 1
+    story = table.post_story[at:end].astype(np.int64)
+    day = table.days[story]
+    dated = day >= 0
+    followed = np.isfinite(table.anchor_need)[key] & (holders[key] >= 2)
+    near = np.where(dated, _count(table, key, day - gap, day + gap), holders[key])
+    followed &= near <= cfg.posting_cap
+    rare = followed & table.post_rare[at:end]
+    check = np.flatnonzero(rare & dated)  # rare in general language: rare in range too?
+    low_df = _count(table, key[check], day[check] - window, day[check] + window)
+    around_lo = np.clip(day[check] - gap - window, 0, table.stride - 1)
+    around_hi = np.clip(day[check] + gap + window, 0, table.stride - 1)
+    high_n = np.maximum(np.searchsorted(table.all_days, around_hi, "right")
+                        - np.searchsorted(table.all_days, around_lo, "left")
+                        + len(table.days) - len(table.all_days), cfg.rarity_floor)
+    rare[check] = _exact_idf(high_n, low_df) >= cfg.anchor_rarity
+    combo = followed & table.is_ent[key] & (table.terms[story] >= 3)
+    live = np.flatnonzero(rare | combo)
+    return key[live], story[live], day[live], rare[live], combo[live]
 
 
 def _count(table, keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

@@ -80,6 +80,15 @@ class DocStore(Mapping[str, IncidentDoc]):
     def __len__(self) -> int:
         return len(self._rows)
 
+    def passing(self, doc_id: str) -> IncidentDoc:
+        """Story ``doc_id``'s doc for one look (a pass over every story, e.g. building the
+        index's arrays): the held or recent one, else rebuilt and not kept, so a pass does not
+        fill the recent docs with stories it will not ask for again."""
+        found = self._recent.get(doc_id)
+        if found is None:
+            found = self._live.get(doc_id)
+        return found if found is not None else _doc(doc_id, self._rows[doc_id])
+
     def is_stored(self, doc: IncidentDoc) -> bool:
         """Whether ``doc`` is this store's own (not merely a doc with a stored id)."""
         return self._live.get(doc.id) is doc
