@@ -144,8 +144,8 @@ def test_grouping_cores_with_any_background_equal_recomputed_cores(docs, config)
           suppress_health_check=[HealthCheck.too_slow])
 @given(stories(), configs)
 def test_chunked_passes_give_the_candidates_and_own_weights_of_one_pass(docs, config):
-    """The per-holding pass of the candidates and the own weights of the key table go a chunk
-    at a time (memory); chunks of a few holdings or keys give what one chunk gives."""
+    """The per-holding pass of the candidates, their pair counts and the own weights of the key
+    table go a chunk at a time (memory); chunks of a few give what one chunk gives."""
     import dedupe.incidents.bounds as bounds_module
     import dedupe.incidents.candidates as candidates_module
 
@@ -157,9 +157,12 @@ def test_chunked_passes_give_the_candidates_and_own_weights_of_one_pass(docs, co
         return ids, pairs.tolist(), index.table().own.tolist()
 
     whole = built()
-    saved = candidates_module.HOLDING_CHUNK, bounds_module.OWN_CHUNK
+    saved = (candidates_module.HOLDING_CHUNK, candidates_module.PAIR_CHUNK,
+             bounds_module.OWN_CHUNK)
     try:
-        candidates_module.HOLDING_CHUNK, bounds_module.OWN_CHUNK = 3, 5
+        (candidates_module.HOLDING_CHUNK, candidates_module.PAIR_CHUNK,
+         bounds_module.OWN_CHUNK) = 3, 2, 5  # pair counts merged after every couple of pairs
         assert built() == whole
     finally:
-        candidates_module.HOLDING_CHUNK, bounds_module.OWN_CHUNK = saved
+        (candidates_module.HOLDING_CHUNK, candidates_module.PAIR_CHUNK,
+         bounds_module.OWN_CHUNK) = saved

@@ -181,19 +181,28 @@ class _Counts:
         if self._pending:
             new, held = np.unique(np.concatenate(self._pending), return_counts=True)
             self._pending, self._size = [], 0
-            codes, counts = _Counts.merged_arrays(self.codes, self.counts, new, held)
-            self.codes, self.counts = codes, np.minimum(counts, self.enough).astype(
-                np.uint8 if self.enough < 256 else np.int64)
+            self.codes, self.counts = _Counts.merged_arrays(self.codes, self.counts, new, held,
+                                                            self.enough)
 
     @staticmethod
-    def merged_arrays(codes_a, counts_a, codes_b, counts_b):
-        codes = np.concatenate([codes_a, codes_b])
-        counts = np.concatenate([counts_a, counts_b]).astype(np.int64)
-        order = np.argsort(codes, kind="stable")
-        codes, counts = codes[order], counts[order]
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) \
-            else np.zeros(0, np.int64)
-        return codes[starts], np.add.reduceat(counts, starts) if len(codes) else counts
+    def merged_arrays(codes_a, counts_a, codes_b, counts_b, enough: int | None = None):
+        """The union of two sorted sets of distinct codes, sorted, with counts summed (int64;
+        with ``enough``, clipped there, uint8 when it fits). A merge by ``searchsorted`` and
+        ``insert``: ~2 × 9 bytes a code at the peak (a sort of both was ~50: the candidates'
+        peak)."""
+        kind = np.uint8 if enough is not None and enough < 256 else np.int64
+        at = np.searchsorted(codes_a, codes_b)
+        found = at < len(codes_a)
+        found[found] = codes_a[at[found]] == codes_b[found]
+        new = ~found
+        summed = counts_a[at[found]].astype(np.int64) + counts_b[found]
+        added = counts_b[new]
+        if enough is not None:
+            summed, added = np.minimum(summed, enough), np.minimum(added, enough)
+        counts = counts_a.astype(kind)
+        counts[at[found]] = summed
+        return (np.insert(codes_a, at[new], codes_b[new]),
+                np.insert(counts, at[new], added.astype(kind)))
 
     @staticmethod
     def merged(a: "_Counts", b: "_Counts") -> tuple[np.ndarray, np.ndarray]:
