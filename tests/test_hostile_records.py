@@ -187,3 +187,27 @@ def test_extract_processes_are_capped_at_the_cores(tmp_path):
     assert main(["cluster", str(src), "--out", str(outs[1]), "--extract-processes", "100000",
                  "--quiet"]) == 0
     assert (outs[0] / "articles.jsonl").read_bytes() == (outs[1] / "articles.jsonl").read_bytes()
+
+
+def test_explain_and_report_on_a_corrupt_output_folder_say_which_line(tmp_path, capsys):
+    """A hand-edited or cut output file: a one-line message naming the file and line, exit 2,
+    no traceback (``read_output`` raises CorruptOutput)."""
+    import pytest
+
+    from newsdedup.output import CorruptOutput, read_output
+
+    src = _jsonl(tmp_path / "in.jsonl", [{"url": "https://a.example/1", "text": REPORT}])
+    out = tmp_path / "out"
+    assert main(["cluster", str(src), "--out", str(out), "--quiet"]) == 0
+    good = (out / "articles.jsonl").read_text("utf-8")
+    for bad, says in (("not json\n", "line 2: not JSON"), ('{"id": "x"}\n', "line 2: 'url' is missing"),
+                      ("[1, 2]\n", "line 2: a JSON list")):
+        (out / "articles.jsonl").unlink()  # a link into the published set: replace, not edit
+        (out / "articles.jsonl").write_text(good + bad, "utf-8")
+        with pytest.raises(CorruptOutput, match=says):
+            read_output(out)
+        for command in (["explain", "a", "b", "--out", str(out)], ["report", "--out", str(out)]):
+            capsys.readouterr()
+            assert main(command) == 2
+            err = capsys.readouterr().err
+            assert "articles.jsonl" in err and says in err and "Traceback" not in err
