@@ -2,8 +2,9 @@
 
 Each record is checked against its declared Content-Length: a record whose block runs into the
 next record's header (the length is too large), or is followed by more of its block (too
-small: the page read would be cut), is rejected and reading resumes at the next record; a record the file ends inside (a cut file, a cut .warc.gz member) is rejected as
-``truncated``, never kept with partial text.
+small: the page read would be cut), is rejected and reading resumes at the next record; a
+record the file ends inside (a cut file, a cut .warc.gz member) is rejected as ``truncated``,
+never kept with partial text.
 """
 from __future__ import annotations
 
