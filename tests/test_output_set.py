@@ -182,6 +182,37 @@ def test_interrupt_message_says_what_happened(monkeypatch, capsys):
     assert "published in OUT (complete)" in capsys.readouterr().err
 
 
+def test_an_interrupt_a_library_turned_into_its_own_error_is_an_interrupt(monkeypatch, capsys):
+    """langdetect's bare ``except:`` turns a Ctrl-C while it loads its profiles into
+    "LangDetectException: Profile format error" (exit 1 and a traceback): still exit 130; any
+    other error still propagates."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from newsdedup import cli, output
+
+    def swallowing(args):
+        try:
+            raise KeyboardInterrupt
+        except:  # noqa: E722 -- what the library does
+            raise LangDetectException(0, "Profile format error.") from None
+
+    def failing(args):
+        raise LangDetectException(0, "Profile format error.")
+
+    monkeypatch.setattr(output, "PUBLISHED", [])
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    for run, expected in ((swallowing, cli.EXIT_INTERRUPTED), (failing, None)):
+        for sub in parser._subparsers._group_actions[0].choices.values():
+            sub.set_defaults(run=run)
+        if expected is None:
+            with pytest.raises(LangDetectException):
+                cli.main(["report"])
+        else:
+            assert cli.main(["report"]) == expected
+            assert "interrupted" in capsys.readouterr().err
+
+
 def test_a_copy_that_followed_the_links_is_written_again(tmp_path):
     import shutil
     write_set(tmp_path / "a", {"articles.jsonl": [{"id": "a"}]})
