@@ -17,7 +17,7 @@ from pipelines.extract import extract_article
 from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
 from pipelines.timing import timed
-from pipelines.urls import article_id, canonical_url, site_of
+from pipelines.urls import article_id, canonical_url, site_of, url_problem
 
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
 # Format characters (zero-width space/joiners, BOM, direction marks: Unicode category Cf) show
@@ -145,8 +145,31 @@ def _hint(value: str | None) -> str | None:
     return None if value is None or "\ufffd" in value else value
 
 
+_STRING_FIELDS = ("html", "text", "content_type", "title", "published", "lang", "fetched_at")
+
+
+def _field_problem(raw: RawDocument) -> tuple[str, str] | None:
+    """(reason, detail) when ``raw`` has no usable URL or a field of the wrong type."""
+    if not isinstance(raw.url, str) or not raw.url.strip():
+        return "missing-url", "no 'url' string"
+    problem = url_problem(raw.url)
+    if problem:
+        return "bad-url", problem
+    for name in _STRING_FIELDS:
+        value = getattr(raw, name)
+        if value is not None and not isinstance(value, str):
+            return "bad-field", f"'{name}' is a {type(value).__name__}"
+    if raw.body is not None and not isinstance(raw.body, bytes):
+        return "bad-field", f"'body' is a {type(raw.body).__name__}"
+    return None
+
+
 def process_document(raw: RawDocument) -> Article | Reject:
-    """Turn one input into an ``Article`` (no story yet), or a ``Reject`` saying why not."""
+    """Turn one input into an ``Article`` (no story yet), or a ``Reject`` saying why not
+    (the readers' field checks too, for a ``RawDocument`` made by hand: the Python API)."""
+    problem = _field_problem(raw)
+    if problem:
+        return Reject(raw.location, *problem, raw.url if isinstance(raw.url, str) else None)
     try:
         text, title, published, site, encoding = _extract(raw)
         visible = visible_chars(text)

@@ -211,3 +211,21 @@ def test_explain_and_report_on_a_corrupt_output_folder_say_which_line(tmp_path, 
             assert main(command) == 2
             err = capsys.readouterr().err
             assert "articles.jsonl" in err and says in err and "Traceback" not in err
+
+
+def test_process_document_checks_a_hand_made_record_as_the_readers_do():
+    """The Python API's ``process_document`` on a ``RawDocument`` made by hand: the readers'
+    URL and field checks give the same rejects (an ftp URL was an article; a missing URL or an
+    int text raised AttributeError)."""
+    from pipelines.process import process_document
+    from pipelines.records import Location, RawDocument, Reject
+
+    cases = [({"url": "ftp://a.example/1", "text": REPORT}, "bad-url"),
+             ({"url": None, "text": REPORT}, "missing-url"),
+             ({"url": "https://a.example/1", "text": 12345}, "bad-field"),
+             ({"url": "https://a.example/1", "body": "<html>not bytes</html>"}, "bad-field")]
+    for fields, reason in cases:
+        result = process_document(RawDocument(location=Location("api"), **fields))
+        assert isinstance(result, Reject) and result.reason == reason, (fields, result)
+    kept = process_document(RawDocument(url="https://a.example/1", location=Location("api"), text=REPORT))
+    assert not isinstance(kept, Reject)
