@@ -133,7 +133,11 @@ def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]],
     for stale in sets.iterdir():  # left by a killed run
         if f"{SETS_DIR}/{stale.name}" != current:
             shutil.rmtree(stale, ignore_errors=True)
-    _adopt_plain_files(out_dir, sets, files)
+    # the CSV / SQLite copies an older version wrote beside its JSONL are adopted too: kept
+    # if this set has them again, gone with the old set if it does not
+    from newsdedup.formats import FORMATS, files_for  # formats imports this module
+
+    _adopt_plain_files(out_dir, sets, [*files, *files_for(FORMATS)])
     current = os.readlink(out_dir / CURRENT_LINK) if os.path.islink(out_dir / CURRENT_LINK) else None
     staging = sets / f"{time.time_ns():x}-{os.getpid()}"
     staging.mkdir(mode=0o777 & ~_umask())

@@ -233,3 +233,19 @@ def test_sigterm_mid_run_exits_130_and_keeps_the_old_set(tmp_path):
     assert done.returncode == 130, done.stderr
     assert "were not written" in done.stderr
     assert _snapshot(out) == before
+
+
+def test_an_old_plain_folder_loses_the_copies_the_new_set_does_not_have(tmp_path):
+    """A folder an older version wrote (plain files, CSV and SQLite copies beside the JSONL):
+    the first run adopts them all, and a run without ``--format csv,sqlite`` leaves no stale
+    copy of the old results behind (the CSV and SQLite stayed, from the old run)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("articles.jsonl", "stories.jsonl", "articles.csv", "stories.csv", "results.sqlite"):
+        (out / name).write_text("old\n")
+    assert _cluster(_inputs(tmp_path / "b.jsonl", "new", 3), out).returncode == 0
+    names = sorted(n for n in os.listdir(out) if not n.startswith("."))
+    assert names == ["articles.jsonl", "incidents.jsonl", "rejects.jsonl", "stories.jsonl"]
+    assert "old" not in (out / "articles.jsonl").read_text()
+    assert _cluster(_inputs(tmp_path / "c.jsonl", "newer", 3), out, None, "--format", "csv").returncode == 0
+    assert (out / "articles.csv").is_symlink() and "newer" in (out / "articles.csv").read_text()
