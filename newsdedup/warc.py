@@ -172,11 +172,16 @@ def _drain(stream, seen: bytes = b"") -> bool:
 def warc_record(record, where: Location) -> tuple[RawDocument | Reject | None, bool]:
     """(what the record gives, whether its declared length ran into the next record).
 
-    A record that holds no page gives None unless its length is wrong."""
+    A record that holds no page gives None unless its length is wrong. A record without a
+    WARC-Type or a Content-Length is broken (its block would be the rest of the file)."""
+    if record.rec_type is None or record.length is None or record.length < 0:
+        problem = "no WARC-Type" if record.rec_type is None else \
+            "no Content-Length" if record.length is None else f"Content-Length {record.length}"
+        return Reject(where, "broken-warc-record", f"a record with {problem}"), True
     result = warc_document(record, where) if record.rec_type in WARC_DOCUMENT_TYPES else None
     body = result.body if isinstance(result, RawDocument) else b""
     overrun = _drain(record.raw_stream, body or b"")
-    short = record.raw_stream.limit
+    short = getattr(record.raw_stream, "limit", 0)  # warcio's LimitReader of a length ≥ 0
     url = record.rec_headers.get_header("WARC-Target-URI") or None
     if overrun:
         return Reject(where, "warc-length-mismatch",
