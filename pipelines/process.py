@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import regex
 
@@ -42,6 +43,7 @@ def visible_chars(text: str) -> int:
 EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=timezone.utc)
 LATEST_AHEAD = timedelta(days=1)
 _CLOCK_TIME = re.compile(r"\d{1,2}[:：]\d{2}")
+_RFC2822_START = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s")
 _LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
@@ -61,7 +63,7 @@ def utc_iso_date(value: str | None, latest: datetime | None = None) -> str | Non
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        parsed = _loose(value)
+        parsed = _loose(value) or _rfc2822(value)
         if parsed is None:
             return None
     if not _in_window(parsed, latest):
@@ -69,6 +71,19 @@ def utc_iso_date(value: str | None, latest: datetime | None = None) -> str | Non
     if len(value) <= 10 or parsed.tzinfo is None:
         return parsed.date().isoformat()
     return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rfc2822(value: str) -> datetime | None:
+    """An RSS/e-mail date (``Tue, 10 Mar 2026 08:00:00 GMT``, ``+0800``): feeds and their
+    JSONL exports write it. None for anything else, and for a zone it does not know (``-0000``
+    or a name other than UT/GMT/Z and the US ones: no known instant)."""
+    if not _RFC2822_START.match(value):
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _loose(value: str) -> datetime | None:
