@@ -23,6 +23,7 @@ from pipelines.urls import article_id, canonical_url, site_of, url_problem
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
 # Format characters (zero-width space/joiners, BOM, direction marks: Unicode category Cf) show
 # nothing, and a page can hold them by the thousand.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FORMAT = regex.compile(r"\p{Cf}")
 _INVISIBLE_RUN = regex.compile(r"[\s\p{Cf}]+")
 
@@ -135,7 +136,8 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
     A text record's date is its own field only: nothing is read from the body."""
     if raw.text is not None and (raw.text.strip() or raw.html is None and raw.body is None):
         check_not_lost(raw.text)
-        return raw.text.strip(), raw.title, _record_date(raw), None, None
+        # control characters (NUL…) are no text, and break tools downstream (C strings, CSV)
+        return _CONTROL.sub("", raw.text).strip(), raw.title, _record_date(raw), None, None
     encoding = None
     with timed("decode"):
         html = repair_mojibake(raw.html) if raw.html is not None else None

@@ -128,6 +128,7 @@ def test_invisible_text_is_too_short_and_a_blank_text_field_falls_back_to_the_ht
         {"url": "https://a.example/zw-words", "text": "face\u200bswap " * 3},
         {"url": "https://a.example/blank-text", "text": "  \n", "html": page},
         {"url": "https://a.example/ok", "text": REPORT},
+        {"url": "https://a.example/nul", "text": "\x00" + REPORT + "\x00\x07 end"},
     ]
     out = tmp_path / "out"
     assert main(["cluster", str(_jsonl(tmp_path / "in.jsonl", records)), "--out", str(out),
@@ -138,6 +139,7 @@ def test_invisible_text_is_too_short_and_a_blank_text_field_falls_back_to_the_ht
     assert rejects["https://a.example/zw-words"]["reason"] == "too-short"
     assert "face-swap software" in articles["https://a.example/blank-text"]["text"]
     assert "https://a.example/ok" in articles
+    assert articles["https://a.example/nul"]["text"] == REPORT + " end"  # no NUL, no BEL
 
 
 def test_empty_input_leaves_no_out_folder(tmp_path):
@@ -229,3 +231,25 @@ def test_process_document_checks_a_hand_made_record_as_the_readers_do():
         assert isinstance(result, Reject) and result.reason == reason, (fields, result)
     kept = process_document(RawDocument(url="https://a.example/1", location=Location("api"), text=REPORT))
     assert not isinstance(kept, Reject)
+
+
+def test_odd_out_folders_and_no_inputs_get_a_clear_message(tmp_path, capsys):
+    """``--out ""`` (an unset variable) is a usage error, not the current folder; an --out
+    symlink to a missing folder says so ("File exists" before); no input path at all, from the
+    API, says so (it said "no input documents in :")."""
+    import pytest
+
+    from newsdedup import cluster_dump
+    from newsdedup.readers import InputError
+
+    src = _jsonl(tmp_path / "in.jsonl", [{"url": "https://a.example/1", "text": REPORT}])
+    with pytest.raises(SystemExit) as exit_info:
+        main(["cluster", str(src), "--out", ""])
+    assert exit_info.value.code == 2 and "empty folder name" in capsys.readouterr().err
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "missing")
+    assert main(["cluster", str(src), "--out", str(dangling)]) == 2
+    assert "which does not exist" in capsys.readouterr().err
+    with pytest.raises(InputError, match="no input given"):
+        cluster_dump([], tmp_path / "o")
+    assert not (tmp_path / "o").exists()
