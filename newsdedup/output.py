@@ -28,6 +28,8 @@ from pipelines.incidents import Incident, Lexicon, assign_incidents
 from pipelines.records import Article, Reject, Story
 from pipelines.timing import timed
 
+from .readers import InputError
+
 ARTICLES_FILE = "articles.jsonl"
 STORIES_FILE = "stories.jsonl"
 REJECTS_FILE = "rejects.jsonl"
@@ -131,7 +133,11 @@ def write_set(out_dir: Path, files: dict[str, Iterable[dict[str, Any]]],
     for stale in sets.iterdir():  # left by a killed run
         if f"{SETS_DIR}/{stale.name}" != current:
             shutil.rmtree(stale, ignore_errors=True)
-    _adopt_plain_files(out_dir, sets, files)
+    # the CSV / SQLite copies an older version wrote beside its JSONL are adopted too: kept
+    # if this set has them again, gone with the old set if it does not
+    from newsdedup.formats import FORMATS, files_for  # formats imports this module
+
+    _adopt_plain_files(out_dir, sets, [*files, *files_for(FORMATS)])
     current = os.readlink(out_dir / CURRENT_LINK) if os.path.islink(out_dir / CURRENT_LINK) else None
     staging = sets / f"{time.time_ns():x}-{os.getpid()}"
     staging.mkdir(mode=0o777 & ~_umask())
@@ -213,11 +219,43 @@ class OutputSet:
     incidents: list[dict[str, Any]]
 
 
+class CorruptOutput(InputError):
+    """An output file that is not what newsdedup writes (hand-edited, cut, another tool's):
+    which file, which line, what is wrong (exit 2 from the command line)."""
+
+
+# What each record of an output file must hold for read_output: field → type.
+REQUIRED_FIELDS = {
+    ARTICLES_FILE: {"id": str, "url": str, "text": str},
+    STORIES_FILE: {"story_id": str, "article_ids": list, "representative_id": str, "languages": list},
+    INCIDENTS_FILE: {"incident_id": str, "article_ids": list},
+}
+
+
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The records of an output file ([] when it does not exist); CorruptOutput for a line
+    that is not a JSON object holding ``REQUIRED_FIELDS``."""
     if not path.exists():
         return []
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    required = REQUIRED_FIELDS.get(path.name, {})
+    records = []
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as err:
+                raise CorruptOutput(f"{path} line {number}: not JSON ({err})") from err
+            if not isinstance(record, dict):
+                raise CorruptOutput(f"{path} line {number}: a JSON {type(record).__name__}, "
+                                    "not an object")
+            for name, kind in required.items():
+                if not isinstance(record.get(name), kind):
+                    raise CorruptOutput(f"{path} line {number}: '{name}' is missing or not a "
+                                        f"{kind.__name__} (not an output of newsdedup cluster?)")
+            records.append(record)
+    return records
 
 
 def article_from_record(row: dict[str, Any]) -> Article:
@@ -236,7 +274,8 @@ def stories_from_articles(articles: Sequence[Article]) -> list[Story]:
 
 def read_output(out_dir: str | Path) -> OutputSet:
     """Read articles.jsonl, stories.jsonl and incidents.jsonl from ``out_dir``. Raises
-    FileNotFoundError when there is no articles.jsonl."""
+    FileNotFoundError when there is no articles.jsonl, CorruptOutput when a file holds a line
+    newsdedup did not write."""
     out_dir = Path(out_dir)
     if not (out_dir / ARTICLES_FILE).exists():
         raise FileNotFoundError(f"{out_dir / ARTICLES_FILE} not found (run `newsdedup cluster`)")

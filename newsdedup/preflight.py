@@ -22,6 +22,8 @@ def check_out_dir(out_dir: str | Path) -> Path:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise OutputDirError(f"--out {out}: is a file, not a folder")
+    if out.is_symlink() and not out.exists():
+        raise OutputDirError(f"--out {out}: a symlink to {os.readlink(out)}, which does not exist")
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / f".newsdedup-write-test.{os.getpid()}"

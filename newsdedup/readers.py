@@ -40,7 +40,9 @@ class InputError(Exception):
 
 
 def check_paths(paths: list[str]) -> None:
-    """Fail before any work if an input path is missing or unreadable."""
+    """Fail before any work if there is no input path, or one is missing or unreadable."""
+    if not paths:
+        raise InputError("no input given: name a file, a folder or - (stdin)")
     for path in paths:
         if path == "-":
             continue

@@ -1,9 +1,10 @@
 """WARC records as documents or rejects (``newsdedup.readers`` hands WARC files here).
 
 Each record is checked against its declared Content-Length: a record whose block runs into the
-next record's header (the length is too large) is rejected and reading resumes at that next
-record; a record the file ends inside (a cut file, a cut .warc.gz member) is rejected as
-``truncated``, never kept with partial text.
+next record's header (the length is too large), or is followed by more of its block (too
+small: the page read would be cut), is rejected and reading resumes at the next record; a
+record the file ends inside (a cut file, a cut .warc.gz member) is rejected as ``truncated``,
+never kept with partial text.
 """
 from __future__ import annotations
 
@@ -82,9 +83,18 @@ def read_warc(path: Path) -> Iterator[RawDocument | Reject]:
         with open(path, "rb") as fh:
             fh.seek(start)
             records = ArchiveIterator(fh)
+            # warcio prints "Record not followed by newline" on stderr when a record's
+            # Content-Length ends before its block does, and counts it in err_count: each
+            # record's result waits until the next record is read, and is then rejected
+            records.INC_RECORD = ""
             resume = None
+            held: tuple[RawDocument | Reject | None, int] | None = None
             try:
                 for record in records:
+                    if held is not None:
+                        if (late := _shorter_than_declared(*held, records.err_count)) is not None:
+                            yield late
+                        held = None
                     # At this point ``records.offset`` is where the current record starts.
                     where = Location(str(path), offset=records.offset)
                     if cut_at is not None and records.offset >= cut_at:
@@ -92,19 +102,29 @@ def read_warc(path: Path) -> Iterator[RawDocument | Reject]:
                         yield Reject(where, "truncated", "the file ends inside this record")
                         break
                     result, overrun = warc_record(record, where)
-                    if result is not None:
-                        yield result
                     if overrun:
+                        yield result
                         resume = _next_record_start(path, records.offset, gzipped)
                         break
+                    held = (result, records.err_count)
                 else:
+                    if held is not None:
+                        if (late := _shorter_than_declared(*held, records.err_count)) is not None:
+                            yield late
+                        held = None
                     if not gzipped and _unread_tail(fh, records.offset):
                         # warcio stops quietly at a record whose headers the file ends inside
                         yield Reject(Location(str(path), offset=records.offset), "truncated",
                                      "the file ends inside this record's headers")
                 start = resume
             except WARC_ERRORS as err:
+                short = held is not None and records.err_count > held[1]
+                if held is not None and (late := _shorter_than_declared(*held, records.err_count)):
+                    yield late  # the record before the broken one
                 broken_at = records.offset
+                if short:  # what broke is the rest of that short record: resume after it
+                    start = _next_record_start(path, broken_at, gzipped)
+                    continue
                 if cut_at is not None and broken_at >= cut_at:
                     cut_reported = True
                     yield Reject(Location(str(path), offset=broken_at), "truncated",
@@ -116,6 +136,20 @@ def read_warc(path: Path) -> Iterator[RawDocument | Reject]:
     if cut_at is not None and not cut_reported:
         yield Reject(Location(str(path), offset=cut_at), "truncated",
                      "the file ends inside this record (a cut gzip member)")
+
+
+def _shorter_than_declared(result: RawDocument | Reject | None, errors_before: int,
+                           errors_now: int) -> RawDocument | Reject | None:
+    """``result``, or a ``warc-length-mismatch`` reject in its place when bytes other than the
+    record separator followed its declared block (warcio's ``err_count`` grew): the
+    Content-Length ends before the record does, and the page read is cut."""
+    if errors_now <= errors_before:
+        return result
+    if result is None:
+        return None  # a record that holds no page (request, metadata): nothing to reject
+    return Reject(result.location, "warc-length-mismatch",
+                  "declared Content-Length ends before the record does: the page read is cut",
+                  result.url)
 
 
 def _unread_tail(fh, offset: int) -> bool:
@@ -138,11 +172,16 @@ def _drain(stream, seen: bytes = b"") -> bool:
 def warc_record(record, where: Location) -> tuple[RawDocument | Reject | None, bool]:
     """(what the record gives, whether its declared length ran into the next record).
 
-    A record that holds no page gives None unless its length is wrong."""
+    A record that holds no page gives None unless its length is wrong. A record without a
+    WARC-Type or a Content-Length is broken (its block would be the rest of the file)."""
+    if record.rec_type is None or record.length is None or record.length < 0:
+        problem = "no WARC-Type" if record.rec_type is None else \
+            "no Content-Length" if record.length is None else f"Content-Length {record.length}"
+        return Reject(where, "broken-warc-record", f"a record with {problem}"), True
     result = warc_document(record, where) if record.rec_type in WARC_DOCUMENT_TYPES else None
     body = result.body if isinstance(result, RawDocument) else b""
     overrun = _drain(record.raw_stream, body or b"")
-    short = record.raw_stream.limit
+    short = getattr(record.raw_stream, "limit", 0)  # warcio's LimitReader of a length ≥ 0
     url = record.rec_headers.get_header("WARC-Target-URI") or None
     if overrun:
         return Reject(where, "warc-length-mismatch",

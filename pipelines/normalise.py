@@ -12,6 +12,8 @@ from functools import lru_cache
 
 import opencc
 
+from dedupe.incidents.evidence import nfkc
+
 # Everything that is not a letter or digit separates tokens; "_" counts as punctuation too.
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -34,6 +36,6 @@ def to_traditional(text: str) -> str:
 def normalise_for_matching(text: str) -> str:
     """Return ``text`` folded for comparison: t2s, NFKC, casefold, punctuation → space."""
     if not unicodedata.is_normalized("NFKC", text):  # a quick check: ~2 % of normalize's cost
-        text = unicodedata.normalize("NFKC", text)
+        text = nfkc(text)  # NFKC, fullwidth forms first: ~2.5x on Chinese news
     text = to_simplified(text).casefold()
     return _NON_WORD.sub(" ", text).strip()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 import regex
 
@@ -17,11 +18,12 @@ from pipelines.extract import extract_article
 from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
 from pipelines.timing import timed
-from pipelines.urls import article_id, canonical_url, site_of
+from pipelines.urls import article_id, canonical_url, site_of, url_problem
 
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
 # Format characters (zero-width space/joiners, BOM, direction marks: Unicode category Cf) show
 # nothing, and a page can hold them by the thousand.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FORMAT = regex.compile(r"\p{Cf}")
 _INVISIBLE_RUN = regex.compile(r"[\s\p{Cf}]+")
 
@@ -42,6 +44,7 @@ def visible_chars(text: str) -> int:
 EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=timezone.utc)
 LATEST_AHEAD = timedelta(days=1)
 _CLOCK_TIME = re.compile(r"\d{1,2}[:：]\d{2}")
+_RFC2822_START = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s")
 _LOOSE_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 
 
@@ -61,7 +64,7 @@ def utc_iso_date(value: str | None, latest: datetime | None = None) -> str | Non
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        parsed = _loose(value)
+        parsed = _loose(value) or _rfc2822(value)
         if parsed is None:
             return None
     if not _in_window(parsed, latest):
@@ -69,6 +72,19 @@ def utc_iso_date(value: str | None, latest: datetime | None = None) -> str | Non
     if len(value) <= 10 or parsed.tzinfo is None:
         return parsed.date().isoformat()
     return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rfc2822(value: str) -> datetime | None:
+    """An RSS/e-mail date (``Tue, 10 Mar 2026 08:00:00 GMT``, ``+0800``): feeds and their
+    JSONL exports write it. None for anything else, and for a zone it does not know (``-0000``
+    or a name other than UT/GMT/Z and the US ones: no known instant)."""
+    if not _RFC2822_START.match(value):
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _loose(value: str) -> datetime | None:
@@ -120,7 +136,8 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
     A text record's date is its own field only: nothing is read from the body."""
     if raw.text is not None and (raw.text.strip() or raw.html is None and raw.body is None):
         check_not_lost(raw.text)
-        return raw.text.strip(), raw.title, _record_date(raw), None, None
+        # control characters (NUL…) are no text, and break tools downstream (C strings, CSV)
+        return _CONTROL.sub("", raw.text).strip(), raw.title, _record_date(raw), None, None
     encoding = None
     with timed("decode"):
         html = repair_mojibake(raw.html) if raw.html is not None else None
@@ -145,8 +162,31 @@ def _hint(value: str | None) -> str | None:
     return None if value is None or "\ufffd" in value else value
 
 
+_STRING_FIELDS = ("html", "text", "content_type", "title", "published", "lang", "fetched_at")
+
+
+def _field_problem(raw: RawDocument) -> tuple[str, str] | None:
+    """(reason, detail) when ``raw`` has no usable URL or a field of the wrong type."""
+    if not isinstance(raw.url, str) or not raw.url.strip():
+        return "missing-url", "no 'url' string"
+    problem = url_problem(raw.url)
+    if problem:
+        return "bad-url", problem
+    for name in _STRING_FIELDS:
+        value = getattr(raw, name)
+        if value is not None and not isinstance(value, str):
+            return "bad-field", f"'{name}' is a {type(value).__name__}"
+    if raw.body is not None and not isinstance(raw.body, bytes):
+        return "bad-field", f"'body' is a {type(raw.body).__name__}"
+    return None
+
+
 def process_document(raw: RawDocument) -> Article | Reject:
-    """Turn one input into an ``Article`` (no story yet), or a ``Reject`` saying why not."""
+    """Turn one input into an ``Article`` (no story yet), or a ``Reject`` saying why not
+    (the readers' field checks too, for a ``RawDocument`` made by hand: the Python API)."""
+    problem = _field_problem(raw)
+    if problem:
+        return Reject(raw.location, *problem, raw.url if isinstance(raw.url, str) else None)
     try:
         text, title, published, site, encoding = _extract(raw)
         visible = visible_chars(text)

@@ -2,6 +2,8 @@
 dates compared at the precision both have."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 import trafilatura
 
@@ -206,3 +208,17 @@ def test_url_and_dateline_correct_the_markup_date() -> None:
     assert dates.publication_date(zh, "从上海车展看在华布局-搜狐汽车", None) == \
         Dated("2005-05-13", "page-text")
     assert dates.publication_date(ja, "上海モーターショーで見た戦略", None) == Dated("2005-01-28", "markup")
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Tue, 10 Mar 2026 08:00:00 GMT", "2026-03-10T08:00:00Z"),
+    ("10 Mar 2026 08:00:00 +0800", "2026-03-10T00:00:00Z"),
+    ("Tue, 10 Mar 2026 08:00 EST", "2026-03-10T13:00:00Z"),
+    ("Tue, 10 Mar 2026 08:00:00 -0000", None),  # RFC 2822: no known zone
+    ("Tue, 10 Mar 2026 25:00:00 GMT", None),
+    ("Mar 2026", None)])
+def test_rss_dates_in_a_record_field(value, expected) -> None:
+    """A feed's RFC 2822 date in a JSONL ``published`` field (it was dropped as unreadable)."""
+    from pipelines.process import utc_iso_date
+
+    assert utc_iso_date(value, datetime(2026, 6, 1, tzinfo=timezone.utc)) == expected

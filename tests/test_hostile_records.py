@@ -128,6 +128,7 @@ def test_invisible_text_is_too_short_and_a_blank_text_field_falls_back_to_the_ht
         {"url": "https://a.example/zw-words", "text": "face\u200bswap " * 3},
         {"url": "https://a.example/blank-text", "text": "  \n", "html": page},
         {"url": "https://a.example/ok", "text": REPORT},
+        {"url": "https://a.example/nul", "text": "\x00" + REPORT + "\x00\x07 end"},
     ]
     out = tmp_path / "out"
     assert main(["cluster", str(_jsonl(tmp_path / "in.jsonl", records)), "--out", str(out),
@@ -138,6 +139,7 @@ def test_invisible_text_is_too_short_and_a_blank_text_field_falls_back_to_the_ht
     assert rejects["https://a.example/zw-words"]["reason"] == "too-short"
     assert "face-swap software" in articles["https://a.example/blank-text"]["text"]
     assert "https://a.example/ok" in articles
+    assert articles["https://a.example/nul"]["text"] == REPORT + " end"  # no NUL, no BEL
 
 
 def test_empty_input_leaves_no_out_folder(tmp_path):
@@ -187,3 +189,67 @@ def test_extract_processes_are_capped_at_the_cores(tmp_path):
     assert main(["cluster", str(src), "--out", str(outs[1]), "--extract-processes", "100000",
                  "--quiet"]) == 0
     assert (outs[0] / "articles.jsonl").read_bytes() == (outs[1] / "articles.jsonl").read_bytes()
+
+
+def test_explain_and_report_on_a_corrupt_output_folder_say_which_line(tmp_path, capsys):
+    """A hand-edited or cut output file: a one-line message naming the file and line, exit 2,
+    no traceback (``read_output`` raises CorruptOutput)."""
+    import pytest
+
+    from newsdedup.output import CorruptOutput, read_output
+
+    src = _jsonl(tmp_path / "in.jsonl", [{"url": "https://a.example/1", "text": REPORT}])
+    out = tmp_path / "out"
+    assert main(["cluster", str(src), "--out", str(out), "--quiet"]) == 0
+    good = (out / "articles.jsonl").read_text("utf-8")
+    for bad, says in (("not json\n", "line 2: not JSON"), ('{"id": "x"}\n', "line 2: 'url' is missing"),
+                      ("[1, 2]\n", "line 2: a JSON list")):
+        (out / "articles.jsonl").unlink()  # a link into the published set: replace, not edit
+        (out / "articles.jsonl").write_text(good + bad, "utf-8")
+        with pytest.raises(CorruptOutput, match=says):
+            read_output(out)
+        for command in (["explain", "a", "b", "--out", str(out)], ["report", "--out", str(out)]):
+            capsys.readouterr()
+            assert main(command) == 2
+            err = capsys.readouterr().err
+            assert "articles.jsonl" in err and says in err and "Traceback" not in err
+
+
+def test_process_document_checks_a_hand_made_record_as_the_readers_do():
+    """The Python API's ``process_document`` on a ``RawDocument`` made by hand: the readers'
+    URL and field checks give the same rejects (an ftp URL was an article; a missing URL or an
+    int text raised AttributeError)."""
+    from pipelines.process import process_document
+    from pipelines.records import Location, RawDocument, Reject
+
+    cases = [({"url": "ftp://a.example/1", "text": REPORT}, "bad-url"),
+             ({"url": None, "text": REPORT}, "missing-url"),
+             ({"url": "https://a.example/1", "text": 12345}, "bad-field"),
+             ({"url": "https://a.example/1", "body": "<html>not bytes</html>"}, "bad-field")]
+    for fields, reason in cases:
+        result = process_document(RawDocument(location=Location("api"), **fields))
+        assert isinstance(result, Reject) and result.reason == reason, (fields, result)
+    kept = process_document(RawDocument(url="https://a.example/1", location=Location("api"), text=REPORT))
+    assert not isinstance(kept, Reject)
+
+
+def test_odd_out_folders_and_no_inputs_get_a_clear_message(tmp_path, capsys):
+    """``--out ""`` (an unset variable) is a usage error, not the current folder; an --out
+    symlink to a missing folder says so ("File exists" before); no input path at all, from the
+    API, says so (it said "no input documents in :")."""
+    import pytest
+
+    from newsdedup import cluster_dump
+    from newsdedup.readers import InputError
+
+    src = _jsonl(tmp_path / "in.jsonl", [{"url": "https://a.example/1", "text": REPORT}])
+    with pytest.raises(SystemExit) as exit_info:
+        main(["cluster", str(src), "--out", ""])
+    assert exit_info.value.code == 2 and "empty folder name" in capsys.readouterr().err
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "missing")
+    assert main(["cluster", str(src), "--out", str(dangling)]) == 2
+    assert "which does not exist" in capsys.readouterr().err
+    with pytest.raises(InputError, match="no input given"):
+        cluster_dump([], tmp_path / "o")
+    assert not (tmp_path / "o").exists()

@@ -182,6 +182,37 @@ def test_interrupt_message_says_what_happened(monkeypatch, capsys):
     assert "published in OUT (complete)" in capsys.readouterr().err
 
 
+def test_an_interrupt_a_library_turned_into_its_own_error_is_an_interrupt(monkeypatch, capsys):
+    """langdetect's bare ``except:`` turns a Ctrl-C while it loads its profiles into
+    "LangDetectException: Profile format error" (exit 1 and a traceback): still exit 130; any
+    other error still propagates."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from newsdedup import cli, output
+
+    def swallowing(args):
+        try:
+            raise KeyboardInterrupt
+        except:  # noqa: E722 -- what the library does
+            raise LangDetectException(0, "Profile format error.") from None
+
+    def failing(args):
+        raise LangDetectException(0, "Profile format error.")
+
+    monkeypatch.setattr(output, "PUBLISHED", [])
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    for run, expected in ((swallowing, cli.EXIT_INTERRUPTED), (failing, None)):
+        for sub in parser._subparsers._group_actions[0].choices.values():
+            sub.set_defaults(run=run)
+        if expected is None:
+            with pytest.raises(LangDetectException):
+                cli.main(["report"])
+        else:
+            assert cli.main(["report"]) == expected
+            assert "interrupted" in capsys.readouterr().err
+
+
 def test_a_copy_that_followed_the_links_is_written_again(tmp_path):
     import shutil
     write_set(tmp_path / "a", {"articles.jsonl": [{"id": "a"}]})
@@ -202,3 +233,19 @@ def test_sigterm_mid_run_exits_130_and_keeps_the_old_set(tmp_path):
     assert done.returncode == 130, done.stderr
     assert "were not written" in done.stderr
     assert _snapshot(out) == before
+
+
+def test_an_old_plain_folder_loses_the_copies_the_new_set_does_not_have(tmp_path):
+    """A folder an older version wrote (plain files, CSV and SQLite copies beside the JSONL):
+    the first run adopts them all, and a run without ``--format csv,sqlite`` leaves no stale
+    copy of the old results behind (the CSV and SQLite stayed, from the old run)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("articles.jsonl", "stories.jsonl", "articles.csv", "stories.csv", "results.sqlite"):
+        (out / name).write_text("old\n")
+    assert _cluster(_inputs(tmp_path / "b.jsonl", "new", 3), out).returncode == 0
+    names = sorted(n for n in os.listdir(out) if not n.startswith("."))
+    assert names == ["articles.jsonl", "incidents.jsonl", "rejects.jsonl", "stories.jsonl"]
+    assert "old" not in (out / "articles.jsonl").read_text()
+    assert _cluster(_inputs(tmp_path / "c.jsonl", "newer", 3), out, None, "--format", "csv").returncode == 0
+    assert (out / "articles.csv").is_symlink() and "newer" in (out / "articles.csv").read_text()

@@ -141,3 +141,38 @@ def test_unreadable_folder_fails_before_any_work(tmp_path):
     (b"%PDF-1.7", "unknown"), (b"", "unknown")])
 def test_sniff(head, kind):
     assert sniff(head) == kind
+
+
+def test_warc_record_shorter_than_its_block_is_a_reject_not_a_cut_page(tmp_path, capsys):
+    """A Content-Length that ends before the record does: the page read would be cut (kept
+    without a word before), so it is a ``warc-length-mismatch`` reject, reading goes on with
+    the next record, and warcio's own warning does not reach stderr."""
+    import re
+
+    pages = [(f"https://w.example/{i}", PAGE.format(t=str(i)).encode(), "text/html") for i in range(3)]
+    data = warc_bytes(pages, gzip=False)
+    first = re.search(rb"Content-Length: (\d+)", data)
+    data = data[:first.start(1)] + str(int(first[1]) - 300).encode() + data[first.end(1):]
+    path = tmp_path / "short.warc"
+    path.write_bytes(data)
+    docs, rejects = docs_and_rejects(read_inputs([str(path)]))
+    assert [d.url for d in docs] == ["https://w.example/1", "https://w.example/2"]
+    assert [(r.reason, r.url) for r in rejects] == [("warc-length-mismatch", "https://w.example/0")]
+    assert "Record not followed by newline" not in capsys.readouterr().err
+
+
+def test_a_warc_record_without_type_or_length_is_broken_and_the_next_is_read(tmp_path):
+    """A stray "WARC/1.0" line with no headers parses as a record without WARC-Type or
+    Content-Length, whose block would be the rest of the file: a ``broken-warc-record``, and the
+    record after it is read (it was swallowed without a word, or rejected as an
+    AttributeError)."""
+    pages = [(f"https://w.example/{i}", PAGE.format(t=str(i)).encode(), "text/html") for i in range(2)]
+    data = warc_bytes(pages, gzip=False)
+    second = data.find(b"WARC/1.", 10)
+    data = data[:second] + b"WARC/1.0\r\nthis is not a header\r\n\r\n" + data[second:]
+    path = tmp_path / "stray.warc"
+    path.write_bytes(data)
+    docs, rejects = docs_and_rejects(read_inputs([str(path)]))
+    assert [d.url for d in docs] == ["https://w.example/0", "https://w.example/1"]
+    assert [(r.reason, r.detail, r.location.offset) for r in rejects] == [
+        ("broken-warc-record", "a record with no WARC-Type", second)]

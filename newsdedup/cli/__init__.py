@@ -110,12 +110,23 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, UsageError) as err:
         print(f"newsdedup: {err}", file=sys.stderr)
         return getattr(err, "exit_code", EXIT_USAGE)
+    except Exception as err:
+        # a library whose bare ``except:`` turned the Ctrl-C into its own error (langdetect
+        # loading its profiles: "Profile format error") is still an interrupt
+        if not isinstance(err.__context__, KeyboardInterrupt):
+            raise
+        return _interrupted()
     except KeyboardInterrupt:
-        from newsdedup.output import PUBLISHED
-        if PUBLISHED:  # the switch is one rename: the new set is either all there or not at all
-            print(f"newsdedup: interrupted after the new output set was published in "
-                  f"{PUBLISHED[-1]} (complete)", file=sys.stderr)
-        else:
-            print("newsdedup: interrupted; the outputs of this run were not written (the previous "
-                  "output set, if any, is unchanged)", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
+
+
+def _interrupted() -> int:
+    """Say what an interrupt left behind; exit code 130."""
+    from newsdedup.output import PUBLISHED
+    if PUBLISHED:  # the switch is one rename: the new set is either all there or not at all
+        print(f"newsdedup: interrupted after the new output set was published in "
+              f"{PUBLISHED[-1]} (complete)", file=sys.stderr)
+    else:
+        print("newsdedup: interrupted; the outputs of this run were not written (the previous "
+              "output set, if any, is unchanged)", file=sys.stderr)
+    return EXIT_INTERRUPTED

@@ -44,7 +44,15 @@ def add_config(parser: argparse.ArgumentParser) -> None:
 
 
 def add_out(parser: argparse.ArgumentParser, help_text: str) -> None:
-    parser.add_argument("--out", default=None, help=f"{help_text} (default: {OUT_DEFAULT})")
+    parser.add_argument("--out", default=None, type=_folder_name,
+                        help=f"{help_text} (default: {OUT_DEFAULT})")
+
+
+def _folder_name(value: str) -> str:
+    """``--out ""`` is a mistake (an unset variable), not the current folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("empty folder name")
+    return value
 
 
 def add_formats(parser: argparse.ArgumentParser) -> None:
