@@ -237,12 +237,18 @@ def repair_mojibake(html: str) -> str:
     raise RejectError("mojibake", "text was mis-decoded before it reached us and no repair reads it")
 
 
+# A short text with a stray replacement character or two is a real copy (a truncated teaser):
+# a wrong codec leaves dozens (a Big5 article read as GBK: 253 in 1,107 characters).
+MIN_LOST_CHARS = 10
+
+
 def check_not_lost(text: str) -> None:
-    """RejectError("mojibake") when over ``MAX_REPLACED_RATIO`` of ``text`` is U+FFFD: text
+    """RejectError("mojibake") when over ``MAX_REPLACED_RATIO`` of ``text``, and at least
+    ``MIN_LOST_CHARS`` characters, are U+FFFD: text
     decoded with a wrong codec before it reached us (Big5 read as GBK), its bytes lost; the
     rule ``decode_html`` applies to the pages it decodes."""
     lost = text.count("\ufffd")
-    if lost > MAX_REPLACED_RATIO * len(text):
+    if lost >= MIN_LOST_CHARS and lost > MAX_REPLACED_RATIO * len(text):
         raise RejectError("mojibake", f"{lost} of {len(text)} characters are U+FFFD: the text was "
                                       "mis-decoded before it reached us and its bytes are lost")
 
