@@ -21,9 +21,9 @@ from pipelines.timing import timed
 from pipelines.urls import article_id, canonical_url, site_of, url_problem
 
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls but tab and line breaks
 # Format characters (zero-width space/joiners, BOM, direction marks: Unicode category Cf) show
 # nothing, and a page can hold them by the thousand.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _FORMAT = regex.compile(r"\p{Cf}")
 _INVISIBLE_RUN = regex.compile(r"[\s\p{Cf}]+")
 
