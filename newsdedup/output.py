@@ -239,12 +239,14 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         return []
     required = REQUIRED_FIELDS.get(path.name, {})
     records = []
-    with path.open(encoding="utf-8", errors="replace") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            if not raw.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as err:
+                raise CorruptOutput(f"{path} line {number}: not UTF-8 at byte {err.start}") from err
             except ValueError as err:
                 raise CorruptOutput(f"{path} line {number}: not JSON ({err})") from err
             if not isinstance(record, dict):

@@ -203,9 +203,9 @@ def test_explain_and_report_on_a_corrupt_output_folder_say_which_line(tmp_path, 
     assert main(["cluster", str(src), "--out", str(out), "--quiet"]) == 0
     good = (out / "articles.jsonl").read_text("utf-8")
     for bad, says in (("not json\n", "line 2: not JSON"), ('{"id": "x"}\n', "line 2: 'url' is missing"),
-                      ("[1, 2]\n", "line 2: a JSON list")):
+                      ("[1, 2]\n", "line 2: a JSON list"), ("\udcff\n", "line 2: not UTF-8")):
         (out / "articles.jsonl").unlink()  # a link into the published set: replace, not edit
-        (out / "articles.jsonl").write_text(good + bad, "utf-8")
+        (out / "articles.jsonl").write_bytes((good + bad).encode("utf-8", "surrogateescape"))
         with pytest.raises(CorruptOutput, match=says):
             read_output(out)
         for command in (["explain", "a", "b", "--out", str(out)], ["report", "--out", str(out)]):
