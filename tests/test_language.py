@@ -193,3 +193,31 @@ def test_letters_after_the_word_head_still_reach_langdetect():
     numbers = "2024-05-01 12:00 +08 " * (WORD_HEAD_CHARS // 10)
     assert detect_language(numbers + "The court heard the case on Tuesday afternoon.") == ("en", None)
     assert detect_language(numbers + "Ab cd") == ("und", None)
+
+
+def test_walk_stops_once_the_verdict_cannot_change():
+    """A plain English paragraph is decided before langdetect's 7th trial (each trial starts
+    with one Gaussian draw for its alpha); a text its trials disagree on runs all of them. The
+    verdicts are langdetect's own either way (the test above)."""
+    import random
+
+    from pipelines.langdetect_steps import factory, ngrams, prepared_text, walk
+
+    class Counting(random.Random):
+        trials = 0
+
+        def gauss(self, *args):
+            self.trials += 1
+            return super().gauss(*args)
+
+    def trials_of(text: str) -> int:
+        detector = factory().create()
+        detector.random = Counting()
+        detector.text = prepared_text(detector, text)
+        walk(detector, ngrams(detector.text, detector.word_lang_prob_map))
+        return detector.random.trials
+
+    plain = ("The court heard that the company had moved the money through several accounts "
+             "before the police were told, and the judge said the case would be heard again.")
+    assert trials_of(plain) < factory().create().n_trial
+    assert trials_of("Kofi") == factory().create().n_trial
