@@ -151,8 +151,8 @@ def _drop_cut_entry(root: etree._Element, body: bytes) -> None:
     if last is None or last is root:
         return
     start = None  # the last start tag of that name: the cut entry's, if it is open
-    for start in re.finditer(rb"<" + re.escape(_qname(last)) + rb"[\s/>]", body):
-        pass
+    for match in re.finditer(rb"<" + re.escape(_qname(last)) + rb"[\s/>]", body):
+        start = match
     if start is not None and body.find(b"</" + _qname(last), start.end()) == -1:
         last.getparent().remove(last)
 
