@@ -132,3 +132,19 @@ def test_no_export_stores_only_and_export_writes_what_a_crawl_would(tmp_path, si
         for record in (*records[0], *records[1]):
             record.pop("fetched_at", None)  # when each crawl fetched the page: its own time
         assert records[0] == records[1], name
+
+
+def test_a_feed_answering_an_html_error_page_is_not_an_answer(tmp_path):
+    """A site whose feed URL answers 200 with an HTML page ("Service unavailable", a login or
+    CDN challenge page) gave nothing to crawl: the source failed (exit 3), as when it is down;
+    it exited 0, so a monitor never saw that the outlet was no longer collected."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "rss.xml").write_text("<html><body><h1>Service unavailable</h1></body></html>")
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    with serve_folder(root) as base:
+        result = crawl(tmp_path, base, down=False)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "newsdedup: no source could be fetched (Up Times)")
+    assert "is not a readable feed or sitemap" in result.stderr

@@ -159,8 +159,9 @@ class NewsSpider(scrapy.Spider):
         else:
             self.count(source.name, "hubs_fetched")
             links = self.hub_links(source, kind, response)
-            if links is None:
+            if links is None:  # an HTML error page at a feed URL answered nothing
                 self.count(source.name, "hubs_failed")
+                self.count(source.name, "hubs_unreadable")
                 self.finished(hub_url)
                 return
             stored = links
