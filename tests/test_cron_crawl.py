@@ -148,3 +148,15 @@ def test_a_feed_answering_an_html_error_page_is_not_an_answer(tmp_path):
     assert result.stderr.strip().splitlines()[-1] == (
         "newsdedup: no source could be fetched (Up Times)")
     assert "is not a readable feed or sitemap" in result.stderr
+
+
+def test_a_hub_disallowed_by_robots_txt_is_said(tmp_path):
+    """robots.txt disallowing the feed: nothing is fetched (obeyed) and the run says why; the
+    table showed only zeros and stderr nothing."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    with serve_folder(root) as base:
+        result = crawl(tmp_path, base, down=False)
+    assert result.returncode == 0, result.stderr
+    assert f"warning: Up Times: hub {base}/rss.xml is disallowed by robots.txt" in result.stderr

@@ -223,6 +223,9 @@ class NewsSpider(scrapy.Spider):
             return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):  # robots.txt
             self.count(source, "disallowed")
+            # said, not only counted: a source whose every hub is disallowed fetches nothing and
+            # its table row showed only zeros, with no hint why
+            self.logger.warning("%s: hub %s is disallowed by robots.txt", source, request.url)
             self.finished(request.url)
             return
         status, reason, _final = _failure_reason(failure)
