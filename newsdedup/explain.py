@@ -76,7 +76,7 @@ def shared_passages(text_a: str, text_b: str) -> list[str]:
         runs.append(current)
     texts = ["".join(t if len(t) == 1 and t >= "\u3400" else f" {t} " for t in run).strip()
              for run in runs]
-    texts = [re.sub(r"\s+", " ", t) for t in texts]
+    texts = {re.sub(r"\s+", " ", t) for t in texts}  # a passage repeated in A is listed once
     return sorted(texts, key=lambda t: (-len(t), t))[:MAX_PASSAGES]
 
 

@@ -98,3 +98,11 @@ def test_shared_passages_are_longest_runs():
     a = "法院 认为 被告人 虞某某 以牟利为目的 制作 复制 贩卖淫秽物品 情节严重"
     b = "记者 获悉 被告人 虞某某 以牟利为目的 制作 复制 其他"
     assert shared_passages(a, b)[0] == "被告人虞某某以牟利为目的制作复制"
+
+
+def test_a_passage_shared_twice_is_listed_once():
+    """A figure repeated in the text ("186万元" in the lead and in the verdict) was listed twice
+    among the five passages, in place of another shared passage."""
+    a = "骗走186万元，法院审理。另查明，被告人共骗走186万元。"
+    b = "涉案金额186万元。"
+    assert shared_passages(a, b) == ["186 万元"]
