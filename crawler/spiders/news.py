@@ -29,7 +29,7 @@ from crawler.sources import Source, load_sources
 from crawler.storage import StoreExtension
 from crawler.watchlist import Watchlist
 from pipelines.records import Location, RawDocument
-from pipelines.urls import canonical_url
+from pipelines.urls import canonical_url, url_problem
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FINAL_HTTP_STATUSES = (404, 410)  # gone for good: a reject; other errors are retried next run
@@ -182,7 +182,12 @@ class NewsSpider(scrapy.Spider):
                 return None
             out, found = [], set()
             for href in response.css("a::attr(href)").getall():
-                url = urldefrag(response.urljoin(href.strip()))[0]
+                try:
+                    url = urldefrag(response.urljoin(href.strip()))[0]
+                except ValueError:  # http://[::1/x: that link only, not the listing's others
+                    continue
+                if url_problem(url):  # a port out of range raised in the request
+                    continue
                 if url in found:
                     continue
                 found.add(url)
@@ -200,9 +205,10 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("%s: %s is not a readable feed or sitemap: %s",
                                 source.name, response.url, err)
             return None
-        hubs = [("hub", u, None, None) for u in parsed.hubs if source.on_domain(u)]
+        hubs = [("hub", u, None, None) for u in parsed.hubs
+                if not url_problem(u) and source.on_domain(u)]
         arts = [("article", ln.url, ln.title, ln.published) for ln in parsed.articles
-                if source.wants_article(ln.url)]
+                if not url_problem(ln.url) and source.wants_article(ln.url)]
         self.count(source.name, "offsite_links", len(parsed.articles) - len(arts)
                    + len(parsed.hubs) - len(hubs))
         return hubs + arts
