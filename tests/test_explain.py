@@ -1,7 +1,10 @@
 """``explain``: why two articles are, or are not, one story and one incident."""
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -106,3 +109,24 @@ def test_a_passage_shared_twice_is_listed_once():
     a = "骗走186万元，法院审理。另查明，被告人共骗走186万元。"
     b = "涉案金额186万元。"
     assert shared_passages(a, b) == ["186 万元"]
+
+
+def test_a_rejected_page_is_said_rejected_with_where_and_why(tmp_path):
+    """An analyst asks about a page that is not among the articles: the message says it was
+    rejected, where and why (it said only "no article with id or URL")."""
+    text = ("The city council approved the 2026 budget on Tuesday after a long debate about "
+            "roads, schools and the new library, officials said.")
+    rows = [{"url": "https://a.example/1", "text": "short"},
+            {"url": "https://b.example/1", "text": text}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out"
+    run = [sys.executable, "-m", "newsdedup"]
+    assert subprocess.run([*run, "cluster", str(src), "--out", str(out), "--quiet",
+                           "--extract-processes", "1"], timeout=300).returncode == 0
+    asked = subprocess.run([*run, "explain", "https://A.example/1#x", "https://b.example/1",
+                            "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert asked.returncode == 2
+    assert asked.stderr.strip() == (
+        "newsdedup: no article with id or URL 'https://A.example/1#x': https://a.example/1 was "
+        f"rejected at {src}:1: too-short (5 characters of text after extraction)")
