@@ -14,7 +14,7 @@ from newsdedup.explain import explain, resolve, shared_passages
 from newsdedup.output import INCIDENTS_FILE, write_outputs
 from pipelines.incidents import assign_incidents, load_lexicon
 from pipelines.normalise import to_traditional
-from pipelines.records import Story
+from pipelines.records import Article, Story
 
 
 @pytest.fixture(scope="module")
@@ -130,3 +130,18 @@ def test_a_rejected_page_is_said_rejected_with_where_and_why(tmp_path):
     assert asked.stderr.strip() == (
         "newsdedup: no article with id or URL 'https://A.example/1#x': https://a.example/1 was "
         f"rejected at {src}:1: too-short (5 characters of text after extraction)")
+
+
+def test_estimated_shares_are_never_above_one():
+    """A one-sentence excerpt of a long report: the lead containment estimate came out 1.176,
+    a share no reader can make sense of."""
+    paras = " ".join(f"Paragraph {i} says police in Wuxi arrested 14 people over an app that "
+                     f"stripped clothes from photos of women, officers said on day {i}."
+                     for i in range(12))
+    full = Article(id="full", url="https://wire.example/1", title="Wuxi", text=paras, lang="en",
+                   script=None, published=None, site=None)
+    cut = Article(id="cut", url="https://agg.example/1", title="Wuxi",
+                  text=paras[:120] + "…", lang="en", script=None, published=None, site=None)
+    text = explain([full, cut], "full", "cut")
+    shares = [float(v) for v in re.findall(r"containment[^0-9\n]*(\d+\.\d+)", text)]
+    assert shares and max(shares) <= 1.0, text
