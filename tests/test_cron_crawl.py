@@ -160,3 +160,16 @@ def test_a_hub_disallowed_by_robots_txt_is_said(tmp_path):
         result = crawl(tmp_path, base, down=False)
     assert result.returncode == 0, result.stderr
     assert f"warning: Up Times: hub {base}/rss.xml is disallowed by robots.txt" in result.stderr
+
+
+def test_an_article_page_answering_404_is_named(tmp_path):
+    """The table said "failed 1" and no line said which page or why (a 500 has Scrapy's own
+    "Gave up retrying" line; a 404 or 403 had none)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    with serve_folder(root) as base:
+        write_outlet(root, base, ARTICLE)
+        (root / "a" / "1.html").unlink()  # listed in the feed, not live
+        result = crawl(tmp_path, base, down=False)
+    assert result.returncode == 0, result.stderr
+    assert f"warning: Up Times: article {base}/a/1.html failed: HTTP 404" in result.stderr

@@ -287,6 +287,10 @@ class NewsSpider(scrapy.Spider):
             return
         status, reason, final = _failure_reason(failure)
         urls = [*request.meta.get("redirect_urls", []), request.url]
+        if failure.check(HttpError):  # a 404 or 403 is logged by no one else: the table's
+            # "failed" count named no page
+            self.logger.warning("%s: article %s failed: %s", source, request.url,
+                                _failure_detail(failure))
         yield FailureItem(source, request.url, urls, reason, _failure_detail(failure),
                           now_iso(), status, final=final)
 
