@@ -94,10 +94,11 @@ def _drop_runs(lines: list[str], member: Callable[[str], bool], min_run: int) ->
 def is_listing(lines: list[str]) -> bool:
     """LISTING_MIN_DATED+ timestamped lines and nearly every line headline-short: a channel or
     listing page (trafilatura puts a stamp on its own line or beside its headline)."""
-    keys = [_key(line) for line in lines if _key(line)]
-    dated = sum(1 for key in keys if bp.STAMP_RE.search(key))
+    keys = [key for key in map(_key, lines) if key]
+    if sum(1 for key in keys if bp.STAMP_RE.search(key)) < bp.LISTING_MIN_DATED:
+        return False  # most pages: no need to measure every line
     short = sum(1 for key in keys if is_headline(key))
-    return dated >= bp.LISTING_MIN_DATED and short >= bp.LISTING_SHORT_SHARE * len(keys)
+    return short >= bp.LISTING_SHORT_SHARE * len(keys)
 
 
 def _is_dated_headline(line: str) -> bool:
