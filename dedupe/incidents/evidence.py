@@ -193,27 +193,34 @@ def extract_terms(text: str, out: Evidence) -> None:
     """Add ``term:`` keys from TERMS and ``ent:`` keys from NAMED_BODIES (both languages' forms
     are looked for in every text).
 
-    One Aho-Corasick pass (Rust) finds where each Chinese form and English literal prefix first
+    One Aho-Corasick pass (Rust) finds where each Chinese form and English literal prefix
     occurs; only the keys one of those belongs to are looked at, an English pattern runs only
-    when one of its prefixes occurs, and only from the first such place (a regex search per key
-    over the whole text was a quarter of evidence extraction)."""
+    when one of its prefixes occurs, and only at those places (a regex search per key over the
+    whole text was a quarter of evidence extraction)."""
     folded = text.casefold()
     table = _term_table()
     literals = table.literals
-    # literal index → its first start: the matches come by end, so one literal's by start
-    first = {index: start for start, _, index in reversed(table.automaton.find_overlapping(folded))}
-    if not first and not table.always:
+    # literal index → where it starts, ascending: the matches come by end, so one literal's by
+    # start (an English pattern's prefix "app" can occur inside "happen" many times)
+    starts_of: dict[int, list[int]] = {}
+    for start, _, index in table.automaton.find_overlapping(folded):
+        if (found := starts_of.get(index)) is None:
+            starts_of[index] = [start]
+        else:
+            found.append(start)
+    if not starts_of and not table.always:
         return
     rows_of = table.rows_of
-    for n in sorted({n for i in first for n in rows_of[i]}.union(table.always)):
+    for n in sorted({n for i in starts_of for n in rows_of[i]}.union(table.always)):
         row = table.rows[n]
-        surface = next((literals[i] for i in row.zh if i in first), None)
+        surface = next((literals[i] for i in row.zh if i in starts_of), None)
         if surface is None and row.en is not None:
             if row.prefixes is None:
                 match = row.en.search(folded)
-            else:
-                starts = [first[i] for i in row.prefixes if i in first]
-                match = row.en.search(folded, min(starts)) if starts else None
+            else:  # tried only where one of its prefixes starts: a search from the first such
+                # place went on to the text's end when that was inside a word ("happen")
+                match = next(matches_at(row.en, folded, sorted(
+                    {at for i in row.prefixes for at in starts_of.get(i, ())})), None)
             surface = match.group(0) if match else None
         if surface is not None:
             out.add(row.key, surface)
