@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -169,6 +169,12 @@ def keywords_in(low: str) -> dict[str, list[int]]:
 _DIGIT_RUN = re.compile(r"\d\d*")
 
 
+# What follows the digits of a _TIME match: ":", whitespace, or a.m./p.m./时/点 (either case
+# where the text keeps its re.I scans)
+_TIME_MARKS = frozenset(":aApP时点")
+_ISO_SEPARATORS = frozenset("-/.")
+
+
 class DigitRuns:
     r"""Where the digit-led patterns can start, from one scan for runs of digits (each pattern
     then runs only there, ``matches_at``, instead of scanning the whole text: ~30 runs in a
@@ -176,33 +182,49 @@ class DigitRuns:
     first digit follows no digit: _ISO_DATE, _ZH_DAY, _EN_DATE_DM, _ZH_NUMBER, _EN_NUMBER);
     ``last_two``: a run's last two digits (_TIME: one or two digits, then a mark); ``years``:
     four digits before a run's end (\d{4}\s*年); ``zh_dates``: both of the last (_ZH_DATE).
-    Each list ascends."""
+    ``short_starts``, ``iso_dates`` and ``times`` narrow ``starts`` and ``last_two`` by the
+    run's length and the character after it, which the pattern's match needs (most runs are
+    no date: a pattern tried there fails). Each list ascends."""
 
     def __init__(self, text: str) -> None:
         self.spans = [match.span() for match in _DIGIT_RUN.finditer(text)]
+        self.starts = [start for start, _ in self.spans]
 
     @classmethod
     def of(cls, text: str) -> DigitRuns:
         return cls(text)
 
-    @cached_property
-    def starts(self) -> list[int]:
-        return [start for start, _ in self.spans]
-
-    @cached_property
+    @property
     def last_two(self) -> list[int]:
         return [at for start, end in self.spans
                 for at in ((end - 2, end - 1) if end - start >= 2 else (start,))]
 
-    @cached_property
+    @property
     def years(self) -> list[int]:
         return [end - 4 for start, end in self.spans if end - start >= 4]
 
-    @cached_property
+    @property
     def zh_dates(self) -> list[int]:
         return [at for start, end in self.spans
                 for at in ((end - 4, end - 2, end - 1) if end - start >= 4 else
                            (end - 2, end - 1) if end - start >= 2 else (start,))]
+
+    @property
+    def short_starts(self) -> list[int]:
+        """Starts of runs of one or two digits (_EN_DATE_DM: a day, then no digit)."""
+        return [start for start, end in self.spans if end - start <= 2]
+
+    def iso_dates(self, text: str) -> list[int]:
+        """Starts of runs of four digits with - / or . after them in ``text`` (_ISO_DATE)."""
+        return [start for start, end in self.spans
+                if end - start == 4 and text[end:end + 1] in _ISO_SEPARATORS]
+
+    def times(self, text: str) -> list[int]:
+        """``last_two`` of the runs with ":", whitespace, a, p, 时 or 点 after them in ``text``
+        (_TIME: its one or two digits end the run, \s* or ":" comes next)."""
+        return [at for start, end in self.spans
+                if (after := text[end:end + 1]) in _TIME_MARKS or after.isspace()
+                for at in ((end - 2, end - 1) if end - start >= 2 else (start,))]
 
 
 def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
@@ -280,14 +302,14 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
                 found = _valid_date(prev.year, prev.month, day)
             if found:
                 out.add(f"date:{found.isoformat()}", match.group(0))
-    for match in matches_at(_ISO_DATE, text, runs.starts):
+    for match in matches_at(_ISO_DATE, text, runs.iso_dates(text)):
         found = _valid_date(*map(int, match.groups()))
         spans.append(match.span())
         if found:
             out.add(f"date:{found.isoformat()}", match.group(0))
     month_day = ((m, 1, 2) for m in scan(_EN_DATE_MD, *MONTHS))
     day_month = (((m, 2, 1) for m in matches_at(sensitive.get(_EN_DATE_DM, _EN_DATE_DM), low,
-                                                  runs.starts)) if holds(*MONTHS) else ())
+                                                  runs.short_starts)) if holds(*MONTHS) else ())
     for match, month_at, day_at in chain(month_day, day_month):
         month = MONTHS[match.group(month_at).lower()[:3]]
         found = _with_year(match.group(3), month, int(match.group(day_at)), published)
@@ -298,7 +320,7 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
         spans += [m.span() for m in scan(_YEAR_MONTH, *MONTHS, also=runs.years)]
     else:
         spans += [m.span() for m in scan(_MONTH_YEAR, *MONTHS)]
-    spans += [m.span() for m in matches_at(sensitive.get(_TIME, _TIME), low, runs.last_two)]
+    spans += [m.span() for m in matches_at(sensitive.get(_TIME, _TIME), low, runs.times(low))]
     if published is not None:
         if holds(*WEEKDAYS):
             weekdays = (scan(_WEEKDAY) if words is None  # scan() keeps re.I there

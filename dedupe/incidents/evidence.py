@@ -62,16 +62,14 @@ TEASER_ENDINGS = ("…", "...")
 _WIDE_FORMS = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},  # ！ … ～
                "\u3000": " ", "…": "..."}
 _WIDE = re.compile("[\uff01-\uff5e\u3000…]")
+_WIDE_SPLIT = re.compile("(" + _WIDE.pattern + ")")  # text, wide form, text, …
+_wide_form_of = _WIDE_FORMS.__getitem__
 _SURNAME_MARKERS = ("某", "先生", "女士", "姓")
 _SURNAME_PATTERN = re.compile("([" + COMMON_SURNAMES + "])(?:某某|" + "|".join(_SURNAME_MARKERS) + ")")
 _CUED_NAME = re.compile("(?:" + "|".join(NAME_CUES) + ")([" + COMMON_SURNAMES +
                         r"][\u4e00-\u9fff]{1,2})")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?:市|县|区|镇)")
 _PLACE_SUFFIX = re.compile("[市县区镇]")  # a _PLACE match starts two characters before one
-
-
-def _wide_form(match: re.Match) -> str:
-    return _WIDE_FORMS[match.group()]
 
 
 @dataclass
@@ -228,12 +226,21 @@ def extract_terms(text: str, out: Evidence) -> None:
 
 def nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, ~2× faster on Chinese news: what NFKC changes
-    there is mostly fullwidth ASCII (，：（）), the ideographic space and "…"; one regex pass puts
-    their NFKC forms in first, and the normaliser's quick check then mostly finds the text
+    there is mostly fullwidth ASCII (，：（）), the ideographic space and "…"; one regex split
+    puts their NFKC forms in first (mapped in C, no Python call per character: ~85 of them in
+    an article of the 3k set), and the normaliser's check then mostly finds the text
     normalised. Same result: each is a compatibility decomposition into characters that
     decompose no further and combine with nothing before them (starters), which NFKC's own
-    decomposition step would produce in the same place."""
-    return unicodedata.normalize("NFKC", _WIDE.sub(_wide_form, text))
+    decomposition step would produce in the same place. ``is_normalized`` first: on a
+    normalised text it is ~8× cheaper than ``normalize``'s own check (6 vs 51 µs per article of
+    the 3k set), and it is True exactly when ``normalize`` would return the text unchanged."""
+    pieces = _WIDE_SPLIT.split(text)
+    if len(pieces) > 1:
+        pieces[1::2] = map(_wide_form_of, pieces[1::2])
+        text = "".join(pieces)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
 
 
 def strip_teasers(text: str) -> str:
