@@ -139,6 +139,15 @@ def test_digit_led_patterns_tried_only_where_runs_of_digits_allow_find_what_find
             == found(dn._ZH_DAY, masked))
 
 
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(text=soups, cuts=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=4))
+def test_run_starts_of_a_masked_text_are_those_a_scan_finds(text, cuts):
+    """The runs of digits of a text with spans blanked, from the unmasked text's runs, are those
+    a scan of the masked text finds (spans that cut a run, cover it, or miss it)."""
+    masked = dn.mask(text, [(start, start + length) for start, length in cuts])
+    assert dn.DigitRuns.of(text).starts_in(text, masked) == dn.DigitRuns.of(masked).starts
+
+
 @settings(max_examples=300, derandomize=True, deadline=None)
 @given(st.text("杭州上城市区县镇a ", max_size=30))
 def test_place_guesses_tried_before_their_suffix_find_what_finditer_finds(text):

@@ -214,6 +214,18 @@ class DigitRuns:
         """Starts of runs of one or two digits (_EN_DATE_DM: a day, then no digit)."""
         return [start for start, end in self.spans if end - start <= 2]
 
+    def starts_in(self, text: str, masked: str) -> list[int]:
+        """``DigitRuns.of(masked).starts`` for ``masked`` = ``mask(text, …)``, these runs being
+        ``text``'s: a run the mask left whole starts there still; one it cut is scanned again
+        (the date extraction's masked text is scanned for numbers without a second scan)."""
+        starts: list[int] = []
+        for start, end in self.spans:
+            if masked[start:end] == text[start:end]:
+                starts.append(start)
+            else:
+                starts += [m.start() for m in _DIGIT_RUN.finditer(masked, start, end)]
+        return starts
+
     def iso_dates(self, text: str) -> list[int]:
         """Starts of runs of four digits with - / or . after them in ``text`` (_ISO_DATE)."""
         return [start for start, end in self.spans
@@ -221,7 +233,7 @@ class DigitRuns:
 
     def times(self, text: str) -> list[int]:
         """``last_two`` of the runs with ":", whitespace, a, p, 时 or 点 after them in ``text``
-        (_TIME: its one or two digits end the run, \s* or ":" comes next)."""
+        (_TIME: its one or two digits end the run, then whitespace or ":")."""
         return [at for start, end in self.spans
                 if (after := text[end:end + 1]) in _TIME_MARKS or after.isspace()
                 for at in ((end - 2, end - 1) if end - start >= 2 else (start,))]
@@ -253,7 +265,8 @@ def weekday_starts(low: str, words: dict[str, list[int]]) -> list[int]:
     return sorted(starts)
 
 
-def extract_dates(text: str, published: date | None, out: Evidence) -> str:
+def extract_dates(text: str, published: date | None, out: Evidence,
+                  runs: DigitRuns | None = None) -> str:
     """Add ``date:`` keys; return the text with date and time expressions blanked.
 
     Each pattern runs only on text that can hold its match (月 and a digit after it for Chinese
@@ -281,7 +294,8 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
         starts = [s for key in starts_at for s in words.get(key, ())] + (also or [])
         return matches_at(pattern, low, sorted(starts))
 
-    runs = DigitRuns.of(text)  # the digits of text and low are at the same places
+    if runs is None:  # the digits of text and low are at the same places
+        runs = DigitRuns.of(text)
     if "月" in text and _ZH_DATE_GATE.search(text):
         for match in matches_at(_ZH_DATE, text, runs.zh_dates):
             found = _with_year(match.group(1), int(match.group(2)), int(match.group(3)),
@@ -427,12 +441,14 @@ def _cn_number_keys(numeral: str) -> tuple[str, ...]:
     return number_keys(Decimal(value))
 
 
-def extract_numbers(text: str, out: Evidence) -> None:
-    """Add ``num:``/``approx:``/``pct:`` keys from Arabic and Chinese numerals in any language."""
+def extract_numbers(text: str, out: Evidence, starts: list[int] | None = None) -> None:
+    """Add ``num:``/``approx:``/``pct:`` keys from Arabic and Chinese numerals in any language
+    (``starts``: ``DigitRuns.of(text).starts`` if the caller has them)."""
     spans = []
     # both patterns start with a digit that follows no digit; blanking a Chinese amount (which
     # ends with its multiplier) starts no run of digits
-    starts = DigitRuns.of(text).starts
+    if starts is None:
+        starts = DigitRuns.of(text).starts
     if _ZH_MULTIPLIER.search(text):  # every Chinese amount has one; most English texts none
         for match in matches_at(_ZH_NUMBER, text, starts):
             keys = _zh_number_keys(*match.groups())

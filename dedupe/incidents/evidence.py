@@ -42,6 +42,7 @@ from .bilingual import (
     proper_nouns,
 )
 from .dates_numbers import (  # noqa: F401 -- approx_key, parse_* are this module's API too
+    DigitRuns,
     approx_key,
     extract_dates,
     extract_numbers,
@@ -260,8 +261,9 @@ def extract_evidence(text: str, lexicon: Lexicon, published: str | None = None,
     title = nfkc(title or "")
     both = f"{title}\n{text}" if title else text
     out = Evidence()
-    rest = extract_dates(both, parse_published(published), out)
-    extract_numbers(rest, out)
+    runs = DigitRuns.of(both)
+    rest = extract_dates(both, parse_published(published), out, runs)
+    extract_numbers(rest, out, runs.starts_in(both, rest))
     names = mid_sentence_names(text)
     extract_latin_names(text, lexicon, out, names=names)
     if title:
