@@ -229,18 +229,18 @@ def nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, ~2× faster on Chinese news: what NFKC changes
     there is mostly fullwidth ASCII (，：（）), the ideographic space and "…"; one regex split
     puts their NFKC forms in first (mapped in C, no Python call per character: ~85 of them in
-    an article of the 3k set), and the normaliser's check then mostly finds the text
+    an article of the 3k set), and the normaliser's quick check then mostly finds the text
     normalised. Same result: each is a compatibility decomposition into characters that
     decompose no further and combine with nothing before them (starters), which NFKC's own
-    decomposition step would produce in the same place. ``is_normalized`` first: on a
-    normalised text it is ~8× cheaper than ``normalize``'s own check (6 vs 51 µs per article of
-    the 3k set), and it is True exactly when ``normalize`` would return the text unchanged."""
+    decomposition step would produce in the same place. A text NFKC leaves as it is (half of
+    the 3k set's, mostly English) is returned after ``is_normalized``'s quick check (~4 µs,
+    against ~60 µs for the split's scan)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
     pieces = _WIDE_SPLIT.split(text)
     if len(pieces) > 1:
         pieces[1::2] = map(_wide_form_of, pieces[1::2])
         text = "".join(pieces)
-    if unicodedata.is_normalized("NFKC", text):
-        return text
     return unicodedata.normalize("NFKC", text)
 
 
