@@ -19,6 +19,8 @@ from sys import intern
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from dedupe.incidents.bilingual import Lexicon, latin_key, parse_cedict
 from dedupe.incidents.evidence import Evidence, extract_evidence, parse_published
 from dedupe.incidents.grouping import combine_copies, merge_links
@@ -127,13 +129,21 @@ def article_evidence(article: Article, lexicon: Lexicon) -> Evidence:
 
 
 def encode_evidence(evidence: Evidence) -> str:
-    """``evidence`` as one compact JSON line (for a spool or a pipe; ``decode_evidence``)."""
-    return json.dumps([evidence.keys, evidence.probes], ensure_ascii=False,
-                      separators=(",", ":"))
+    """``evidence`` as one compact JSON line (for a spool or a pipe; ``decode_evidence``).
+    orjson (~5× ``json.dumps``); a surface with a lone surrogate, which orjson refuses, is
+    written by ``json`` as before."""
+    try:
+        return orjson.dumps([evidence.keys, evidence.probes]).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps([evidence.keys, evidence.probes], ensure_ascii=False,
+                          separators=(",", ":"))
 
 
 def decode_evidence(line: str) -> Evidence:
-    keys, probes = json.loads(line)
+    try:
+        keys, probes = orjson.loads(line)
+    except orjson.JSONDecodeError:  # a lone surrogate (see encode_evidence)
+        keys, probes = json.loads(line)
     return Evidence(keys, probes)
 
 

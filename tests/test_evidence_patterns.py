@@ -50,7 +50,7 @@ TOKENS = ["2023", "06", "6", "20", "1", "123", "1,200", "3.5", "年", "月", "�
           "on Tuesday", "since  friday", "lastmonday", "by\nSunday", "6月 20 日", "123,456",
           "12,345,678.5", "June 2023", "sept. 2023",
           "10:3", "9:05pm", "summay 5", "dismay", "todayesterday", "x", "12月3日", "1234年",
-          "2023 年 12 月", "June 2023年", "2100", "1899"]
+          "2023 年 12 月", "June 2023年", "2100", "1899", "\u2003", "5\u3000AM"]
 soups = st.lists(st.sampled_from(TOKENS), max_size=16).map("".join)
 
 
@@ -116,7 +116,8 @@ def test_keyword_anchored_scans_find_what_finditer_finds(text):
 @given(text=soups)
 def test_digit_led_patterns_tried_only_where_runs_of_digits_allow_find_what_finditer_finds(text):
     """The digit-led patterns tried only at the places ``DigitRuns`` gives (a run's start, its
-    last two digits) find what scanning the whole text (and its lower case) finds."""
+    last two digits, those of runs that can start the pattern's match) find what scanning the
+    whole text (and its lower case) finds."""
     runs = dn.DigitRuns.of(text)
     assert runs.starts == [m.start() for m in re.finditer(r"(?<!\d)\d", text)]
     low = text.lower()  # longer than text where İ is in it: extract_dates then keeps re.I
@@ -126,11 +127,25 @@ def test_digit_led_patterns_tried_only_where_runs_of_digits_allow_find_what_find
             (dn._ZH_NUMBER, text, runs.starts), (dn._EN_NUMBER, text, runs.starts),
             (dn._EN_DATE_DM, text, runs.starts), (dn._TIME, text, runs.last_two),
             (dn._CASE_SENSITIVE[dn._EN_DATE_DM], low, low_runs.starts),
-            (dn._CASE_SENSITIVE[dn._TIME], low, low_runs.last_two)):
+            (dn._CASE_SENSITIVE[dn._TIME], low, low_runs.last_two),
+            # narrowed by the run's length and what follows it
+            (dn._ISO_DATE, text, runs.iso_dates(text)), (dn._EN_DATE_DM, text, runs.short_starts),
+            (dn._TIME, text, runs.times(text)),
+            (dn._CASE_SENSITIVE[dn._EN_DATE_DM], low, low_runs.short_starts),
+            (dn._CASE_SENSITIVE[dn._TIME], low, low_runs.times(low))):
         assert found_in(dn.matches_at(pattern, where, starts)) == found(pattern, where), pattern
     masked = dn.mask(text, [m.span() for m in dn._ZH_DATE.finditer(text)])
     assert (found_in(dn.matches_at(dn._ZH_DAY, masked, runs.starts))
             == found(dn._ZH_DAY, masked))
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(text=soups, cuts=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 8)), max_size=4))
+def test_run_starts_of_a_masked_text_are_those_a_scan_finds(text, cuts):
+    """The runs of digits of a text with spans blanked, from the unmasked text's runs, are those
+    a scan of the masked text finds (spans that cut a run, cover it, or miss it)."""
+    masked = dn.mask(text, [(start, start + length) for start, length in cuts])
+    assert dn.DigitRuns.of(text).starts_in(text, masked) == dn.DigitRuns.of(masked).starts
 
 
 @settings(max_examples=300, derandomize=True, deadline=None)

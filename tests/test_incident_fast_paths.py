@@ -114,9 +114,10 @@ def test_every_term_form_is_found_as_before():
     forms = [f for table in (TERMS, NAMED_BODIES) for zh, en in table.values()
              for f in (*zh, *(re.sub(r"\\[bw]\+?|[?()|]", "", e) for e in en))]
     texts = [f"Report: {f} today." for f in forms] + [f"x{f[:-1]}" for f in forms]
-    # a near miss before the real thing (the English pattern is searched from the first place
-    # one of its prefixes occurs): "firez … fire", "xfire … fire"
+    # near misses before the real thing (the English pattern is tried at each place one of its
+    # prefixes occurs): "firez … fire", "xfire … fire", a prefix inside itself ("appapps")
     texts += [f"{f}z and x{f}, then {f}." for f in forms]
+    texts += [f"{f[:-1]}{f} {f}{f}" for f in forms]
     texts += [" ".join(rng.sample(forms, 5)) for _ in range(200)]
     for text in texts:
         out = Evidence()

@@ -11,14 +11,16 @@ against the plain forms).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING
 
 import daachorse
+
+from .scan_places import DigitRuns, mask, matches_at
 
 if TYPE_CHECKING:
     from .evidence import Evidence
@@ -99,22 +101,6 @@ _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿][
                         r"(?=[" + CN_MEASURES + "])")
 
 
-def mask(text: str, spans: list[tuple[int, int]]) -> str:
-    """Blank out spans already read (a date's digits are not also amounts): every character
-    inside any of ``spans`` (half-open, may overlap, any order) becomes a space."""
-    if not spans:
-        return text
-    pieces, last = [], 0
-    for start, end in sorted(spans):
-        if end <= last:
-            continue
-        start = max(start, last)
-        pieces += (text[last:start], " " * (end - start))
-        last = end
-    pieces.append(text[last:])
-    return "".join(pieces)
-
-
 def _valid_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -164,56 +150,6 @@ def keywords_in(low: str) -> dict[str, list[int]]:
     return found
 
 
-_DIGIT_RUN = re.compile(r"\d+")
-
-
-class DigitRuns:
-    r"""Where the digit-led patterns can start, from one scan for runs of digits (each pattern
-    then runs only there, ``matches_at``, instead of scanning the whole text: ~30 runs in a
-    news article against seven scans of it). ``starts``: where a run starts (patterns whose
-    first digit follows no digit: _ISO_DATE, _ZH_DAY, _EN_DATE_DM, _ZH_NUMBER, _EN_NUMBER);
-    ``last_two``: a run's last two digits (_TIME: one or two digits, then a mark); ``years``:
-    four digits before a run's end (\d{4}\s*年); ``zh_dates``: both of the last (_ZH_DATE).
-    Each list ascends."""
-
-    def __init__(self, text: str) -> None:
-        self.spans = [match.span() for match in _DIGIT_RUN.finditer(text)]
-
-    @classmethod
-    def of(cls, text: str) -> DigitRuns:
-        return cls(text)
-
-    @cached_property
-    def starts(self) -> list[int]:
-        return [start for start, _ in self.spans]
-
-    @cached_property
-    def last_two(self) -> list[int]:
-        return [at for start, end in self.spans
-                for at in ((end - 2, end - 1) if end - start >= 2 else (start,))]
-
-    @cached_property
-    def years(self) -> list[int]:
-        return [end - 4 for start, end in self.spans if end - start >= 4]
-
-    @cached_property
-    def zh_dates(self) -> list[int]:
-        return [at for start, end in self.spans
-                for at in ((end - 4, end - 2, end - 1) if end - start >= 4 else
-                           (end - 2, end - 1) if end - start >= 2 else (start,))]
-
-
-def matches_at(pattern: re.Pattern, text: str, starts: Iterable[int]) -> Iterator[re.Match]:
-    """``pattern.finditer(text)`` for a pattern that matches no empty string and whose every
-    match starts at one of ``starts`` (ascending): ``pattern.match`` at each of them that the
-    previous match does not cover, as ``finditer`` resumes after a match."""
-    end = 0
-    for start in starts:
-        if start >= end and (match := pattern.match(text, start)):
-            yield match
-            end = match.end()
-
-
 def weekday_starts(low: str, words: dict[str, list[int]]) -> list[int]:
     """Where a ``_WEEKDAY`` match can start in ``low`` (``words``: ``keywords_in(low)``): at a
     weekday's name, at the start of the whitespace before it (the position after a word is a
@@ -229,7 +165,8 @@ def weekday_starts(low: str, words: dict[str, list[int]]) -> list[int]:
     return sorted(starts)
 
 
-def extract_dates(text: str, published: date | None, out: Evidence) -> str:
+def extract_dates(text: str, published: date | None, out: Evidence,
+                  runs: DigitRuns | None = None) -> str:
     """Add ``date:`` keys; return the text with date and time expressions blanked.
 
     Each pattern runs only on text that can hold its match (月 and a digit after it for Chinese
@@ -257,7 +194,8 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
         starts = [s for key in starts_at for s in words.get(key, ())] + (also or [])
         return matches_at(pattern, low, sorted(starts))
 
-    runs = DigitRuns.of(text)  # the digits of text and low are at the same places
+    if runs is None:  # the digits of text and low are at the same places
+        runs = DigitRuns.of(text)
     if "月" in text and _ZH_DATE_GATE.search(text):
         for match in matches_at(_ZH_DATE, text, runs.zh_dates):
             found = _with_year(match.group(1), int(match.group(2)), int(match.group(3)),
@@ -278,14 +216,14 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
                 found = _valid_date(prev.year, prev.month, day)
             if found:
                 out.add(f"date:{found.isoformat()}", match.group(0))
-    for match in matches_at(_ISO_DATE, text, runs.starts):
+    for match in matches_at(_ISO_DATE, text, runs.iso_dates(text)):
         found = _valid_date(*map(int, match.groups()))
         spans.append(match.span())
         if found:
             out.add(f"date:{found.isoformat()}", match.group(0))
     month_day = ((m, 1, 2) for m in scan(_EN_DATE_MD, *MONTHS))
     day_month = (((m, 2, 1) for m in matches_at(sensitive.get(_EN_DATE_DM, _EN_DATE_DM), low,
-                                                  runs.starts)) if holds(*MONTHS) else ())
+                                                  runs.short_starts)) if holds(*MONTHS) else ())
     for match, month_at, day_at in chain(month_day, day_month):
         month = MONTHS[match.group(month_at).lower()[:3]]
         found = _with_year(match.group(3), month, int(match.group(day_at)), published)
@@ -296,7 +234,7 @@ def extract_dates(text: str, published: date | None, out: Evidence) -> str:
         spans += [m.span() for m in scan(_YEAR_MONTH, *MONTHS, also=runs.years)]
     else:
         spans += [m.span() for m in scan(_MONTH_YEAR, *MONTHS)]
-    spans += [m.span() for m in matches_at(sensitive.get(_TIME, _TIME), low, runs.last_two)]
+    spans += [m.span() for m in matches_at(sensitive.get(_TIME, _TIME), low, runs.times(low))]
     if published is not None:
         if holds(*WEEKDAYS):
             weekdays = (scan(_WEEKDAY) if words is None  # scan() keeps re.I there
@@ -403,12 +341,14 @@ def _cn_number_keys(numeral: str) -> tuple[str, ...]:
     return number_keys(Decimal(value))
 
 
-def extract_numbers(text: str, out: Evidence) -> None:
-    """Add ``num:``/``approx:``/``pct:`` keys from Arabic and Chinese numerals in any language."""
+def extract_numbers(text: str, out: Evidence, starts: list[int] | None = None) -> None:
+    """Add ``num:``/``approx:``/``pct:`` keys from Arabic and Chinese numerals in any language
+    (``starts``: ``DigitRuns.of(text).starts`` if the caller has them)."""
     spans = []
     # both patterns start with a digit that follows no digit; blanking a Chinese amount (which
     # ends with its multiplier) starts no run of digits
-    starts = DigitRuns.of(text).starts
+    if starts is None:
+        starts = DigitRuns.of(text).starts
     if _ZH_MULTIPLIER.search(text):  # every Chinese amount has one; most English texts none
         for match in matches_at(_ZH_NUMBER, text, starts):
             keys = _zh_number_keys(*match.groups())

@@ -89,11 +89,12 @@ def _gap_starts(text: str, start: int, backwards: str) -> bool | None:
     return "\n" in gap or gap.strip()[-1:] in SENTENCE_ENDS
 
 
-def _marked_gap_starts(text: str, start: int) -> bool | None:
+def _marked_gap_starts(text: str, start: int, first_break: int) -> bool | None:
     """``_gap_starts`` for a chain after another (a word comes before) with no word character
     just before it: from the last non-whitespace character before ``start``, if that is a
     letter (the gap is whitespace) or a mark no word ends with (it is the gap's last mark,
-    e.g. an ideograph), and the newlines in the text; None when that does not tell."""
+    e.g. an ideograph), and the newlines in the text (``first_break``: where its first one is,
+    -1 if none); None when that does not tell."""
     at = start - 1
     while text[at].isspace():
         at -= 1
@@ -104,7 +105,7 @@ def _marked_gap_starts(text: str, start: int) -> bool | None:
         return None  # the previous word's end, or the gap's
     if mark in SENTENCE_ENDS or "\n" in text[at + 1:start]:
         return True
-    if text.rfind("\n", 0, at) < 0:
+    if first_break < 0 or first_break >= at:
         return False  # no line break before at all
     return None
 
@@ -117,6 +118,7 @@ def chains(text: str) -> tuple[Chain, ...]:
     that one are a chain of their own (led by connectors perhaps, which name no run)."""
     out: list[Chain] = []
     backwards = ""
+    first_break = None  # where the text's first line break is (-1: none), once needed
     for match in _CHAIN.finditer(text):
         start = match.start()
         before = text[start - 2:start]  # most chains: after "word ", ". " or a line break
@@ -131,7 +133,9 @@ def chains(text: str) -> tuple[Chain, ...]:
                 out.append((_chain_words(match.group()), True))
                 continue
         if out and before[-1:] not in _WORD_CHARS:  # a word before; none ends here
-            starts = _marked_gap_starts(text, start)
+            if first_break is None:  # found once: rfind from each chain went back to the start
+                first_break = text.find("\n")
+            starts = _marked_gap_starts(text, start, first_break)
             if starts is not None:
                 out.append((_chain_words(match.group()), starts))
                 continue
