@@ -27,11 +27,11 @@ import math
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 
 from .records import ANCHOR_KINDS, STRONG_KINDS, IncidentConfig, IncidentDoc, kind_of
+from .rows import StoryRows
 
 MARGIN = 1e-9  # added to each weight bound and subtracted from each threshold
 # Solid keys weighed at once by ``own_weights`` (its temporaries, ~110 bytes a key, were the
@@ -71,7 +71,15 @@ class KeyTable:
     post_story: np.ndarray | None = None  # int32 post_story[post_start[k]:post_start[k + 1]],
     post_rare: np.ndarray | None = None  # ascending; bool: its background ≥ anchor_rarity
     terms: np.ndarray | None = None  # int32 per story: its keys and probes of kind "term"
+    rows: StoryRows | None = None  # every story's keys, story-major (``rows.StoryRows``)
     _views: tuple | None = None
+    _names: list[str] | None = None
+
+    def names(self) -> list[str]:
+        """Key number → the key (the order of ``ids``), made on first use."""
+        if self._names is None:
+            self._names = list(self.ids)
+        return self._names
 
     def relative(self, day: int | None) -> int:
         """An ordinal as a day of this table, clipped to [0, stride) (counts unchanged: every
@@ -124,15 +132,12 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
     stories = view(ids) if view is not None else [docs[i] for i in ids]
     numbers: dict[str, int] = {}
     number = numbers.setdefault
-    # per holding (a story's key or probe) 4 bytes + 1: key numbers are int32, and of its
-    # background only whether it reaches anchor_rarity (the same comparison, done here)
+    # per holding (a story's key or probe): its number (int32), whether it is solid and its
+    # background rarity (``StoryRows``; from them the rare flags and the own weights' inputs)
     held_list = array("i")  # every story's keys and probes, by number
     sizes = array("q")
-    solid_list = array("i")  # every story's solid keys (``own_weights``)
-    solid_sizes = array("q")
-    solid_background = array("d")
-    held_rare = array("b")
-    rare_from = config.anchor_rarity
+    solid_flags = array("b")
+    held_background = array("d")
     terms = array("q")
     day_list = array("q")
     negative = False
@@ -141,11 +146,9 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
         held = doc.keys | doc.probes
         held_list.extend(number(k, len(numbers)) for k in held)
         sizes.append(len(held))
-        solid_list.extend(numbers[k] for k in doc.keys)
-        solid_sizes.append(len(doc.keys))
+        solid_flags.extend(map(doc.keys.__contains__, held))
         get = doc.background.get
-        solid_background.extend(get(k, 1.0) for k in doc.keys)
-        held_rare.extend(get(k, 1.0) >= rare_from for k in held)
+        held_background.extend(get(k, 1.0) for k in held)
         terms.append(sum(kind_of(k) == "term" for k in held))
         negative = negative or not all(v >= 0 for v in doc.background.values())
         day_list.append(doc.day.toordinal() if doc.day is not None else 0)
@@ -187,31 +190,20 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
     del dated_keys, dated_days, on_day, held_list
     counts = table.holders
     order = np.argsort(held, kind="stable")  # by key, then story (stable: stories ascend)
-    del held
+    story = np.repeat(np.arange(len(stories), dtype=np.int64), np.frombuffer(sizes, np.int64))
     table.base = base
     table.post_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    table.post_story = np.repeat(np.arange(len(stories), dtype=np.int32),
-                                 np.frombuffer(sizes, np.int64))[order]
-    table.post_rare = np.frombuffer(held_rare, np.int8).astype(bool)[order]
-    del order, held_rare
+    table.post_story = story.astype(np.int32)[order]
+    background = np.frombuffer(held_background, np.float64)
+    table.post_rare = (background >= config.anchor_rarity)[order]
+    del order
     table.terms = np.frombuffer(terms, np.int64).astype(np.int32)
-    table.own = own_weights(table, np.frombuffer(solid_list, np.int32).astype(np.int64),
-                            np.frombuffer(solid_sizes, np.int64),
-                            np.frombuffer(solid_background, np.float64), config)
+    solid = np.frombuffer(solid_flags, np.int8).astype(bool)
+    table.own = own_weights(table, held[solid].astype(np.int64),
+                            np.bincount(story[solid], minlength=len(stories)),
+                            background[solid], config)
+    table.rows = StoryRows.of(len(stories), story, held, solid, background)
     return table
-
-
-def _weights(table: KeyTable, keys: np.ndarray, rows: np.ndarray, lo: np.ndarray,
-             hi: np.ndarray, open_range: np.ndarray, n: np.ndarray, rarity: np.ndarray,
-             config: IncidentConfig) -> np.ndarray:
-    """``IncidentIndex.weight`` of key ``keys[i]`` over the range ``rows[i]`` (per range:
-    ``lo``, ``hi`` clipped days, ``open_range`` when undated, ``n`` stories in it), capped by
-    ``rarity``; float64 (numpy's log: within ~1e-15 of ``score``'s)."""
-    df = _df(table, keys, rows, lo, hi, open_range)
-    scaled = np.maximum(n, config.rarity_floor).astype(np.float64)[rows] + 1.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        idf = np.log(scaled / df) / np.log(scaled)
-    return np.where(df > 0, table.weight_prior[keys] * np.minimum(idf, rarity), 0.0)
 
 
 def _df(table: KeyTable, keys: np.ndarray, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -296,37 +288,44 @@ class PairBounds:
     own: np.ndarray  # float64: the lighter story's own weight
 
 
-def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
-                config: IncidentConfig) -> PairBounds:
-    """The bounds of ``pairs`` (int [m, 2], positions in ``stories``, the stories in id
-    order); meaningful only when ``table.valid``."""
+@dataclass
+class SharedWeights:
+    """What each pair of a batch shares, as flat arrays over its shared keys (``pair_weights``):
+    exact integers and background rarities, the weights from numpy's log (bounds only)."""
+
+    rows: np.ndarray  # int64 per shared key: its pair (rows ascending, keys ascending in a row)
+    keys: np.ndarray  # int32 key numbers
+    rarity: np.ndarray  # float64: the lower background rarity of the pair's two stories
+    df: np.ndarray  # int64: holders in the pair's range (``IncidentIndex.score``'s df)
+    n: np.ndarray  # int64 per pair: stories in its range (``PairScore.stories_in_range``)
+    weights: np.ndarray  # float64 per shared key: ``IncidentIndex.weight`` up to float error
+
+
+def pair_weights(table: KeyTable, pairs: np.ndarray, config: IncidentConfig) -> SharedWeights:
+    """The shared keys of ``pairs`` (int [m, 2], positions in ``table.stories``) and their
+    weights (``StoryRows.shared_keys``: no story's doc is rebuilt)."""
+    first, second = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+    rows, keys, rarity = table.rows.shared_keys(pairs, table.size)
+    keys64 = keys.astype(np.int64)
+    lo, hi, open_range, n = _ranges(table, first, second, config.window_days)
+    df = _df(table, keys64, rows, lo, hi, open_range)
+    scaled = np.maximum(n, config.rarity_floor).astype(np.float64)[rows] + 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        idf = np.log(scaled / df) / np.log(scaled)
+    weights = np.where(df > 0, table.weight_prior[keys64] * np.minimum(idf, rarity), 0.0)
+    return SharedWeights(rows, keys, rarity, df, n, weights)
+
+
+def pair_bounds(table: KeyTable, pairs: np.ndarray, config: IncidentConfig,
+                shared: SharedWeights | None = None) -> PairBounds:
+    """The bounds of ``pairs`` (int [m, 2], positions in ``table.stories``, the stories in id
+    order; ``shared``: their ``pair_weights`` when already made); meaningful only when
+    ``table.valid``."""
     m = len(pairs)
     first, second = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
-    number = table.ids.__getitem__
-    flat: list[int] = []
-    sizes = []
-    background_a: list[float] = []
-    background_b: list[float] = []
-    ones = repeat(1.0)
-    last = -1
-    for a, b in pairs.tolist():
-        if a != last:  # candidates come sorted by their first story
-            doc_a, last = stories[a], a
-        doc_b = stories[b]
-        shared = doc_a.keys & doc_b.keys  # a probe meets only a key
-        if doc_b.probes:
-            shared |= doc_a.keys & doc_b.probes
-        if doc_a.probes:
-            shared |= doc_a.probes & doc_b.keys
-        flat.extend(map(number, shared))
-        background_a.extend(map(doc_a.background.get, shared, ones))
-        background_b.extend(map(doc_b.background.get, shared, ones))
-        sizes.append(len(shared))
-    keys = np.array(flat, np.int64)
-    rows = np.repeat(np.arange(m), sizes)
-    rarity = np.minimum(np.array(background_a, np.float64), np.array(background_b, np.float64))
-    lo, hi, open_range, n = _ranges(table, first, second, config.window_days)
-    weights = _weights(table, keys, rows, lo, hi, open_range, n, rarity, config) + MARGIN
+    shared = shared if shared is not None else pair_weights(table, pairs, config)
+    rows, keys = shared.rows, shared.keys.astype(np.int64)
+    weights = shared.weights + MARGIN
     total = np.bincount(rows, weights, minlength=m).astype(np.float64)  # float when empty too
     anchors = np.bincount(rows, weights >= table.anchor_need[keys], minlength=m)
     strong = np.bincount(rows, weights >= table.strong_need[keys], minlength=m)
@@ -346,13 +345,14 @@ def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarr
     return PairBounds(total, anchors, strong, allowed, within, own)
 
 
-def could_link(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
-               config: IncidentConfig) -> np.ndarray:
-    """Bool per row of ``pairs`` (int [m, 2], positions in ``stories``, the stories in id
-    order): False only when ``IncidentIndex.score`` cannot link the pair (module docstring)."""
+def could_link(table: KeyTable, pairs: np.ndarray, config: IncidentConfig,
+               shared: SharedWeights | None = None) -> np.ndarray:
+    """Bool per row of ``pairs`` (int [m, 2], positions in ``table.stories``, the stories in id
+    order; ``shared``: see ``pair_bounds``): False only when ``IncidentIndex.score`` cannot link
+    the pair (module docstring)."""
     if not table.valid or not len(pairs):
         return np.ones(len(pairs), bool)
-    bounds = pair_bounds(table, stories, pairs, config)
+    bounds = pair_bounds(table, pairs, config, shared)
     covered = (bounds.own <= 0) | (bounds.score >= config.min_coverage * bounds.own - MARGIN)
     return (bounds.within & (bounds.score >= config.min_score - MARGIN)
             & (bounds.anchors >= config.min_anchors) & covered)

@@ -93,16 +93,6 @@ class DocStore(Mapping[str, IncidentDoc]):
         """Whether ``doc`` is this store's own (not merely a doc with a stored id)."""
         return self._live.get(doc.id) is doc
 
-    def holds(self, doc_id: str, keys: frozenset[str]) -> bool:
-        """Whether story ``doc_id`` has every key of ``keys`` (as a key or a probe), without
-        rebuilding its doc."""
-        found = self._recent.get(doc_id)
-        if found is not None:
-            return keys <= found.keys or keys <= found.keys | found.probes
-        row = self._rows[doc_id]
-        held = frozenset(row.keys)
-        return keys <= held or keys <= held.union(row.probes)
-
     def day(self, doc_id: str) -> date | None:
         return self._rows[doc_id].day
 
