@@ -24,14 +24,14 @@ same links, tests/test_incident_bounds.py).
 from __future__ import annotations
 
 import math
-from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .records import ANCHOR_KINDS, STRONG_KINDS, IncidentConfig, IncidentDoc, kind_of
 from .rows import StoryRows
+from .store import SOLID, DocStore
 
 MARGIN = 1e-9  # added to each weight bound and subtracted from each threshold
 # Solid keys weighed at once by ``own_weights`` (its temporaries, ~110 bytes a key, were the
@@ -76,7 +76,7 @@ class KeyTable:
     _names: list[str] | None = None
 
     def names(self) -> list[str]:
-        """Key number → the key (the order of ``ids``), made on first use."""
+        """Key number → the key (the order of ``ids``)."""
         if self._names is None:
             self._names = list(self.ids)
         return self._names
@@ -122,37 +122,20 @@ class KeyTable:
         return self.post_story[self.post_start[key]:self.post_start[key + 1]]
 
 
-def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
-              config: IncidentConfig) -> KeyTable:
-    """The arrays of ``could_link`` for the stories ``docs`` (``ids``: their ids sorted); one
-    pass over the stories (a ``DocStore`` rebuilds each doc on access: ``stories`` is then a
-    view, never a list of every doc)."""
+def key_table(docs: DocStore, ids: Sequence[str], config: IncidentConfig) -> KeyTable:
+    """The arrays of ``could_link`` for the stories of ``docs`` (``ids``: their ids sorted):
+    their integer rows concatenated (``DocStore.arrays``), no doc rebuilt and no key string
+    looked at but once per distinct key (its kind and prior)."""
     prior = dict(config.priors)
-    view = getattr(docs, "view", None)
-    stories = view(ids) if view is not None else [docs[i] for i in ids]
-    numbers: dict[str, int] = {}
-    number = numbers.setdefault
-    # per holding (a story's key or probe): its number (int32), whether it is solid and its
-    # background rarity (``StoryRows``; from them the rare flags and the own weights' inputs)
-    held_list = array("i")  # every story's keys and probes, by number
-    sizes = array("q")
-    solid_flags = array("b")
-    held_background = array("d")
-    terms = array("q")
-    day_list = array("q")
-    negative = False
-    passing = getattr(docs, "passing", docs.__getitem__)
-    for doc in map(passing, ids):
-        held = doc.keys | doc.probes
-        held_list.extend(number(k, len(numbers)) for k in held)
-        sizes.append(len(held))
-        solid_flags.extend(map(doc.keys.__contains__, held))
-        get = doc.background.get
-        held_background.extend(get(k, 1.0) for k in held)
-        terms.append(sum(kind_of(k) == "term" for k in held))
-        negative = negative or not all(v >= 0 for v in doc.background.values())
-        day_list.append(doc.day.toordinal() if doc.day is not None else 0)
-    keys = list(numbers)
+    stories = docs.view(ids)
+    start, held, codes, others = docs.arrays(ids)
+    values = np.array(docs.rarities, np.float64)
+    used = values[np.unique(codes >> 2)]
+    negative = not (bool((used >= 0).all()) and all(v >= 0 for v in others))
+    numbers = docs.numbers
+    sizes = np.diff(start)
+    day_list = [docs.ordinal(i) or 0 for i in ids]
+    keys = docs.names
     weight_prior = np.array([prior.get(k[:k.find(":")], 1.0) for k in keys], np.float64)
     kinds = [kind_of(k) for k in keys]
     del keys
@@ -162,14 +145,13 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
     anchor_need = np.where(anchor, config.anchor_rarity * kind_prior, np.inf)
     strong_need = np.where(strong, np.maximum(anchor_need, config.strong_rarity * kind_prior),
                            np.inf)
-    ordinals = np.frombuffer(day_list, np.int64)
+    ordinals = np.array(day_list, np.int64)
     undated_story = ordinals == 0
     dated = ordinals[~undated_story]
     base = int(dated.min()) - 1 if len(dated) else -1  # days from 1 on; a range end clips to [0, stride)
     stride = (int(dated.max()) if len(dated) else 0) - base + 2
     days = np.where(undated_story, -1, ordinals - base).astype(np.int64)
-    held = np.frombuffer(held_list, np.int32)
-    held_days = np.repeat(days.astype(np.int32), np.frombuffer(sizes, np.int64))
+    held_days = np.repeat(days.astype(np.int32), sizes)
     on_day = held_days >= 0
     first = np.full(len(kinds), stride, np.int64)
     last = np.full(len(kinds), -1, np.int64)
@@ -187,22 +169,25 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
                      stories,
                      valid=bool((weight_prior >= 0).all() and (kind_prior >= 0).all()
                                 and not negative and config.combo_prior >= 0))
-    del dated_keys, dated_days, on_day, held_list
+    del dated_keys, dated_days, on_day
     counts = table.holders
     order = np.argsort(held, kind="stable")  # by key, then story (stable: stories ascend)
-    story = np.repeat(np.arange(len(stories), dtype=np.int64), np.frombuffer(sizes, np.int64))
+    story = np.repeat(np.arange(len(stories), dtype=np.int64), sizes)
     table.base = base
     table.post_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     table.post_story = story.astype(np.int32)[order]
-    background = np.frombuffer(held_background, np.float64)
+    background = values[codes >> 2]
     table.post_rare = (background >= config.anchor_rarity)[order]
     del order
-    table.terms = np.frombuffer(terms, np.int64).astype(np.int32)
-    solid = np.frombuffer(solid_flags, np.int8).astype(bool)
+    table.terms = np.bincount(story, table.is_term[held], minlength=len(stories)).astype(np.int32)
+    solid = (codes & SOLID).astype(bool)
     table.own = own_weights(table, held[solid].astype(np.int64),
                             np.bincount(story[solid], minlength=len(stories)),
                             background[solid], config)
-    table.rows = StoryRows.of(len(stories), story, held, solid, background)
+    del background, solid, story
+    kind = np.uint16 if codes.max(initial=0) <= 0xFFFF else np.uint32
+    table.rows = StoryRows(start, held, codes.astype(kind), values)
+    table._names = docs.names
     return table
 
 

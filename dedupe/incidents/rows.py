@@ -1,13 +1,13 @@
 """Every story's keys as integer rows: what two stories share, found with numpy, many pairs at once.
 
-The incident index numbers its distinct keys (``bounds.KeyTable.ids``); here each story is its
-run of key numbers, ascending, in one story-major array, with one small code a key: whether
-the story holds it solid, and its background rarity as an index into a palette of the
-distinct values (wordfreq's Zipf values have two decimals: ~180 distinct rarities on the 3k
-set, so a code is one byte). 5 bytes a story-key instead of rebuilding a story's frozensets
-and background dict (~10 µs a story) for every candidate pair it is in: the bounds and the
-scores of a batch of pairs read their shared keys from here (``shared_keys``), and a
-combination's holders are checked here (``holding_all``).
+The incident index numbers its distinct keys (``store.DocStore.numbers``); here each story is
+its run of key numbers in one story-major array (its ``DocStore`` rows concatenated), with one
+code a key (uint16): whether the story holds it as a key (solid) or a probe, and its background
+rarity as an index into a palette of the distinct values (wordfreq's Zipf values have two
+decimals: ~180 distinct rarities on the 3k set). 6 bytes a story-key instead of rebuilding a
+story's frozensets and background dict (~10 µs a story) for every candidate pair it is in: the
+bounds and the scores of a batch of pairs read their shared keys from here (``shared_keys``),
+and a combination's holders are checked here (``holding_all``).
 """
 from __future__ import annotations
 
@@ -21,29 +21,15 @@ class StoryRows:
     """Story-major key numbers (positions of stories as in the index's sorted ids)."""
 
     start: np.ndarray  # int64 [stories + 1]: story s's keys are keys[start[s]:start[s + 1]]
-    keys: np.ndarray  # int32, ascending within each story (its keys and probes)
-    code: np.ndarray  # unsigned per key: 2 · palette index + 1 when solid (a key, not a probe)
-    palette: np.ndarray  # float64: the distinct background rarities (1.0 where a story has none)
-
-    @classmethod
-    def of(cls, count: int, story: np.ndarray, keys: np.ndarray, solid: np.ndarray,
-           background: np.ndarray) -> StoryRows:
-        """From one entry per story-key in any order: its story (int64, < ``count``), key
-        number, solid (bool) and background rarity (float64)."""
-        order = np.lexsort((keys, story))
-        palette, where = np.unique(background, return_inverse=True)
-        kind = next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
-                    if 2 * len(palette) <= np.iinfo(t).max)
-        code = (where.reshape(-1).astype(kind) * 2 + solid.astype(kind))[order]
-        start = np.zeros(count + 1, np.int64)
-        np.cumsum(np.bincount(story, minlength=count), out=start[1:])
-        return cls(start, keys[order].astype(np.int32), code, palette)
+    keys: np.ndarray  # int32 (each story's keys and probes, in the order stored)
+    code: np.ndarray  # unsigned per key: 4 · palette index + 1 when solid (+ 2 when a probe)
+    palette: np.ndarray  # float64: the distinct background rarities (index 0: none, 1.0)
 
     def solid(self, at: np.ndarray) -> np.ndarray:
         return (self.code[at] & 1).astype(bool)
 
     def rarity(self, at: np.ndarray) -> np.ndarray:
-        return self.palette[self.code[at] >> 1]
+        return self.palette[self.code[at] >> 2]
 
     def _positions(self, stories: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(positions in ``keys`` of every key of each of ``stories`` in turn, keys a story)."""
@@ -56,7 +42,7 @@ class StoryRows:
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The keys each pair (int [m, 2], story positions) shares — both hold it, at least one
         solid, as ``candidates.shared_keys`` — as (pair row, key number, the lower background
-        rarity of the two) per shared key, rows ascending, each pair's keys ascending.
+        rarity of the two) per shared key, rows ascending.
         ``size``: the number of distinct keys. Per distinct first story a pass over its pairs'
         second stories (their keys looked up in a mark of the first's: no set, no sort)."""
         first, second = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
