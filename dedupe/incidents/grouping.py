@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..unionfind import UnionFind
@@ -105,10 +106,10 @@ class _Group:
             self._core = keys, background
         return self._core
 
-    def side(self, index: IncidentIndex, doc: IncidentDoc) -> IncidentDoc:
-        """The group's core as a story at ``doc``'s id and day (one end of a link)."""
+    def side(self, doc_id: str, day: date | None) -> IncidentDoc:
+        """The group's core as a story at ``doc_id`` and ``day`` (one end of a link)."""
         keys, background = self.core()
-        return IncidentDoc(id=doc.id, day=doc.day, keys=keys, background=background,
+        return IncidentDoc(id=doc_id, day=day, keys=keys, background=background,
                            own_cache=self._own)
 
 
@@ -138,8 +139,8 @@ def merge_links(index: IncidentIndex, links: Sequence[PairScore]) -> Grouping:
             continue
         size_a, size_b = len(group(ra).members), len(group(rb).members)
         if size_a > 1 or size_b > 1:
-            test = index.score(groups[ra].side(index, docs[link.a]),
-                               groups[rb].side(index, docs[link.b]), decision_only=True,
+            test = index.score(groups[ra].side(link.a, docs.day(link.a)),
+                               groups[rb].side(link.b, docs.day(link.b)), decision_only=True,
                                detail=False)
             if not test.linked:
                 merges.append(Merge(link.a, link.b, False,

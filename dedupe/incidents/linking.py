@@ -45,8 +45,7 @@ incidents.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -54,6 +53,7 @@ from .bounds import KeyTable, could_link, key_table, pair_weights
 from .candidates import (
     candidate_array,
     could_be_within,
+    exact_idf,
     ordinal,
     shared_keys,
     subsumed,
@@ -92,7 +92,7 @@ class IncidentIndex:
         return len(self._docs)
 
     @property
-    def docs(self) -> Mapping[str, IncidentDoc]:
+    def docs(self) -> DocStore:
         return self._docs
 
     def __contains__(self, doc_id: str) -> bool:
@@ -173,32 +173,13 @@ class IncidentIndex:
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
         cfg = self.config
-        # ``weight`` inlined (a pair shares up to hundreds of keys; same arithmetic, same
-        # order); a key as [key, kind, weight, df, counted, background]
-        bg_a, bg_b, prior = doc_a.background, doc_b.background, self._prior
-        n = max(in_range, cfg.rarity_floor)
-        log_n = math.log(n + 1)
-        shared = []
-        table = self.table()
-        number = table.ids.get
-        codes, start, holders, undated = table.searchable()
-        if lo is not None:
-            low, high = table.relative(lo), table.relative(hi)
-        for k in sorted(keys):
-            key = number(k)
-            if key is None:
-                df = 0
-            elif lo is None:
-                df = holders[key]
-            else:  # ``DayCounts.count`` over the key's own run of (key, day) codes
-                first, last, base = start[key], start[key + 1], key * table.stride
-                df = (bisect_right(codes, base + high, first, last)
-                      - bisect_left(codes, base + low, first, last) + undated[key])
-            rarity = min(bg_a.get(k, 1.0), bg_b.get(k, 1.0))
-            cut = k.find(":")
-            weight = (prior.get(k[:cut], 1.0) * min(math.log((n + 1) / df) / log_n, rarity)
-                      if df else 0.0)
-            shared.append([k, k[:cut] if cut >= 0 else k, weight, df, k not in dropped, rarity])
+        # a key as [key, kind, weight, df, counted, background]
+        get_a, get_b = doc_a.background.get, doc_b.background.get
+        ordered = sorted(keys)
+        rarities = [min(get_a(k, 1.0), get_b(k, 1.0)) for k in ordered]
+        dfs, weights = self._weighed(ordered, rarities, lo, hi, max(in_range, cfg.rarity_floor))
+        shared = [[k, k[:cut] if (cut := k.find(":")) >= 0 else k, w, df, k not in dropped, r]
+                  for k, w, df, r in zip(ordered, weights, dfs, rarities)]
         days = (abs((doc_a.day - doc_b.day).days)
                 if doc_a.day is not None and doc_b.day is not None else None)
 
@@ -219,6 +200,23 @@ class IncidentIndex:
         return decide(self, doc_a.id, doc_b.id, days, shared, lo, hi, in_range, coverage_of,
                       detail)
 
+    def _weighed(self, keys: Sequence[str], rarities: Sequence[float], lo: int | None,
+                 hi: int | None, n: int) -> tuple[list[int], list[float]]:
+        """Each key's (df, ``weight``) among the stories dated in [lo, hi] (n of them, floored),
+        its background ``rarities[i]``: the same arithmetic, the dfs counted at once in numpy
+        (``KeyTable.counts``), each IDF by ``math.log`` once per distinct df, the products and
+        minima in float64 (exactly Python's)."""
+        if not keys:
+            return [], []
+        table = self.table()
+        number = table.ids.get
+        numbers = np.array([number(k, -1) for k in keys], np.int64)
+        df = table.counts(numbers, lo, hi)
+        scaled = exact_idf(np.full(len(df), n, np.int64), df)
+        weights = np.where(df > 0, table.weight_prior[np.maximum(numbers, 0)]
+                           * np.minimum(scaled, np.array(rarities, np.float64)), 0.0)
+        return df.tolist(), weights.tolist()
+
     def own_weight(self, doc: IncidentDoc) -> float:
         """Σ weight of a story's own solid keys among the stories within ``window_days`` of
         it: how much evidence it carries (cached for the stories of the index until it
@@ -235,12 +233,8 @@ class IncidentIndex:
         lo, hi = (None, None) if day is None else (day - self.config.window_days,
                                                    day + self.config.window_days)
         n = max(self._all.count(lo, hi), self.config.rarity_floor)
-        log_n, prior, get = math.log(n + 1), self._prior, doc.background.get
-        keys = list(doc.keys)
-        # ``weight`` of each key (same arithmetic), every df counted at once
-        total = math.fsum(prior.get(k[:k.find(":")], 1.0)
-                          * min(math.log((n + 1) / df) / log_n, get(k, 1.0)) if df else 0.0
-                          for k, df in zip(keys, self._dfs(keys, lo, hi)))
+        keys, get = list(doc.keys), doc.background.get
+        total = math.fsum(self._weighed(keys, [get(k, 1.0) for k in keys], lo, hi, n)[1])
         if stored:
             self._own[doc.id] = total
         if cache is not None:
