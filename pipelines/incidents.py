@@ -28,6 +28,7 @@ from pipelines.dates import sort_key
 from pipelines.lexicon_cache import cache_dir, cached_lexicon
 from pipelines.normalise import to_simplified
 from pipelines.records import Article, Story
+from pipelines.word_rarity import zipf as word_zipf
 
 # wordfreq Zipf values (log10 of frequency per billion words): ≥ ZIPF_COMMON is an everyday
 # word or name (China 5.1, US 6.0), ≤ ZIPF_RARE a rare one (Hangzhou in English 2.85 is
@@ -174,8 +175,6 @@ def background_rarity(key: str, surface: str) -> float:
     form among the surface (in its script) and, for names, the Latin key in English. So "US"
     (6.0), "China" (5.1), 杭州 (4.6), 微信 (4.9) or "2019" (4.7) are never rare facts, whatever
     the corpus; "Linzi" (1.7) or 1200 stays rare. Dates, percentages and topic terms: 1.0."""
-    from wordfreq import zipf_frequency
-
     _quiet_jieba()
     kind, value = key.split(":", 1)
     if kind in ("num", "approx"):
@@ -190,7 +189,7 @@ def background_rarity(key: str, surface: str) -> float:
     zipf = 0.0
     for form in filter(None, forms):
         lang = "zh" if _CJK.search(form) else "en"
-        zipf = max(zipf, zipf_frequency(form, lang))
+        zipf = max(zipf, word_zipf(form, lang))  # wordfreq's zipf_frequency
     return min(1.0, max(BACKGROUND_FLOOR, (ZIPF_COMMON - zipf) / (ZIPF_COMMON - ZIPF_RARE)))
 
 

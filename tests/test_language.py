@@ -42,6 +42,24 @@ def test_normalise_folds_script_width_case_and_punctuation():
         "ai换脸 罚款6万元 the court said no"
 
 
+def test_non_word_folding_is_the_regexs_on_every_bmp_code_point():
+    """The numpy fold gives ``[\\W_]+`` → " " then strip, exactly: each BMP code point alone,
+    between letters and doubled, plus text beyond the BMP, lone surrogates and the empty text."""
+    import re
+
+    from pipelines.normalise import _fold_non_word
+
+    def regex(text: str) -> str:
+        return re.sub(r"[\W_]+", " ", text).strip()
+
+    texts = ["", "_", "a__b", "  a  b  ", "😀 a", "a😀b", "\ud800x", "x\x00y", "ß Ⅻ 一二 ٣ a\u0300"]
+    for code in range(0x10000):
+        char = chr(code)
+        texts += [char, f"a{char}b", char + char]
+    mismatches = [t for t in texts if _fold_non_word(t) != regex(t)]
+    assert not mismatches, mismatches[:5]
+
+
 def test_canonical_url_and_id():
     a = "HTTPS://News.Example.cn:443/a/1.html?utm_source=x&b=2&a=1#comments"
     assert canonical_url(a) == "https://news.example.cn/a/1.html?a=1&b=2"
