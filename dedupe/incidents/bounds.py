@@ -43,11 +43,10 @@ OWN_CHUNK = 1 << 16
 @dataclass
 class KeyTable:
     """Every key and story of an index as arrays: what the bounds need, every key's holders
-    (``holders_of``) and day counts (``counts``, ``searchable``) for ``score`` and the
-    candidates. Built once per state of the index (``IncidentIndex.table``: ~20 bytes per
-    story-key and one dict entry per distinct key, no Python object per key or story).
-    Stories' shared keys and probes are found by set intersection (in C: faster than any
-    array form measured)."""
+    (``holders_of``) and day counts (``counts``) for ``score`` and the candidates, and every
+    story's keys (``rows``: what pairs share, ``rows.StoryRows``). Built once per state of the
+    index (``IncidentIndex.table``: ~26 bytes per story-key, the key numbering is the
+    ``DocStore``'s, no Python object per key or story)."""
 
     size: int  # distinct keys
     weight_prior: np.ndarray  # float64 per key: the prior its weight is scaled by
@@ -73,7 +72,6 @@ class KeyTable:
     post_rare: np.ndarray | None = None  # ascending; bool: its background ≥ anchor_rarity
     terms: np.ndarray | None = None  # int32 per story: its keys and probes of kind "term"
     rows: StoryRows | None = None  # every story's keys, story-major (``rows.StoryRows``)
-    _views: tuple | None = None
     _names: list[str] | None = None
 
     def names(self) -> list[str]:
@@ -106,17 +104,6 @@ class KeyTable:
                                - np.searchsorted(self.day_codes, some + low, "left")
                                + self.undated[kid[partial]])
         return np.where(known, df, 0)
-
-    def searchable(self) -> tuple[memoryview, memoryview, memoryview, memoryview]:
-        """(day_codes, the start of each key's run in them, holders, undated) as memoryviews:
-        read from Python at C speed, a key's dated days found by ``bisect`` within its own run
-        (a few steps, not a search of every story-key)."""
-        if self._views is None:
-            dated = self.holders - self.undated
-            start = np.concatenate([[0], np.cumsum(dated)]).astype(np.int64)
-            self._views = (memoryview(self.day_codes), memoryview(start),
-                           memoryview(self.holders), memoryview(self.undated))
-        return self._views
 
     def holders_of(self, key: int) -> np.ndarray:
         """The positions of the stories holding key number ``key``, ascending."""

@@ -35,7 +35,10 @@ within the longest gap (``candidate_pairs``, dedupe.incidents.candidates). "Rare
 grow as √n until ``posting_cap`` bounds them (about n = 4,000 stories in a year): 60 a story
 for 856 stories, 102 for 2,866. Before ``score``, numpy upper bounds of every link rule
 (dedupe.incidents.bounds) drop the pairs that cannot link (~92 % of them on 10,000 real
-articles), so the per-pair Python work is spent on the few that may.
+articles), so the per-pair Python work is spent on the few that may. Stories are kept as
+integer rows (dedupe.incidents.store, .rows): what a batch of pairs shares and weighs is
+found with numpy, and the pairs the bounds keep are scored from those arrays
+(``decision.batch_scores``: the same ``PairScore`` as ``score``), no story's sets rebuilt.
 
 Order independence: a pair's score depends only on the two stories and on the set of stories
 around their dates, and grouping only on the links; ``IncidentIndex.clusters()`` works on the
@@ -79,7 +82,7 @@ class IncidentIndex:
 
     def __init__(self, config: IncidentConfig = IncidentConfig()) -> None:
         self.config = config
-        self._docs = DocStore()  # compact: ~2 KB a story, each doc rebuilt on access
+        self._docs = DocStore()  # integer rows: ~6 bytes a story-key, docs rebuilt on access
         self._all = DayCounts()
         # Every key's holders and day counts: arrays derived from the stories when first
         # needed after a change (``bounds.key_table``; ~20 bytes per story-key, no per-key

@@ -25,9 +25,6 @@ class StoryRows:
     code: np.ndarray  # unsigned per key: 4 · palette index + 1 when solid (+ 2 when a probe)
     palette: np.ndarray  # float64: the distinct background rarities (index 0: none, 1.0)
 
-    def solid(self, at: np.ndarray) -> np.ndarray:
-        return (self.code[at] & 1).astype(bool)
-
     def rarity(self, at: np.ndarray) -> np.ndarray:
         return self.palette[self.code[at] >> 2]
 
