@@ -288,6 +288,16 @@ def pair_weights(table: KeyTable, pairs: np.ndarray, config: IncidentConfig) -> 
     return SharedWeights(rows, keys, rarity, df, n, weights)
 
 
+def exact_weights(table: KeyTable, keys: np.ndarray, n: np.ndarray, df: np.ndarray,
+                  rarity: np.ndarray) -> np.ndarray:
+    """``IncidentIndex.weight`` of key numbers ``keys`` (−1: a key no story holds, df 0) held
+    by ``df`` of ``n`` stories (floored), capped by ``rarity``, exactly as ``score`` computes
+    it: each IDF by ``math.log`` (``exact_idf``), then the prior's product and the minimum in
+    float64 (Python's own float operations)."""
+    return np.where(df > 0, table.weight_prior[np.maximum(keys, 0)]
+                    * np.minimum(exact_idf(n, df), rarity), 0.0)
+
+
 def pair_bounds(table: KeyTable, pairs: np.ndarray, config: IncidentConfig,
                 shared: SharedWeights | None = None) -> PairBounds:
     """The bounds of ``pairs`` (int [m, 2], positions in ``table.stories``, the stories in id

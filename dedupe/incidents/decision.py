@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .bounds import KeyTable, SharedWeights
-from .candidates import exact_idf, idf, subsumed
+from .bounds import KeyTable, SharedWeights, exact_weights
+from .candidates import idf, subsumed
 from .records import ANCHOR_KINDS, STRONG_KINDS, PairScore, SharedKey, kind_of
 
 if TYPE_CHECKING:
@@ -140,8 +140,7 @@ def batch_scores(index: IncidentIndex, table: KeyTable, ids: Sequence[str], pair
     at = np.arange(int(sizes.sum())) + np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
     keys, df, rarity = shared.keys[at].astype(np.int64), shared.df[at], shared.rarity[at]
     n = np.maximum(shared.n[kept], cfg.rarity_floor)[np.repeat(np.arange(len(kept)), sizes)]
-    scaled = exact_idf(n, df)
-    weights = np.where(df > 0, table.weight_prior[keys] * np.minimum(scaled, rarity), 0.0)
+    weights = exact_weights(table, keys, n, df, rarity)
     keys_, weights_, df_, rarity_ = (x.tolist() for x in (keys, weights, df, rarity))
     days, own, window = table.days, table.own, cfg.window_days
     found = []

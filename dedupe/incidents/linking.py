@@ -52,11 +52,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .bounds import KeyTable, could_link, key_table, pair_weights
+from .bounds import KeyTable, could_link, exact_weights, key_table, pair_weights
 from .candidates import (
     candidate_array,
     could_be_within,
-    exact_idf,
     ordinal,
     shared_keys,
     subsumed,
@@ -215,9 +214,8 @@ class IncidentIndex:
         number = table.ids.get
         numbers = np.array([number(k, -1) for k in keys], np.int64)
         df = table.counts(numbers, lo, hi)
-        scaled = exact_idf(np.full(len(df), n, np.int64), df)
-        weights = np.where(df > 0, table.weight_prior[np.maximum(numbers, 0)]
-                           * np.minimum(scaled, np.array(rarities, np.float64)), 0.0)
+        weights = exact_weights(table, numbers, np.full(len(df), n, np.int64), df,
+                                np.array(rarities, np.float64))
         return df.tolist(), weights.tolist()
 
     def own_weight(self, doc: IncidentDoc) -> float:
