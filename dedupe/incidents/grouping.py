@@ -78,7 +78,7 @@ class _Group:
         self.multi |= self.held & other.held
         self.held |= other.held
         mine, theirs = self.lowest, other.lowest
-        both = mine.keys() & theirs.keys()
+        both = theirs.keys() & mine.keys()  # a view's ``&`` copies its left side: the smaller
         lower = {k: min(theirs[k], mine[k]) for k in both}
         mine.update(theirs)
         mine.update(lower)
