@@ -42,6 +42,16 @@ def _value_key(value: float) -> object:
     return value if value == value and value != 0.0 else repr(value)
 
 
+def _numbered(numbers: dict, items: list, entry: object, item: object) -> int:
+    """``entry``'s number in ``numbers``, given on first sight as the next position of
+    ``items`` (where ``item`` is appended)."""
+    found = numbers.get(entry)
+    if found is None:
+        found = numbers[entry] = len(items)
+        items.append(item)
+    return found
+
+
 class DocStore(Mapping[str, IncidentDoc]):
     """Story id → ``IncidentDoc``, stored compactly (module docstring)."""
 
@@ -55,19 +65,10 @@ class DocStore(Mapping[str, IncidentDoc]):
         self._recent: dict[str, IncidentDoc] = {}  # first in, first out
 
     def _number(self, key: str) -> int:
-        found = self.numbers.get(key)
-        if found is None:
-            found = self.numbers[key] = len(self.names)
-            self.names.append(key)
-        return found
+        return _numbered(self.numbers, self.names, key, key)
 
     def _index(self, value: float) -> int:
-        entry = _value_key(value)
-        found = self._palette.get(entry)
-        if found is None:
-            found = self._palette[entry] = len(self.rarities)
-            self.rarities.append(value)
-        return found
+        return _numbered(self._palette, self.rarities, _value_key(value), value)
 
     def put(self, doc: IncidentDoc) -> None:
         self.pop(doc.id)
