@@ -125,7 +125,36 @@ def _parse(body: bytes, content_type: str | None = None) -> etree._Element:
         raise FeedError(f"not XML ({exc})") from None
     if root is None:
         raise FeedError("empty document")
+    _drop_cut_entry(root, body)
     return root
+
+
+_ENTRIES = frozenset({"item", "entry", "url", "sitemap"})
+
+
+def _qname(el: etree._Element) -> bytes:
+    local = _local(el.tag).encode()
+    return el.prefix.encode() + b":" + local if el.prefix else local
+
+
+def _drop_cut_entry(root: etree._Element, body: bytes) -> None:
+    """Remove the last item/entry/url/sitemap when the body was cut inside it (a download cut
+    short, a server's size limit): recover mode closes the open elements, so the cut entry's
+    partial link (``https://n.example/a/2.h``) would be followed as if it were whole. Entries
+    before the cut are complete and kept. A body is cut when the root's end tag is missing."""
+    if body.rfind(b"</" + _qname(root)) != -1:
+        return
+    last = None
+    for el in root.iter():
+        if _local(el.tag) in _ENTRIES:
+            last = el
+    if last is None or last is root:
+        return
+    start = None  # the last start tag of that name: the cut entry's, if it is open
+    for match in re.finditer(rb"<" + re.escape(_qname(last)) + rb"[\s/>]", body):
+        start = match
+    if start is not None and body.find(b"</" + _qname(last), start.end()) == -1:
+        last.getparent().remove(last)
 
 
 _XML_DECL_ANY = re.compile(rb"^\s*<\?xml[^>]*\?>")

@@ -23,6 +23,12 @@ from crawler.worker import init_worker, process_page
 from pipelines.cores import usable_cores
 from pipelines.records import Article, Location, Reject
 
+# A page with no article text yet (a live page published as a headline with "more to follow",
+# filled in minutes later) is fetched again by the next runs like a 404, and a final reject
+# only once NEWSDEDUP_NOT_FOUND_RUNS runs found it empty: a final reject at the first fetch
+# lost the report for good.
+STUB_REASONS = frozenset({"too-short", "empty-extraction"})
+
 
 def default_extract_processes() -> int:
     """One extraction process per usable core but one, which the reactor keeps. On 2 cores a
@@ -145,6 +151,10 @@ class StorePipeline:
                 content_type=raw.content_type, etag=item.etag,
                 last_modified=item.last_modified, watch_hits=item.watch_hits)
             self.count(item.source, "articles_new" if new else "articles_duplicate")
+        elif result.reason in STUB_REASONS:  # "Developing story", text added minutes later
+            final = self.store.add_not_found(result, item.source, item.urls, status=item.status,
+                                             fetched_at=raw.fetched_at, runs=self.not_found_runs)
+            self.count(item.source, "rejected" if final else "articles_failed")
         else:
             self.store.add_reject(result, item.source, item.urls, status=item.status,
                                   fetched_at=raw.fetched_at)

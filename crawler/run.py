@@ -20,7 +20,7 @@ from crawler.sources import load_sources
 
 # Per-source counters the spider and pipelines keep in Scrapy stats as newsdedup/<source>/<name>.
 COUNTERS = ("hubs_fetched", "hubs_not_modified", "hubs_failed", "hubs_over_budget",
-            "articles_fetched",
+            "hubs_unreadable", "articles_fetched",
             "articles_new", "articles_duplicate", "articles_failed", "rejected", "skipped_seen",
             "disallowed", "offsite_links")
 

@@ -197,9 +197,10 @@ class Store:
 
     def add_not_found(self, reject: Reject, source: str, urls: Sequence[str], *,
                       status: int, fetched_at: str, runs: int) -> bool:
-        """An article page that answered 404: retried by the next runs, a reject once ``runs``
-        runs found it missing (NEWSDEDUP_NOT_FOUND_RUNS: a feed often lists an item before
-        its page is live). True when that made it final (a reject), False when it is retried."""
+        """An article page that answered 404 (or held no article text yet): retried by the next
+        runs, a reject once ``runs`` runs found it missing (NEWSDEDUP_NOT_FOUND_RUNS: a feed
+        often lists an item before its page is live). True when that made it final (a reject),
+        False when it is retried."""
         misses = self.frontier.misses(urls[-1]) + 1
         if misses >= runs:
             self.add_reject(reject, source, urls, status=status, fetched_at=fetched_at)

@@ -19,6 +19,8 @@ import opencc
 VARIANT_CONFIGS = ("s2t", "s2tw", "s2twp", "s2hk")
 _LATIN_EDGE = re.compile(r"[0-9a-z]")
 _LAST_LATIN_WORD = re.compile(r"[0-9a-z]+$")
+_DOUBLING = re.compile(r"(?:^|[^aeiou])[aeiou][b-df-hj-np-tvz]$")  # swap, scam, clip
+_CONSONANT_Y = re.compile(r"[^aeiou]y$")
 
 
 @lru_cache(maxsize=None)
@@ -38,13 +40,24 @@ def _pattern(spelling: str) -> str:
     # Latin edges need word boundaries ("ai" must not match "said"); CJK has no spaces.
     # A word of 4+ letters may take an English inflection ("deepfake" → "deepfakes",
     # "deepfaked"); a short one may not ("ai" must not match "aid").
+    # A word of 3 letters may take a plural ("undress app" → "undress apps"); a word ending
+    # consonant-vowel-consonant doubles it ("face swap" → "face-swapping", "scam" → "scammed");
+    # a consonant + y ends in -ies/-ied ("nudify" → "nudified"): all were off-watchlist rejects.
     head = r"(?<![0-9a-z])" if _LATIN_EDGE.match(spelling[0]) else ""
-    tail = ""
+    body, tail = re.escape(spelling), ""
     if _LATIN_EDGE.match(spelling[-1]):
         last_word = _LAST_LATIN_WORD.search(spelling).group(0)
         inflection = ("d|s|" if spelling.endswith("e") else "s|es|ed|") + "ing"
-        tail = (f"(?:{inflection})?" if len(last_word) >= 4 else "") + r"(?![0-9a-z])"
-    return head + re.escape(spelling) + tail
+        if len(last_word) >= 4:
+            if _DOUBLING.search(last_word):
+                inflection += f"|{last_word[-1]}ed|{last_word[-1]}ing"
+            tail = f"(?:{inflection})?"
+            if _CONSONANT_Y.search(last_word):
+                body = f"(?:{body}|{re.escape(spelling[:-1])}(?:ies|ied))"
+        elif len(last_word) == 3:
+            tail = "s?"
+        tail += r"(?![0-9a-z])"
+    return head + body + tail
 
 
 @dataclass(frozen=True)

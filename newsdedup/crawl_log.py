@@ -95,9 +95,11 @@ def concise_log(stream: TextIO, enabled: bool = True, echo: bool = True
 
 def source_failed(counts: dict[str, int]) -> bool:
     """A source failed when requests to it failed and none answered (no hub gave content or a
-    304, no article came). A source this process sent nothing to (another Redis worker took its
-    hubs, robots.txt disallowed them) did not fail."""
-    answered = (counts.get("hubs_fetched", 0) or counts.get("hubs_not_modified", 0)
+    304, no article came). A hub that came back but is no feed or sitemap (an HTML error page at
+    the feed URL) is no answer. A source this process sent nothing to (another Redis worker took
+    its hubs, robots.txt disallowed them) did not fail."""
+    readable = counts.get("hubs_fetched", 0) - counts.get("hubs_unreadable", 0)
+    answered = (readable > 0 or counts.get("hubs_not_modified", 0)
                 or counts.get("articles_fetched", 0))
     return not answered and bool(counts.get("hubs_failed", 0) or counts.get("articles_failed", 0))
 

@@ -20,7 +20,7 @@ from dedupe.incidents.grouping import merge_links
 from dedupe.incidents.linking import IncidentConfig, IncidentIndex, PairScore
 from dedupe.stories.pair_evidence import explain as story_explain
 from dedupe.stories.shingles import CJK_N, WORD_N
-from newsdedup.output import read_output, stories_from_articles
+from newsdedup.output import read_output, read_rejects, stories_from_articles
 from newsdedup.terminal import terminal_safe
 from pipelines.assign import story_doc, story_id_for, story_record
 from pipelines.incidents import article_evidence, load_lexicon, outlet_of, story_incident_doc
@@ -76,8 +76,31 @@ def shared_passages(text_a: str, text_b: str) -> list[str]:
         runs.append(current)
     texts = ["".join(t if len(t) == 1 and t >= "\u3400" else f" {t} " for t in run).strip()
              for run in runs]
-    texts = [re.sub(r"\s+", " ", t) for t in texts]
+    texts = {re.sub(r"\s+", " ", t) for t in texts}  # a passage repeated in A is listed once
     return sorted(texts, key=lambda t: (-len(t), t))[:MAX_PASSAGES]
+
+
+def _resolve_or_say(source: object, articles: Sequence[Article], ref: str) -> Article:
+    """``resolve``; for an output folder, the LookupError says where and why the page was
+    rejected when rejects.jsonl holds it (an analyst asking about a page that is not there)."""
+    try:
+        return resolve(articles, ref)
+    except LookupError as err:
+        why = [_rejected(r) for r in read_rejects(source) if _names(r, ref)] \
+            if isinstance(source, (str, Path)) else []
+        if why:
+            raise LookupError(terminal_safe(f"{err.args[0]}: {'; '.join(why)}")) from None
+        raise
+
+
+def _names(reject: dict, ref: str) -> bool:
+    url = reject.get("url")
+    return isinstance(url, str) and (url == ref or "://" in ref and canonical_url(url) == canonical_url(ref))
+
+
+def _rejected(reject: dict) -> str:
+    return (f"{reject.get('url')} was rejected at {reject.get('source')}: {reject.get('reason')}"
+            f" ({reject.get('detail')})")
 
 
 def _short(text: str, limit: int = PASSAGE_CHARS) -> str:
@@ -237,7 +260,7 @@ def explain(source: str | Path | Sequence[Article], a: str, b: str,
     else:
         articles = list(source)
         stories = stories_from_articles(articles)
-    first, second = resolve(articles, a), resolve(articles, b)
+    first, second = (_resolve_or_say(source, articles, ref) for ref in (a, b))
     lines = _describe("A", first) + _describe("B", second)
     lines += story_section(first, second)
     lines += incident_section(first, second, articles, stories, lexicon or load_lexicon(),

@@ -292,6 +292,11 @@ def read_output(out_dir: str | Path) -> OutputSet:
     return OutputSet(articles, stories, _read_jsonl(out_dir / INCIDENTS_FILE))
 
 
+def read_rejects(out_dir: str | Path) -> list[dict[str, Any]]:
+    """The records of OUT/rejects.jsonl ([] when absent); CorruptOutput as ``read_output``."""
+    return _read_jsonl(Path(out_dir) / REJECTS_FILE)
+
+
 def write_all_outputs(out_dir: Path, articles: Sequence[Article], stories: Sequence[Story],
                       rejects: Sequence, lexicon: Lexicon | None = None,
                       config: IncidentConfig | None = None,

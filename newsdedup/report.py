@@ -198,17 +198,31 @@ def _trunc_badge(article: Article, ctx: Context) -> str:
             f'longest copy">truncated · {share:.0%}</span>')
 
 
+def _first_publishers(articles: Sequence[Article]) -> set[str]:
+    """Ids of the earliest dated articles (``articles`` in ``_ordered`` order): the first and
+    every one its date cannot be told from — the same instant, or the same day when either says
+    only its day (two date-only copies of one day: which came first is not known)."""
+    dated = [a for a in articles if a.published]
+    if not dated:
+        return set()
+    first = dated[0].published
+    return {a.id for a in dated if a.published == first or (
+        a.published[:10] == first[:10] and min(len(a.published), len(first)) == 10)}
+
+
 def _publications(view: IncidentView, ctx: Context) -> str:
-    first_id = next((a.id for a in view.articles if a.published), None)
+    firsts = _first_publishers(view.articles)
+    star = " <span class=star>★ first</span>" if len(firsts) == 1 else \
+        " <span class=star title=\"the same day, the time not stated\">★ first (tied)</span>"
     rows = []
     for article in view.articles:
-        first = article.id == first_id
+        first = article.id in firsts
         rows.append(
             f'<tr class="{"first" if first else ""}"><td class="when" data-label="Published">'
             f'{_date_cell(article, ctx)}</td><td data-label="Language"><span class="badge '
             f'{_lang_class(article.lang)}">{esc(article.lang)}</span></td>'
             f'<td data-label="Outlet">{esc(outlet_of(article))}'
-            f'{" <span class=star>★ first</span>" if first else ""}</td>'
+            f'{star if first else ""}</td>'
             f'<td data-label="来源 source">{esc(attribution(article) or "—")}</td>'
             f'<td data-label="Title">{_title_link(article)}{_trunc_badge(article, ctx)}</td>'
             f'<td class="when" data-label="Story">{esc(article.story_id or "")}</td></tr>')

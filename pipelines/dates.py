@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -58,6 +59,18 @@ SOURCES = ("meta", "json-ld", "markup", "url", "page-text", "record", "feed", "w
 _STRUCTURED_DATE_XPATH = XPath('//meta[@property="article:published_time" or @itemprop="datePublished"'
                                ' or @name="article:published_time"]/@content'
                                ' | //@itemprop[.="datePublished"]/../@datetime')
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_LISTING_TOKENS = ("related", "sidebar", "recommend", "more-stories", "most-read", "xgxw", "相关")
+_ELSEWHERE = XPath(
+    "//aside | //nav | //footer[not(ancestor::article or ancestor::main)][not("
+    + " or ".join(f"contains({_LOWER.format('@class')}, '{t}')" for t in ("entry", "post", "article"))
+    + ")] | //*[self::div or self::section or self::ul or self::ol]["
+    + " or ".join(f"contains({_LOWER.format(a)}, '{t}')" for a in ("@class", "@id")
+                  for t in _LISTING_TOKENS) + "]"
+    " | //meta[@property='article:modified_time' or @property='og:updated_time'"
+    " or @name='article:modified_time' or @name='last-modified' or @itemprop='dateModified'"
+    f" or {_LOWER.format('@http-equiv')}='last-modified']"
+    " | //*[@itemprop='dateModified']")
 _JSON_LD_XPATH = XPath('//script[@type="application/ld+json"]/text()')  # compiled once
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]*", re.I)
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-/_]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -85,7 +98,7 @@ def publication_date(tree: HtmlElement, title: str | None, url: str | None) -> D
     if stated.value:
         return stated
     in_url = url_date(url)
-    found = Dated(markup_date(tree, url), "markup")
+    found = Dated(markup_date(own_markup(tree), url), "markup")
     if found.value and found.value[:10] in impossible_days(tree):
         found = Dated()  # htmldate read the day of a value whose time cannot be
     if in_url and (found.value is None or found.value[:10] == in_url
@@ -141,6 +154,24 @@ def _plausible(value: str) -> str | None:
     if MIN_PUBLISHED <= stamp.date() <= date.today():
         return stamp.isoformat() if len(value) > 10 else stamp.date().isoformat()
     return None
+
+
+def own_markup(tree: HtmlElement) -> HtmlElement:
+    """``tree`` without what dates other pages: blocks that list other pages (<aside>, <nav>,
+    the page's <footer> — not an article's own, which holds its date —, related / sidebar /
+    recommended lists: a related-news list's dates became a page's own, ``markup``) and
+    modified-time tags (``article:modified_time``,
+    ``og:updated_time``, ``dateModified``, HTTP-equiv ``Last-Modified``: when the page was last
+    changed, which htmldate falls back to when no published date is found). A copy when there
+    is something to drop; ``tree`` itself otherwise."""
+    drop = _ELSEWHERE(tree)
+    if not drop:
+        return tree
+    copy = deepcopy(tree)
+    for element in _ELSEWHERE(copy):
+        if element.getparent() is not None:
+            element.getparent().remove(element)
+    return copy
 
 
 def markup_date(tree: HtmlElement, url: str | None) -> str | None:

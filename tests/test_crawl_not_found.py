@@ -68,3 +68,35 @@ def test_a_page_that_goes_live_after_a_404_is_stored(tmp_path):
         crawl(tmp_path, base)
         seen, rejects, articles = state(tmp_path, base)
     assert seen[0] == "article" and rejects == [] and articles == 1
+
+
+STUB = ("<html><head><title>Bridge closed</title></head><body><article><h1>Bridge closed</h1>"
+        "<p>Developing story.</p></article></body></html>")
+
+
+def test_a_page_without_its_text_yet_is_fetched_again_and_stored_once_filled(tmp_path):
+    """A live page first published as a headline and "Developing story." (too short to be an
+    article), its text added before the next run: it was a final too-short reject, never
+    fetched again, and the report was lost."""
+    site = tmp_path / "site"
+    site.mkdir()
+    with serve_folder(site) as base:
+        write_outlet(site, base, STUB)
+        crawl(tmp_path, base)
+        seen, rejects, articles = state(tmp_path, base)
+        assert (seen[0], seen[2], rejects, articles) == ("error", 1, [], 0)
+        (site / "a" / "1.html").write_text(ARTICLE, encoding="utf-8")  # filled in
+        crawl(tmp_path, base)
+        seen, rejects, articles = state(tmp_path, base)
+    assert seen[0] == "article" and rejects == [] and articles == 1
+
+
+def test_a_page_that_stays_empty_is_a_final_reject_after_the_runs(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    with serve_folder(site) as base:
+        write_outlet(site, base, STUB)
+        for _ in range(NOT_FOUND_RUNS):
+            crawl(tmp_path, base)
+        seen, rejects, articles = state(tmp_path, base)
+    assert seen[0] == "reject" and [r[0] for r in rejects] == ["too-short"] and articles == 0

@@ -152,6 +152,22 @@ def test_sample_watchlist_covers_the_issue_terms():
     assert watch.hits(normalise_for_matching("某App提供「一鍵脫衣」功能")) == ["一键脱衣"]
 
 
+
+def test_watchlist_keywords_match_their_english_inflections():
+    """An article about "a face-swapping app", "undress apps" or "nudified photos" mentions
+    watched keywords; it was an off-watchlist reject (consonant doubling, a 3-letter word's
+    plural and -ies/-ied were not read)."""
+    watch = load_watchlist(REPO / "samples" / "watchlist.toml")
+    for text, keyword in (("Police shut a face-swapping app", "face swap"),
+                          ("images were face swapped", "face swap"),
+                          ("ads for undress apps", "undress app"),
+                          ("nudified photos of pupils", "nudify"),
+                          ("a pensioner was AI scammed", "AI scam")):
+        assert keyword in watch.hits(normalise_for_matching(text)), text
+    short = Watchlist.from_keywords(["AI", "app"])
+    assert short.hits(normalise_for_matching("said aid, an apple, an appeal")) == []
+
+
 # --- store --------------------------------------------------------------------------------------
 ZH_TEXTS = [
     "警方破获一起利用人工智能换脸技术实施电信网络诈骗的案件，抓获犯罪嫌疑人六名，涉案金额达四百三十余万元。"

@@ -132,3 +132,44 @@ def test_no_export_stores_only_and_export_writes_what_a_crawl_would(tmp_path, si
         for record in (*records[0], *records[1]):
             record.pop("fetched_at", None)  # when each crawl fetched the page: its own time
         assert records[0] == records[1], name
+
+
+def test_a_feed_answering_an_html_error_page_is_not_an_answer(tmp_path):
+    """A site whose feed URL answers 200 with an HTML page ("Service unavailable", a login or
+    CDN challenge page) gave nothing to crawl: the source failed (exit 3), as when it is down;
+    it exited 0, so a monitor never saw that the outlet was no longer collected."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "rss.xml").write_text("<html><body><h1>Service unavailable</h1></body></html>")
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    with serve_folder(root) as base:
+        result = crawl(tmp_path, base, down=False)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "newsdedup: no source could be fetched (Up Times)")
+    assert "is not a readable feed or sitemap" in result.stderr
+
+
+def test_a_hub_disallowed_by_robots_txt_is_said(tmp_path):
+    """robots.txt disallowing the feed: nothing is fetched (obeyed) and the run says why; the
+    table showed only zeros and stderr nothing."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "robots.txt").write_text("User-agent: *\nDisallow: /\n")
+    with serve_folder(root) as base:
+        result = crawl(tmp_path, base, down=False)
+    assert result.returncode == 0, result.stderr
+    assert f"warning: Up Times: hub {base}/rss.xml is disallowed by robots.txt" in result.stderr
+
+
+def test_an_article_page_answering_404_is_named(tmp_path):
+    """The table said "failed 1" and no line said which page or why (a 500 has Scrapy's own
+    "Gave up retrying" line; a 404 or 403 had none)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    with serve_folder(root) as base:
+        write_outlet(root, base, ARTICLE)
+        (root / "a" / "1.html").unlink()  # listed in the feed, not live
+        result = crawl(tmp_path, base, down=False)
+    assert result.returncode == 0, result.stderr
+    assert f"warning: Up Times: article {base}/a/1.html failed: HTTP 404" in result.stderr

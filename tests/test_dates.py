@@ -62,10 +62,25 @@ def run(html: str, url: str = "https://news.example.com/a/manager-charged.html",
          head='<meta property="article:published_time" content="2024-03-10T25:00:00Z">'),
     page("Manager charged", '<time itemprop="datePublished" datetime="2024-03-10T25:61:00Z">x</time>'
          + BODY_EN.format(line="x")),
+    # dates of other pages or of readers: a related-news sidebar, a "more stories" list, a
+    # reader's comment; and when the page was last modified (not published)
+    page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="") + "<aside><h3>相关新闻</h3><ul><li>"
+         "<a href='/x'>另一条新闻</a> <span class='date'>2021-05-06</span></li><li><a href='/y'>"
+         "再一条</a> <time datetime='2020-01-02'>2020-01-02</time></li></ul></aside>"),
+    page("Manager charged", BODY_EN.format(line="x") + "<div class='related-stories'><a href='/o'>"
+         "Other story</a> <time datetime='2021-05-06T08:00:00Z'>May 6, 2021</time></div>"),
+    page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="") + "<div class='comments'><div class="
+         "'comment'><span class='time'>2023-07-08 12:00</span> 网友评论：好</div></div>"),
+    page("Manager charged", BODY_EN.format(line="x"),
+         head="<meta property='article:modified_time' content='2024-01-02T00:00:00Z'>"),
+    page("Manager charged", BODY_EN.format(line="x"),
+         head="<meta http-equiv='Last-Modified' content='2019-01-01'>"),
+    page("Manager charged", "<span itemprop='dateModified'>2024-01-02</span>" + BODY_EN.format(line="x")),
 ], ids=["copyright-year", "body-date-en", "year-month-zh", "body-date-zh", "copyright-year-meta",
         "year-month-meta", "year-month-time", "year-month-span", "impossible-day-meta",
         "impossible-day-published-time", "impossible-day-dmy", "impossible-time-meta",
-        "impossible-time-itemprop"])
+        "impossible-time-itemprop", "sidebar-aside", "related-list", "reader-comment",
+        "modified-time-meta", "last-modified-http-equiv", "date-modified-itemprop"])
 def test_no_invented_date(html: str) -> None:
     article = run(html)
     assert article.published is None
@@ -192,6 +207,15 @@ def test_dateline_under_headline() -> None:
     tree = trafilatura.load_html(html)
     assert dates.dateline(tree, "长江流域启动生态补偿试点_新闻中心") == "2024-03-15"
     assert dates.dateline(tree, "不在页面上的标题") is None
+
+
+def test_the_pages_own_markup_date_stands_beside_dropped_blocks() -> None:
+    """Dropping sidebars, comments and modified times leaves the page's own dated markup."""
+    html = page("Manager charged", "<time datetime='2024-03-05T08:00:00Z'>March 5, 2024</time>"
+                + BODY_EN.format(line="x") + "<aside><time datetime='2021-05-06'>x</time></aside>",
+                head="<meta property='article:modified_time' content='2024-06-02T00:00:00Z'>")
+    article = run(html)
+    assert (article.published[:10], article.published_source) == ("2024-03-05", "markup")
 
 
 def test_url_and_dateline_correct_the_markup_date() -> None:

@@ -1,7 +1,10 @@
 """``explain``: why two articles are, or are not, one story and one incident."""
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
@@ -11,7 +14,7 @@ from newsdedup.explain import explain, resolve, shared_passages
 from newsdedup.output import INCIDENTS_FILE, write_outputs
 from pipelines.incidents import assign_incidents, load_lexicon
 from pipelines.normalise import to_traditional
-from pipelines.records import Story
+from pipelines.records import Article, Story
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +101,47 @@ def test_shared_passages_are_longest_runs():
     a = "法院 认为 被告人 虞某某 以牟利为目的 制作 复制 贩卖淫秽物品 情节严重"
     b = "记者 获悉 被告人 虞某某 以牟利为目的 制作 复制 其他"
     assert shared_passages(a, b)[0] == "被告人虞某某以牟利为目的制作复制"
+
+
+def test_a_passage_shared_twice_is_listed_once():
+    """A figure repeated in the text ("186万元" in the lead and in the verdict) was listed twice
+    among the five passages, in place of another shared passage."""
+    a = "骗走186万元，法院审理。另查明，被告人共骗走186万元。"
+    b = "涉案金额186万元。"
+    assert shared_passages(a, b) == ["186 万元"]
+
+
+def test_a_rejected_page_is_said_rejected_with_where_and_why(tmp_path):
+    """An analyst asks about a page that is not among the articles: the message says it was
+    rejected, where and why (it said only "no article with id or URL")."""
+    text = ("The city council approved the 2026 budget on Tuesday after a long debate about "
+            "roads, schools and the new library, officials said.")
+    rows = [{"url": "https://a.example/1", "text": "short"},
+            {"url": "https://b.example/1", "text": text}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out"
+    run = [sys.executable, "-m", "newsdedup"]
+    assert subprocess.run([*run, "cluster", str(src), "--out", str(out), "--quiet",
+                           "--extract-processes", "1"], timeout=300).returncode == 0
+    asked = subprocess.run([*run, "explain", "https://A.example/1#x", "https://b.example/1",
+                            "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert asked.returncode == 2
+    assert asked.stderr.strip() == (
+        "newsdedup: no article with id or URL 'https://A.example/1#x': https://a.example/1 was "
+        f"rejected at {src}:1: too-short (5 characters of text after extraction)")
+
+
+def test_estimated_shares_are_never_above_one():
+    """A one-sentence excerpt of a long report: the lead containment estimate came out 1.176,
+    a share no reader can make sense of."""
+    paras = " ".join(f"Paragraph {i} says police in Wuxi arrested 14 people over an app that "
+                     f"stripped clothes from photos of women, officers said on day {i}."
+                     for i in range(12))
+    full = Article(id="full", url="https://wire.example/1", title="Wuxi", text=paras, lang="en",
+                   script=None, published=None, site=None)
+    cut = Article(id="cut", url="https://agg.example/1", title="Wuxi",
+                  text=paras[:120] + "…", lang="en", script=None, published=None, site=None)
+    text = explain([full, cut], "full", "cut")
+    shares = [float(v) for v in re.findall(r"containment[^0-9\n]*(\d+\.\d+)", text)]
+    assert shares and max(shares) <= 1.0, text

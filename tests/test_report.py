@@ -495,3 +495,34 @@ def test_layout_fits_desktop_and_phone(browser, page, tmp_path, width):
     png = __import__("base64").b64decode(shot)
     (tmp_path / f"report-{width}.png").write_bytes(png)
     assert int.from_bytes(png[16:20], "big") == width  # PNG IHDR width: the page as shown
+
+
+def publications(page: str, incident: str) -> list[str]:
+    table = re.search(r'<table class="pubs">.*?</table>', cells(page, incident)).group(0)
+    return re.findall(r'<tr class="[^"]*"><td class="when".*?</tr>', table)
+
+
+def test_two_copies_dated_the_same_day_are_both_first_not_one_by_chance():
+    """Two outlets dated 2026-03-10, no time: which one published first is not known. The report
+    starred the one that sorts first by length and id as the first publisher."""
+    output = timed_output()
+    late = [a for a in output.articles if a.id == "t-excerpt"]
+    early = Article(id="t-same-day", url="https://hk.example.com/a/1", title="上城法院宣判AI換臉案",
+                    text=output.articles[0].text, lang="zh", script="Hant",
+                    published="2026-03-10", site="港聞", story_id="st-day")
+    stories = [Story(story_id="st-full", article_ids=["t-excerpt"], representative_id="t-excerpt",
+                     languages=["zh"], first_published="2026-03-10"),
+               Story(story_id="st-day", article_ids=["t-same-day"],
+                     representative_id="t-same-day", languages=["zh"],
+                     first_published="2026-03-10")]
+    articles = [*late, early]
+    incidents = assign_incidents(articles, stories, load_lexicon())
+    page = render_report(OutputSet(articles, stories, [i.as_output() for i in incidents]))
+    [incident] = incidents
+    rows = publications(page, incident.incident_id)
+    assert len(rows) == 2 and all("★ first (tied)" in row for row in rows), rows
+    # a copy a day earlier is the first alone
+    early.published = "2026-03-09"
+    page = render_report(OutputSet(articles, stories, [i.as_output() for i in incidents]))
+    rows = publications(page, incident.incident_id)
+    assert ["★ first" in row for row in rows] == [True, False] and "tied" not in rows[0]

@@ -29,7 +29,7 @@ from crawler.sources import Source, load_sources
 from crawler.storage import StoreExtension
 from crawler.watchlist import Watchlist
 from pipelines.records import Location, RawDocument
-from pipelines.urls import canonical_url
+from pipelines.urls import canonical_url, url_problem
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FINAL_HTTP_STATUSES = (404, 410)  # gone for good: a reject; other errors are retried next run
@@ -159,8 +159,9 @@ class NewsSpider(scrapy.Spider):
         else:
             self.count(source.name, "hubs_fetched")
             links = self.hub_links(source, kind, response)
-            if links is None:
+            if links is None:  # an HTML error page at a feed URL answered nothing
                 self.count(source.name, "hubs_failed")
+                self.count(source.name, "hubs_unreadable")
                 self.finished(hub_url)
                 return
             stored = links
@@ -181,7 +182,12 @@ class NewsSpider(scrapy.Spider):
                 return None
             out, found = [], set()
             for href in response.css("a::attr(href)").getall():
-                url = urldefrag(response.urljoin(href.strip()))[0]
+                try:
+                    url = urldefrag(response.urljoin(href.strip()))[0]
+                except ValueError:  # http://[::1/x: that link only, not the listing's others
+                    continue
+                if url_problem(url):  # a port out of range raised in the request
+                    continue
                 if url in found:
                     continue
                 found.add(url)
@@ -199,9 +205,10 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("%s: %s is not a readable feed or sitemap: %s",
                                 source.name, response.url, err)
             return None
-        hubs = [("hub", u, None, None) for u in parsed.hubs if source.on_domain(u)]
+        hubs = [("hub", u, None, None) for u in parsed.hubs
+                if not url_problem(u) and source.on_domain(u)]
         arts = [("article", ln.url, ln.title, ln.published) for ln in parsed.articles
-                if source.wants_article(ln.url)]
+                if not url_problem(ln.url) and source.wants_article(ln.url)]
         self.count(source.name, "offsite_links", len(parsed.articles) - len(arts)
                    + len(parsed.hubs) - len(hubs))
         return hubs + arts
@@ -222,6 +229,9 @@ class NewsSpider(scrapy.Spider):
             return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):  # robots.txt
             self.count(source, "disallowed")
+            # said, not only counted: a source whose every hub is disallowed fetches nothing and
+            # its table row showed only zeros, with no hint why
+            self.logger.warning("%s: hub %s is disallowed by robots.txt", source, request.url)
             self.finished(request.url)
             return
         status, reason, _final = _failure_reason(failure)
@@ -277,6 +287,10 @@ class NewsSpider(scrapy.Spider):
             return
         status, reason, final = _failure_reason(failure)
         urls = [*request.meta.get("redirect_urls", []), request.url]
+        if failure.check(HttpError):  # a 404 or 403 is logged by no one else: the table's
+            # "failed" count named no page
+            self.logger.warning("%s: article %s failed: %s", source, request.url,
+                                _failure_detail(failure))
         yield FailureItem(source, request.url, urls, reason, _failure_detail(failure),
                           now_iso(), status, final=final)
 
