@@ -63,10 +63,12 @@ from .candidates import (
 from .day_counts import DayCounts
 from .decision import batch_scores, decide
 from .grouping import merge_links
-from .records import (
+from .records import (  # noqa: F401 -- kind_of, SharedKey: re-exported (bench, callers)
     IncidentConfig,
     IncidentDoc,
     PairScore,
+    SharedKey,
+    kind_of,
 )
 from .store import DocStore
 
