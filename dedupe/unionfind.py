@@ -62,7 +62,17 @@ class UnionFind:
         self._n = n
 
     def find(self, x: int) -> int:
-        return int(self.find_many(np.array([x]))[0])
+        """The root of ``x``, its path compressed (scalar steps: a one-element ``find_many``
+        costs ~10 µs of numpy calls; an incident grouping makes ~60k finds at 20k articles)."""
+        parent = self._parent
+        root = int(parent[x])
+        while (up := int(parent[root])) != root:
+            root = up
+        while x != root:
+            up = int(parent[x])
+            parent[x] = root
+            x = up
+        return root
 
     def find_many(self, xs: np.ndarray) -> np.ndarray:
         """Roots of the elements ``xs`` (int64 array); compresses their paths."""

@@ -274,14 +274,6 @@ def _docs_of(stories: Sequence[Story]) -> list[IncidentDoc]:
             for s in stories]
 
 
-def _interned(doc: IncidentDoc) -> IncidentDoc:
-    """``doc`` (unpickled from a worker) with its keys interned: one string per distinct key
-    in the parent, whatever the number of stories holding it."""
-    return replace(doc, keys=frozenset(map(intern, doc.keys)),
-                   probes=frozenset(map(intern, doc.probes)),
-                   background={intern(k): v for k, v in doc.background.items()})
-
-
 def incident_docs(articles: Sequence[Article], stories: Sequence[Story],
                   lexicon: Lexicon | None = None,
                   evidence: MutableMapping[str, Evidence] | None = None,
@@ -310,8 +302,8 @@ def iter_incident_docs(articles: Sequence[Article], stories: Sequence[Story],
         inherited = {"articles": by_id, "lexicon": lexicon}
         if evidence is not None:
             inherited["evidence"] = evidence
-        return map(_interned, _forked_stream(_docs_of, ordered, DOC_CHUNK, processes,
-                                             **inherited))
+        # not re-interned here: the index keeps one string per key (``DocStore.numbers``)
+        return _forked_stream(_docs_of, ordered, DOC_CHUNK, processes, **inherited)
     return (story_incident_doc(s, [by_id[i] for i in s.article_ids], lexicon, evidence)
             for s in ordered)
 

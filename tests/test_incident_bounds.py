@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_incident_fast_paths import reference_merge
 
-from dedupe.incidents.bounds import could_link, pair_bounds
+from dedupe.incidents.bounds import could_link, pair_bounds, pair_weights
+from dedupe.incidents.decision import batch_scores
 from dedupe.incidents.grouping import merge_links
 from dedupe.incidents.linking import IncidentConfig, IncidentDoc, IncidentIndex
 from dedupe.incidents.records import PRIORS
@@ -71,11 +72,10 @@ def test_bounds_never_drop_a_pair_score_links(docs, config):
     for doc in docs:
         index.add(doc)
     ids = sorted(index.docs)
-    ordered = [index.docs[i] for i in ids]
     pairs = all_pairs(len(ids))
     table = index.key_table(ids)
     assert table.valid
-    bounds = pair_bounds(table, ordered, pairs, config)
+    bounds = pair_bounds(table, pairs, config)
     scores = [index.score(ids[a], ids[b]) for a, b in pairs.tolist()]
     for i, s in enumerate(scores):
         assert s.score <= bounds.score[i]
@@ -87,9 +87,13 @@ def test_bounds_never_drop_a_pair_score_links(docs, config):
     for doc in docs:
         plain.add(doc)
     assert table.own.tolist() == [plain.own_weight(plain.docs[i]) for i in ids]
-    kept = could_link(table, ordered, pairs, config)
+    kept = could_link(table, pairs, config)
     assert all(keep or not s.linked for s, keep in zip(scores, kept.tolist()))
     assert index.links_among(ids, pairs, table) == [s for s in scores if s.linked]
+    # every pair scored from the batch arrays (linked or not, reversed or not) as ``score``
+    shared = pair_weights(table, pairs[:, ::-1], config)
+    assert batch_scores(index, table, ids, pairs[:, ::-1], shared, np.arange(len(pairs)),
+                        True) == scores
 
 
 def test_bounds_rule_out_most_unrelated_pairs_and_keep_the_linked_ones():
@@ -107,7 +111,7 @@ def test_bounds_rule_out_most_unrelated_pairs_and_keep_the_linked_ones():
         index.add(doc)
     ids = sorted(index.docs)
     pairs = all_pairs(len(ids))
-    kept = could_link(index.key_table(ids), [index.docs[i] for i in ids], pairs, config)
+    kept = could_link(index.key_table(ids), pairs, config)
     linked = {(s.a, s.b) for s in index.links()}
     assert len(linked) == 60 and kept.sum() < len(pairs) / 10
     assert linked <= {(ids[a], ids[b]) for a, b in pairs[kept].tolist()}
@@ -123,7 +127,7 @@ def test_a_negative_prior_or_background_keeps_every_pair():
         for doc in docs:
             index.add(doc)
         ids = sorted(index.docs)
-        assert could_link(index.key_table(ids), [index.docs[i] for i in ids], all_pairs(2),
+        assert could_link(index.key_table(ids), all_pairs(2),
                           config).all()
 
 

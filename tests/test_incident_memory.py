@@ -186,3 +186,36 @@ def test_doc_store_gives_back_each_doc_as_added_and_one_object_while_held():
         store[f"s{i}"]  # noqa: B018 -- pushes s0 out of the recent docs
     assert store["s0"] is held and store.is_stored(held)
     assert not hasattr(store._rows["s1"], "__dict__")  # slots: a row is its fields only
+
+
+def test_doc_store_keeps_integer_rows_and_gives_each_story_back_as_stored():
+    """A story is its key numbers (4 bytes a key) and one 2-byte code a key, and nothing is
+    lost: keys, probes (a key may be both), background rarities (of keys it does not hold
+    too, 0.0 and -0.0 told apart), day and language come back as stored."""
+    import math
+
+    from dedupe.incidents.store import DocStore
+
+    rng = random.Random(7)
+    keys = [f"num:{i}" for i in range(30)] + [f"ent:n{i}" for i in range(30)]
+    store, docs = DocStore(), []
+    for i in range(200):
+        solid = frozenset(rng.sample(keys, rng.randrange(0, 20)))
+        probes = frozenset(rng.sample(keys, rng.randrange(0, 5)))
+        held = sorted(solid | probes) + ["term:not-held"]
+        background = {k: rng.choice([0.1, 0.25, 0.7, 1.0, 0.0, -0.0, 1.5])
+                      for k in rng.sample(held, min(len(held), rng.randrange(0, 10)))}
+        doc = IncidentDoc(f"d{i:03d}", date(2024, 1, 1 + i % 28) if i % 5 else None, solid,
+                          probes, rng.choice(["en", "zh", None]), background)
+        store.put(doc)
+        docs.append(doc)
+    assert len(store.names) == len(set(keys) & {k for d in docs for k in d.keys | d.probes})
+    for doc in docs:
+        again = store[doc.id]
+        assert again == doc and again.day == doc.day and again.lang == doc.lang
+        assert again.background == doc.background
+        assert ({k: math.copysign(1.0, v) for k, v in again.background.items()}
+                == {k: math.copysign(1.0, v) for k, v in doc.background.items()})
+        row = store._rows[doc.id]
+        assert row.keys.itemsize == 4 and row.codes.itemsize == 2
+        assert len(row.keys) == len(doc.keys | doc.probes)

@@ -24,14 +24,15 @@ same links, tests/test_incident_bounds.py).
 from __future__ import annotations
 
 import math
-from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 
+from .candidates import exact_idf
 from .records import ANCHOR_KINDS, STRONG_KINDS, IncidentConfig, IncidentDoc, kind_of
+from .rows import StoryRows
+from .store import SOLID, DocStore
 
 MARGIN = 1e-9  # added to each weight bound and subtracted from each threshold
 # Solid keys weighed at once by ``own_weights`` (its temporaries, ~110 bytes a key, were the
@@ -42,11 +43,10 @@ OWN_CHUNK = 1 << 16
 @dataclass
 class KeyTable:
     """Every key and story of an index as arrays: what the bounds need, every key's holders
-    (``holders_of``) and day counts (``counts``, ``searchable``) for ``score`` and the
-    candidates. Built once per state of the index (``IncidentIndex.table``: ~20 bytes per
-    story-key and one dict entry per distinct key, no Python object per key or story).
-    Stories' shared keys and probes are found by set intersection (in C: faster than any
-    array form measured)."""
+    (``holders_of``) and day counts (``counts``) for ``score`` and the candidates, and every
+    story's keys (``rows``: what pairs share, ``rows.StoryRows``). Built once per state of the
+    index (``IncidentIndex.table``: ~26 bytes per story-key, the key numbering is the
+    ``DocStore``'s, no Python object per key or story)."""
 
     size: int  # distinct keys
     weight_prior: np.ndarray  # float64 per key: the prior its weight is scaled by
@@ -71,7 +71,14 @@ class KeyTable:
     post_story: np.ndarray | None = None  # int32 post_story[post_start[k]:post_start[k + 1]],
     post_rare: np.ndarray | None = None  # ascending; bool: its background ≥ anchor_rarity
     terms: np.ndarray | None = None  # int32 per story: its keys and probes of kind "term"
-    _views: tuple | None = None
+    rows: StoryRows | None = None  # every story's keys, story-major (``rows.StoryRows``)
+    _names: list[str] | None = None
+
+    def names(self) -> list[str]:
+        """Key number → the key (the order of ``ids``)."""
+        if self._names is None:
+            self._names = list(self.ids)
+        return self._names
 
     def relative(self, day: int | None) -> int:
         """An ordinal as a day of this table, clipped to [0, stride) (counts unchanged: every
@@ -98,58 +105,25 @@ class KeyTable:
                                + self.undated[kid[partial]])
         return np.where(known, df, 0)
 
-    def searchable(self) -> tuple[memoryview, memoryview, memoryview, memoryview]:
-        """(day_codes, the start of each key's run in them, holders, undated) as memoryviews:
-        read from Python at C speed, a key's dated days found by ``bisect`` within its own run
-        (a few steps, not a search of every story-key)."""
-        if self._views is None:
-            dated = self.holders - self.undated
-            start = np.concatenate([[0], np.cumsum(dated)]).astype(np.int64)
-            self._views = (memoryview(self.day_codes), memoryview(start),
-                           memoryview(self.holders), memoryview(self.undated))
-        return self._views
-
     def holders_of(self, key: int) -> np.ndarray:
         """The positions of the stories holding key number ``key``, ascending."""
         return self.post_story[self.post_start[key]:self.post_start[key + 1]]
 
 
-def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
-              config: IncidentConfig) -> KeyTable:
-    """The arrays of ``could_link`` for the stories ``docs`` (``ids``: their ids sorted); one
-    pass over the stories (a ``DocStore`` rebuilds each doc on access: ``stories`` is then a
-    view, never a list of every doc)."""
+def key_table(docs: DocStore, ids: Sequence[str], config: IncidentConfig) -> KeyTable:
+    """The arrays of ``could_link`` for the stories of ``docs`` (``ids``: their ids sorted):
+    their integer rows concatenated (``DocStore.arrays``), no doc rebuilt and no key string
+    looked at but once per distinct key (its kind and prior)."""
     prior = dict(config.priors)
-    view = getattr(docs, "view", None)
-    stories = view(ids) if view is not None else [docs[i] for i in ids]
-    numbers: dict[str, int] = {}
-    number = numbers.setdefault
-    # per holding (a story's key or probe) 4 bytes + 1: key numbers are int32, and of its
-    # background only whether it reaches anchor_rarity (the same comparison, done here)
-    held_list = array("i")  # every story's keys and probes, by number
-    sizes = array("q")
-    solid_list = array("i")  # every story's solid keys (``own_weights``)
-    solid_sizes = array("q")
-    solid_background = array("d")
-    held_rare = array("b")
-    rare_from = config.anchor_rarity
-    terms = array("q")
-    day_list = array("q")
-    negative = False
-    passing = getattr(docs, "passing", docs.__getitem__)
-    for doc in map(passing, ids):
-        held = doc.keys | doc.probes
-        held_list.extend(number(k, len(numbers)) for k in held)
-        sizes.append(len(held))
-        solid_list.extend(numbers[k] for k in doc.keys)
-        solid_sizes.append(len(doc.keys))
-        get = doc.background.get
-        solid_background.extend(get(k, 1.0) for k in doc.keys)
-        held_rare.extend(get(k, 1.0) >= rare_from for k in held)
-        terms.append(sum(kind_of(k) == "term" for k in held))
-        negative = negative or not all(v >= 0 for v in doc.background.values())
-        day_list.append(doc.day.toordinal() if doc.day is not None else 0)
-    keys = list(numbers)
+    stories = docs.view(ids)
+    start, held, codes, others = docs.arrays(ids)
+    values = np.array(docs.rarities, np.float64)
+    used = values[np.unique(codes >> 2)]
+    negative = not (bool((used >= 0).all()) and all(v >= 0 for v in others))
+    numbers = docs.numbers
+    sizes = np.diff(start)
+    day_list = [docs.ordinal(i) or 0 for i in ids]
+    keys = docs.names
     weight_prior = np.array([prior.get(k[:k.find(":")], 1.0) for k in keys], np.float64)
     kinds = [kind_of(k) for k in keys]
     del keys
@@ -159,14 +133,13 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
     anchor_need = np.where(anchor, config.anchor_rarity * kind_prior, np.inf)
     strong_need = np.where(strong, np.maximum(anchor_need, config.strong_rarity * kind_prior),
                            np.inf)
-    ordinals = np.frombuffer(day_list, np.int64)
+    ordinals = np.array(day_list, np.int64)
     undated_story = ordinals == 0
     dated = ordinals[~undated_story]
     base = int(dated.min()) - 1 if len(dated) else -1  # days from 1 on; a range end clips to [0, stride)
     stride = (int(dated.max()) if len(dated) else 0) - base + 2
     days = np.where(undated_story, -1, ordinals - base).astype(np.int64)
-    held = np.frombuffer(held_list, np.int32)
-    held_days = np.repeat(days.astype(np.int32), np.frombuffer(sizes, np.int64))
+    held_days = np.repeat(days.astype(np.int32), sizes)
     on_day = held_days >= 0
     first = np.full(len(kinds), stride, np.int64)
     last = np.full(len(kinds), -1, np.int64)
@@ -184,34 +157,26 @@ def key_table(docs: Mapping[str, IncidentDoc], ids: Sequence[str],
                      stories,
                      valid=bool((weight_prior >= 0).all() and (kind_prior >= 0).all()
                                 and not negative and config.combo_prior >= 0))
-    del dated_keys, dated_days, on_day, held_list
+    del dated_keys, dated_days, on_day
     counts = table.holders
     order = np.argsort(held, kind="stable")  # by key, then story (stable: stories ascend)
-    del held
+    story = np.repeat(np.arange(len(stories), dtype=np.int64), sizes)
     table.base = base
     table.post_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    table.post_story = np.repeat(np.arange(len(stories), dtype=np.int32),
-                                 np.frombuffer(sizes, np.int64))[order]
-    table.post_rare = np.frombuffer(held_rare, np.int8).astype(bool)[order]
-    del order, held_rare
-    table.terms = np.frombuffer(terms, np.int64).astype(np.int32)
-    table.own = own_weights(table, np.frombuffer(solid_list, np.int32).astype(np.int64),
-                            np.frombuffer(solid_sizes, np.int64),
-                            np.frombuffer(solid_background, np.float64), config)
+    table.post_story = story.astype(np.int32)[order]
+    background = values[codes >> 2]
+    table.post_rare = (background >= config.anchor_rarity)[order]
+    del order
+    table.terms = np.bincount(story, table.is_term[held], minlength=len(stories)).astype(np.int32)
+    solid = (codes & SOLID).astype(bool)
+    table.own = own_weights(table, held[solid].astype(np.int64),
+                            np.bincount(story[solid], minlength=len(stories)),
+                            background[solid], config)
+    del background, solid, story
+    kind = np.uint16 if codes.max(initial=0) <= 0xFFFF else np.uint32
+    table.rows = StoryRows(start, held, codes.astype(kind), values)
+    table._names = docs.names
     return table
-
-
-def _weights(table: KeyTable, keys: np.ndarray, rows: np.ndarray, lo: np.ndarray,
-             hi: np.ndarray, open_range: np.ndarray, n: np.ndarray, rarity: np.ndarray,
-             config: IncidentConfig) -> np.ndarray:
-    """``IncidentIndex.weight`` of key ``keys[i]`` over the range ``rows[i]`` (per range:
-    ``lo``, ``hi`` clipped days, ``open_range`` when undated, ``n`` stories in it), capped by
-    ``rarity``; float64 (numpy's log: within ~1e-15 of ``score``'s)."""
-    df = _df(table, keys, rows, lo, hi, open_range)
-    scaled = np.maximum(n, config.rarity_floor).astype(np.float64)[rows] + 1.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        idf = np.log(scaled / df) / np.log(scaled)
-    return np.where(df > 0, table.weight_prior[keys] * np.minimum(idf, rarity), 0.0)
 
 
 def _df(table: KeyTable, keys: np.ndarray, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -223,6 +188,7 @@ def _df(table: KeyTable, keys: np.ndarray, rows: np.ndarray, lo: np.ndarray, hi:
     partial = np.flatnonzero(~open_range[rows] & ((table.first_day[keys] < low)
                                                   | (table.last_day[keys] > high)))
     if len(partial):
+        partial = partial[np.argsort(keys[partial])]  # ascending: nearby searches, ~3× faster
         some, s = keys[partial], table.stride
         df[partial] = (np.searchsorted(table.day_codes, some * s + high[partial], "right")
                        - np.searchsorted(table.day_codes, some * s + low[partial], "left")
@@ -275,9 +241,7 @@ def _own_chunk(table: KeyTable, keys: np.ndarray, sizes: np.ndarray, background:
     lo, hi, open_range, n = _ranges(table, these, these, config.window_days)
     df = _df(table, keys, rows, lo, hi, open_range)
     floored = np.maximum(n, config.rarity_floor)[rows]
-    pairs, where = np.unique(np.stack([floored, df], axis=1), axis=0, return_inverse=True)
-    idf = np.array([math.log((m + 1) / d) / math.log(m + 1) if d else 0.0
-                    for m, d in pairs.tolist()], np.float64)[where.reshape(-1)]
+    idf = exact_idf(floored, df)
     weights = np.where(df > 0, table.weight_prior[keys] * np.minimum(idf, background), 0.0)
     ends = np.cumsum(sizes).tolist()
     flat = weights.tolist()
@@ -296,37 +260,54 @@ class PairBounds:
     own: np.ndarray  # float64: the lighter story's own weight
 
 
-def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
-                config: IncidentConfig) -> PairBounds:
-    """The bounds of ``pairs`` (int [m, 2], positions in ``stories``, the stories in id
-    order); meaningful only when ``table.valid``."""
+@dataclass
+class SharedWeights:
+    """What each pair of a batch shares, as flat arrays over its shared keys (``pair_weights``):
+    exact integers and background rarities, the weights from numpy's log (bounds only)."""
+
+    rows: np.ndarray  # int64 per shared key: its pair (rows ascending, keys ascending in a row)
+    keys: np.ndarray  # int32 key numbers
+    rarity: np.ndarray  # float64: the lower background rarity of the pair's two stories
+    df: np.ndarray  # int64: holders in the pair's range (``IncidentIndex.score``'s df)
+    n: np.ndarray  # int64 per pair: stories in its range (``PairScore.stories_in_range``)
+    weights: np.ndarray  # float64 per shared key: ``IncidentIndex.weight`` up to float error
+
+
+def pair_weights(table: KeyTable, pairs: np.ndarray, config: IncidentConfig) -> SharedWeights:
+    """The shared keys of ``pairs`` (int [m, 2], positions in ``table.stories``) and their
+    weights (``StoryRows.shared_keys``: no story's doc is rebuilt)."""
+    first, second = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
+    rows, keys, rarity = table.rows.shared_keys(pairs, table.size)
+    keys64 = keys.astype(np.int64)
+    lo, hi, open_range, n = _ranges(table, first, second, config.window_days)
+    df = _df(table, keys64, rows, lo, hi, open_range)
+    scaled = np.maximum(n, config.rarity_floor).astype(np.float64)[rows] + 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        idf = np.log(scaled / df) / np.log(scaled)
+    weights = np.where(df > 0, table.weight_prior[keys64] * np.minimum(idf, rarity), 0.0)
+    return SharedWeights(rows, keys, rarity, df, n, weights)
+
+
+def exact_weights(table: KeyTable, keys: np.ndarray, n: np.ndarray, df: np.ndarray,
+                  rarity: np.ndarray) -> np.ndarray:
+    """``IncidentIndex.weight`` of key numbers ``keys`` (−1: a key no story holds, df 0) held
+    by ``df`` of ``n`` stories (floored), capped by ``rarity``, exactly as ``score`` computes
+    it: each IDF by ``math.log`` (``exact_idf``), then the prior's product and the minimum in
+    float64 (Python's own float operations)."""
+    return np.where(df > 0, table.weight_prior[np.maximum(keys, 0)]
+                    * np.minimum(exact_idf(n, df), rarity), 0.0)
+
+
+def pair_bounds(table: KeyTable, pairs: np.ndarray, config: IncidentConfig,
+                shared: SharedWeights | None = None) -> PairBounds:
+    """The bounds of ``pairs`` (int [m, 2], positions in ``table.stories``, the stories in id
+    order; ``shared``: their ``pair_weights`` when already made); meaningful only when
+    ``table.valid``."""
     m = len(pairs)
     first, second = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
-    number = table.ids.__getitem__
-    flat: list[int] = []
-    sizes = []
-    background_a: list[float] = []
-    background_b: list[float] = []
-    ones = repeat(1.0)
-    last = -1
-    for a, b in pairs.tolist():
-        if a != last:  # candidates come sorted by their first story
-            doc_a, last = stories[a], a
-        doc_b = stories[b]
-        shared = doc_a.keys & doc_b.keys  # a probe meets only a key
-        if doc_b.probes:
-            shared |= doc_a.keys & doc_b.probes
-        if doc_a.probes:
-            shared |= doc_a.probes & doc_b.keys
-        flat.extend(map(number, shared))
-        background_a.extend(map(doc_a.background.get, shared, ones))
-        background_b.extend(map(doc_b.background.get, shared, ones))
-        sizes.append(len(shared))
-    keys = np.array(flat, np.int64)
-    rows = np.repeat(np.arange(m), sizes)
-    rarity = np.minimum(np.array(background_a, np.float64), np.array(background_b, np.float64))
-    lo, hi, open_range, n = _ranges(table, first, second, config.window_days)
-    weights = _weights(table, keys, rows, lo, hi, open_range, n, rarity, config) + MARGIN
+    shared = shared if shared is not None else pair_weights(table, pairs, config)
+    rows, keys = shared.rows, shared.keys.astype(np.int64)
+    weights = shared.weights + MARGIN
     total = np.bincount(rows, weights, minlength=m).astype(np.float64)  # float when empty too
     anchors = np.bincount(rows, weights >= table.anchor_need[keys], minlength=m)
     strong = np.bincount(rows, weights >= table.strong_need[keys], minlength=m)
@@ -346,13 +327,14 @@ def pair_bounds(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarr
     return PairBounds(total, anchors, strong, allowed, within, own)
 
 
-def could_link(table: KeyTable, stories: Sequence[IncidentDoc], pairs: np.ndarray,
-               config: IncidentConfig) -> np.ndarray:
-    """Bool per row of ``pairs`` (int [m, 2], positions in ``stories``, the stories in id
-    order): False only when ``IncidentIndex.score`` cannot link the pair (module docstring)."""
+def could_link(table: KeyTable, pairs: np.ndarray, config: IncidentConfig,
+               shared: SharedWeights | None = None) -> np.ndarray:
+    """Bool per row of ``pairs`` (int [m, 2], positions in ``table.stories``, the stories in id
+    order; ``shared``: see ``pair_bounds``): False only when ``IncidentIndex.score`` cannot link
+    the pair (module docstring)."""
     if not table.valid or not len(pairs):
         return np.ones(len(pairs), bool)
-    bounds = pair_bounds(table, stories, pairs, config)
+    bounds = pair_bounds(table, pairs, config, shared)
     covered = (bounds.own <= 0) | (bounds.score >= config.min_coverage * bounds.own - MARGIN)
     return (bounds.within & (bounds.score >= config.min_score - MARGIN)
             & (bounds.anchors >= config.min_anchors) & covered)

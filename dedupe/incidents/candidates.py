@@ -124,7 +124,7 @@ def _followed(table, at: int, end: int, cfg) -> tuple[np.ndarray, ...]:
     high_n = np.maximum(np.searchsorted(table.all_days, around_hi, "right")
                         - np.searchsorted(table.all_days, around_lo, "left")
                         + len(table.days) - len(table.all_days), cfg.rarity_floor)
-    rare[check] = _exact_idf(high_n, low_df) >= cfg.anchor_rarity
+    rare[check] = exact_idf(high_n, low_df) >= cfg.anchor_rarity
     combo = followed & table.is_ent[key] & (table.terms[story] >= 3)
     live = np.flatnonzero(rare | combo)
     return key[live], story[live], day[live], rare[live], combo[live]
@@ -140,13 +140,18 @@ def _count(table, keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarra
             + table.undated[keys])
 
 
-def _exact_idf(n: np.ndarray, df: np.ndarray) -> np.ndarray:
+def exact_idf(n: np.ndarray, df: np.ndarray) -> np.ndarray:
     """``idf`` of each (n, df) by ``math.log`` (as ``score`` computes it: a threshold test
-    must not move by numpy's last bit), once per distinct pair."""
+    must not move by numpy's last bit; 0.0 where df is 0), once per distinct pair (found as
+    one int64 code a pair: ``np.unique`` over rows sorted ~10× slower)."""
     if not len(n):
         return np.zeros(0)
-    pairs, where = np.unique(np.stack([n, df], axis=1), axis=0, return_inverse=True)
-    return np.array([idf(m, d) for m, d in pairs.tolist()], np.float64)[where.reshape(-1)]
+    n, df = np.asarray(n, np.int64), np.asarray(df, np.int64)
+    width = int(df.max()) + 1
+    codes, where = np.unique(n * width + df, return_inverse=True)
+    return np.array([idf(m, d) if d else 0.0 for m, d in
+                     zip((codes // width).tolist(), (codes % width).tolist())],
+                    np.float64)[where.reshape(-1)]
 
 
 def _pairs(starts: np.ndarray, counts: np.ndarray):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ..unionfind import UnionFind
@@ -53,36 +54,38 @@ class _Group:
     the core per test took 300 s for 3,000 articles whose largest group held 409 stories)."""
 
     members: list[str]
-    counts: Counter  # key → members holding it (solid or probe)
+    held: set[str]  # keys any member holds (solid or probe)
     multi: set[str]  # keys at least two members hold
-    background: dict[str, tuple[float, int]]  # key → (lowest background, members giving one)
-    lowest: dict[str, float]  # key → lowest background (the core's, see ``core``)
+    lowest: dict[str, float]  # key → lowest background any member gives (the core's: ``core``)
     above_one: set[str]  # keys whose lowest background is > 1.0 (none from the pipeline)
+    givers: dict[str, int]  # key of ``above_one`` → members giving a background
     _core: tuple[frozenset[str], Mapping[str, float]] | None = None
     _own: dict = field(default_factory=dict)  # day → own weight of the core (IncidentDoc.own_cache)
 
     @classmethod
     def of(cls, doc: IncidentDoc) -> _Group:
-        return cls([doc.id], Counter(doc.keys | doc.probes), set(),
-                   {k: (v, 1) for k, v in doc.background.items()}, dict(doc.background),
-                   {k for k, v in doc.background.items() if v > 1.0})
+        above = {k for k, v in doc.background.items() if v > 1.0}
+        return cls([doc.id], set(doc.keys | doc.probes), set(), dict(doc.background), above,
+                   dict.fromkeys(above, 1))
 
     def absorb(self, other: _Group) -> None:
-        """Merge ``other`` (the smaller group) into this one: O(size of other)."""
+        """Merge ``other`` (the smaller group) into this one: O(size of other), in set and dict
+        operations (a key held by both is held by two members; a key's lowest background is
+        the lower of the two; it stays above 1.0 only when it is on both sides or one side
+        alone, every member that gives one giving more than 1.0)."""
         self.members.extend(other.members)
-        for key, n in other.counts.items():
-            total = self.counts[key] + n
-            self.counts[key] = total
-            if total >= 2:
-                self.multi.add(key)
-        for key, (low, n) in other.background.items():
-            mine = self.background.get(key)
-            self.background[key] = (low, n) if mine is None else (min(low, mine[0]), n + mine[1])
-            self.lowest[key] = lowest = self.background[key][0]
-            if lowest > 1.0:
-                self.above_one.add(key)
-            else:
-                self.above_one.discard(key)
+        self.multi |= other.multi
+        self.multi |= self.held & other.held
+        self.held |= other.held
+        mine, theirs = self.lowest, other.lowest
+        both = theirs.keys() & mine.keys()  # a view's ``&`` copies its left side: the smaller
+        lower = {k: min(theirs[k], mine[k]) for k in both}
+        mine.update(theirs)
+        mine.update(lower)
+        above = ((self.above_one & other.above_one) | (self.above_one - both)
+                 | (other.above_one - both))
+        self.givers = {k: self.givers.get(k, 0) + other.givers.get(k, 0) for k in above}
+        self.above_one = above
         self._core = None
         self._own = {}
 
@@ -94,21 +97,21 @@ class _Group:
         key), rebuilt only for a value > 1.0, which no pipeline background has: a merge
         costs the size of the core once (a frozenset copy in C), not a Python pass."""
         if self._core is None:
-            keys = frozenset(self.counts) if len(self.members) == 1 else frozenset(self.multi)
+            keys = frozenset(self.held) if len(self.members) == 1 else frozenset(self.multi)
             background: Mapping[str, float] = self.lowest
             if self.above_one:
                 size = len(self.members)
                 background = dict(self.lowest)
                 for key in self.above_one:
-                    if self.background[key][1] != size:
+                    if self.givers[key] != size:
                         background[key] = 1.0
             self._core = keys, background
         return self._core
 
-    def side(self, index: IncidentIndex, doc: IncidentDoc) -> IncidentDoc:
-        """The group's core as a story at ``doc``'s id and day (one end of a link)."""
+    def side(self, doc_id: str, day: date | None) -> IncidentDoc:
+        """The group's core as a story at ``doc_id`` and ``day`` (one end of a link)."""
         keys, background = self.core()
-        return IncidentDoc(id=doc.id, day=doc.day, keys=keys, background=background,
+        return IncidentDoc(id=doc_id, day=day, keys=keys, background=background,
                            own_cache=self._own)
 
 
@@ -138,8 +141,8 @@ def merge_links(index: IncidentIndex, links: Sequence[PairScore]) -> Grouping:
             continue
         size_a, size_b = len(group(ra).members), len(group(rb).members)
         if size_a > 1 or size_b > 1:
-            test = index.score(groups[ra].side(index, docs[link.a]),
-                               groups[rb].side(index, docs[link.b]), decision_only=True,
+            test = index.score(groups[ra].side(link.a, docs.day(link.a)),
+                               groups[rb].side(link.b, docs.day(link.b)), decision_only=True,
                                detail=False)
             if not test.linked:
                 merges.append(Merge(link.a, link.b, False,

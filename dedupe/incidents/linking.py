@@ -35,7 +35,10 @@ within the longest gap (``candidate_pairs``, dedupe.incidents.candidates). "Rare
 grow as √n until ``posting_cap`` bounds them (about n = 4,000 stories in a year): 60 a story
 for 856 stories, 102 for 2,866. Before ``score``, numpy upper bounds of every link rule
 (dedupe.incidents.bounds) drop the pairs that cannot link (~92 % of them on 10,000 real
-articles), so the per-pair Python work is spent on the few that may.
+articles), so the per-pair Python work is spent on the few that may. Stories are kept as
+integer rows (dedupe.incidents.store, .rows): what a batch of pairs shares and weighs is
+found with numpy, and the pairs the bounds keep are scored from those arrays
+(``decision.batch_scores``: the same ``PairScore`` as ``score``), no story's sets rebuilt.
 
 Order independence: a pair's score depends only on the two stories and on the set of stories
 around their dates, and grouping only on the links; ``IncidentIndex.clusters()`` works on the
@@ -45,25 +48,22 @@ incidents.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from .bounds import KeyTable, could_link, key_table
+from .bounds import KeyTable, could_link, exact_weights, key_table, pair_weights
 from .candidates import (
     candidate_array,
     could_be_within,
-    idf,
     ordinal,
     shared_keys,
     subsumed,
 )
 from .day_counts import DayCounts
+from .decision import batch_scores, decide
 from .grouping import merge_links
-from .records import (
-    ANCHOR_KINDS,
-    STRONG_KINDS,
+from .records import (  # noqa: F401 -- kind_of, SharedKey: re-exported (bench, callers)
     IncidentConfig,
     IncidentDoc,
     PairScore,
@@ -83,7 +83,7 @@ class IncidentIndex:
 
     def __init__(self, config: IncidentConfig = IncidentConfig()) -> None:
         self.config = config
-        self._docs = DocStore()  # compact: ~2 KB a story, each doc rebuilt on access
+        self._docs = DocStore()  # integer rows: ~6 bytes a story-key, docs rebuilt on access
         self._all = DayCounts()
         # Every key's holders and day counts: arrays derived from the stories when first
         # needed after a change (``bounds.key_table``; ~20 bytes per story-key, no per-key
@@ -96,7 +96,7 @@ class IncidentIndex:
         return len(self._docs)
 
     @property
-    def docs(self) -> Mapping[str, IncidentDoc]:
+    def docs(self) -> DocStore:
         return self._docs
 
     def __contains__(self, doc_id: str) -> bool:
@@ -157,53 +157,6 @@ class IncidentIndex:
         prior = self._prior.get(key[:key.find(":")], 1.0)
         return prior * min(math.log((n + 1) / df) / math.log(n + 1), background), df
 
-    def _combo(self, keys: Sequence[str], lo: int | None, hi: int | None,
-               n: int) -> tuple[tuple[str, ...], float, int]:
-        """Shared names and terms rare together: (the keys, weight, anchors) or ((), 0, 0).
-
-        Needs ≥ combo_min keys, one a name and three terms (a place + an act + a legal action
-        or what was sold: names alone joined unrelated politics stories, "Trump, Senate, House",
-        on the unrelated-news check). Weight: combo_prior × scaled IDF of the stories holding
-        all of them × (size − 2) / 2, capped at 3 / 2; it counts as one rare fact, two from five
-        keys up (what a monitor's one-paragraph summary shares with its case)."""
-        cfg = self.config
-        terms = sum(kind_of(k) == "term" for k in keys)
-        if len(keys) < cfg.combo_min or terms < 3 or terms == len(keys):
-            return (), 0.0, 0
-        table = self.table()
-        numbers = [table.ids.get(k) for k in keys]
-        if None in numbers:
-            return self._combo_of(keys, np.zeros(0, np.int32), lo, hi, n)
-        sizes = table.post_start[1:][numbers] - table.post_start[numbers]
-        rarest = np.argsort(sizes, kind="stable").tolist()
-        common = table.holders_of(numbers[rarest[0]])
-        if len(common) > cfg.combo_scan:
-            return (), 0.0, 0  # even its rarest part is common: not a rare combination
-        for at in rarest[1:3]:  # the next rarest parts in numpy (each holders list ascends)
-            other = table.holders_of(numbers[at])
-            found = np.minimum(other.searchsorted(common), len(other) - 1)
-            common = common[other[found] == common]
-        ids, wanted = table.stories.ids, frozenset(keys)
-        common = [i for i in common.tolist() if self._docs.holds(ids[i], wanted)]
-        return self._combo_of(keys, np.array(common, np.int64), lo, hi, n)
-
-    def _combo_of(self, keys: Sequence[str], common: np.ndarray, lo: int | None,
-                  hi: int | None, n: int) -> tuple[tuple[str, ...], float, int]:
-        """``_combo``'s weight given ``common``, the positions of the stories holding every
-        one of ``keys``."""
-        cfg, table = self.config, self.table()
-        days = table.days[common]
-        if lo is None:
-            df = len(days)
-        else:
-            df = int(np.count_nonzero((days < 0) | ((days >= table.relative(lo))
-                                                    & (days <= table.relative(hi)))))
-        rarity = idf(max(n, cfg.rarity_floor), max(df, 1))
-        weight = cfg.combo_prior * rarity * min(len(keys) - 2, 3) / 2
-        if rarity < cfg.anchor_rarity:
-            return tuple(keys), weight, 0
-        return tuple(keys), weight, 1 + (len(keys) >= cfg.combo_min + 1)
-
     def score(self, a: IncidentDoc | str, b: IncidentDoc | str,
               decision_only: bool = False, detail: bool = True) -> PairScore:
         """The evidence two stories share, weighed among the stories around their dates and
@@ -224,86 +177,48 @@ class IncidentIndex:
         lo, hi = self._range(doc_a, doc_b)
         in_range = self._all.count(lo, hi)
         cfg = self.config
-        # ``weight`` inlined (a pair shares up to hundreds of keys; same arithmetic, same
-        # order); a key as [key, kind, weight, df, counted, background]
-        bg_a, bg_b, prior = doc_a.background, doc_b.background, self._prior
-        n = max(in_range, cfg.rarity_floor)
-        log_n = math.log(n + 1)
-        shared = []
-        table = self.table()
-        number = table.ids.get
-        codes, start, holders, undated = table.searchable()
-        if lo is not None:
-            low, high = table.relative(lo), table.relative(hi)
-        for k in sorted(keys):
-            key = number(k)
-            if key is None:
-                df = 0
-            elif lo is None:
-                df = holders[key]
-            else:  # ``DayCounts.count`` over the key's own run of (key, day) codes
-                first, last, base = start[key], start[key + 1], key * table.stride
-                df = (bisect_right(codes, base + high, first, last)
-                      - bisect_left(codes, base + low, first, last) + undated[key])
-            rarity = min(bg_a.get(k, 1.0), bg_b.get(k, 1.0))
-            cut = k.find(":")
-            weight = (prior.get(k[:cut], 1.0) * min(math.log((n + 1) / df) / log_n, rarity)
-                      if df else 0.0)
-            shared.append([k, k[:cut] if cut >= 0 else k, weight, df, k not in dropped, rarity])
-        small = sorted((s for s in shared if s[4] and _small_number(s[0])),
-                       key=lambda s: (-s[2], s[0]))
-        for s in small[cfg.max_small_numbers:]:
-            s[4] = False
-        counted = [s for s in shared if s[4]]
-        rare = [s for s in counted if s[1] in ANCHOR_KINDS
-                and s[2] >= cfg.anchor_rarity * prior.get(s[1], 1.0)]
-        small_rare = [s[0] for s in rare if _small_number(s[0])]
-        if len(small_rare) > 1:
-            rare = [s for s in rare if s[0] not in small_rare[1:]]
-        strong = sum(s[1] in STRONG_KINDS and s[2] >= cfg.strong_rarity * prior.get(s[1], 1.0)
-                     for s in rare)
-        words = [s[0] for s in counted if s[1] in ("ent", "term")]
-        combo, combo_weight, combo_anchors = self._combo(words, lo, hi, in_range)
-        total = math.fsum(s[2] for s in counted) + combo_weight
-        anchors = len(rare) + combo_anchors
+        # a key as [key, kind, weight, df, counted, background]
+        get_a, get_b = doc_a.background.get, doc_b.background.get
+        ordered = sorted(keys)
+        rarities = [min(get_a(k, 1.0), get_b(k, 1.0)) for k in ordered]
+        dfs, weights = self._weighed(ordered, rarities, lo, hi, max(in_range, cfg.rarity_floor))
+        shared = [[k, k[:cut] if (cut := k.find(":")) >= 0 else k, w, df, k not in dropped, r]
+                  for k, w, df, r in zip(ordered, weights, dfs, rarities)]
         days = (abs((doc_a.day - doc_b.day).days)
                 if doc_a.day is not None and doc_b.day is not None else None)
-        allowed = cfg.allowed_gap(strong)
-        # Undated: only evidence that would link stories months apart links them.
-        within = days <= allowed if days is not None else allowed > cfg.window_days
-        if not decision_only:
-            own = min(self.own_weight(doc_a), self.own_weight(doc_b))
-            coverage = total / own if own else 0.0
-        elif within and total >= cfg.min_score and anchors >= cfg.min_anchors:
+
+        def coverage_of(total: float, passing: bool) -> float:
+            if not decision_only:
+                own = min(self.own_weight(doc_a), self.own_weight(doc_b))
+                return total / own if own else 0.0
+            if not passing:
+                return 0.0  # the link fails before coverage counts
             light, heavy = sorted((doc_a, doc_b), key=lambda d: (len(d.keys), d.id))
             own = self.own_weight(light)
             coverage = total / own if own else 0.0
             if coverage < cfg.min_coverage:  # the heavier may be lighter still: need both
                 own = min(own, self.own_weight(heavy))
                 coverage = total / own if own else 0.0
-        else:
-            coverage = 0.0  # the link fails before coverage counts
-        linked = (within and total >= cfg.min_score and anchors >= cfg.min_anchors
-                  and coverage >= cfg.min_coverage)
-        gap = f"{strong} strong fact(s) allow {allowed} days"
-        if not within:
-            reason = (f"published {days} days apart: {gap}" if days is not None
-                      else f"undated, and only {strong} strong fact(s) (undated needs 2)")
-        elif total < cfg.min_score:
-            reason = f"score {total:.2f} < {cfg.min_score}"
-        elif anchors < cfg.min_anchors:
-            reason = f"{anchors} rare fact(s) shared (< {cfg.min_anchors})"
-        elif coverage < cfg.min_coverage:
-            reason = (f"shared facts are {coverage:.0%} of the lighter story's evidence "
-                      f"(< {cfg.min_coverage:.0%}): two long reports on one topic")
-        else:
-            reason = (f"score {total:.2f} ≥ {cfg.min_score} with {anchors} rare facts, "
-                      f"{coverage:.0%} of the lighter story's evidence; {gap}")
-        return PairScore(doc_a.id, doc_b.id, days, within, in_range,
-                         tuple(SharedKey(k, w, df, c, r) for k, _, w, df, c, r in shared)
-                         if detail else (), total,
-                         anchors, linked, reason, strong, allowed, combo, combo_weight,
-                         round(coverage, 4))
+            return coverage
+
+        return decide(self, doc_a.id, doc_b.id, days, shared, lo, hi, in_range, coverage_of,
+                      detail)
+
+    def _weighed(self, keys: Sequence[str], rarities: Sequence[float], lo: int | None,
+                 hi: int | None, n: int) -> tuple[list[int], list[float]]:
+        """Each key's (df, ``weight``) among the stories dated in [lo, hi] (n of them, floored),
+        its background ``rarities[i]``: the same arithmetic, the dfs counted at once in numpy
+        (``KeyTable.counts``), each IDF by ``math.log`` once per distinct df, the products and
+        minima in float64 (exactly Python's)."""
+        if not keys:
+            return [], []
+        table = self.table()
+        number = table.ids.get
+        numbers = np.array([number(k, -1) for k in keys], np.int64)
+        df = table.counts(numbers, lo, hi)
+        weights = exact_weights(table, numbers, np.full(len(df), n, np.int64), df,
+                                np.array(rarities, np.float64))
+        return df.tolist(), weights.tolist()
 
     def own_weight(self, doc: IncidentDoc) -> float:
         """Σ weight of a story's own solid keys among the stories within ``window_days`` of
@@ -321,12 +236,8 @@ class IncidentIndex:
         lo, hi = (None, None) if day is None else (day - self.config.window_days,
                                                    day + self.config.window_days)
         n = max(self._all.count(lo, hi), self.config.rarity_floor)
-        log_n, prior, get = math.log(n + 1), self._prior, doc.background.get
-        keys = list(doc.keys)
-        # ``weight`` of each key (same arithmetic), every df counted at once
-        total = math.fsum(prior.get(k[:k.find(":")], 1.0)
-                          * min(math.log((n + 1) / df) / log_n, get(k, 1.0)) if df else 0.0
-                          for k, df in zip(keys, self._dfs(keys, lo, hi)))
+        keys, get = list(doc.keys), doc.background.get
+        total = math.fsum(self._weighed(keys, [get(k, 1.0) for k in keys], lo, hi, n)[1])
         if stored:
             self._own[doc.id] = total
         if cache is not None:
@@ -376,15 +287,20 @@ class IncidentIndex:
                     detail: bool = True) -> list[PairScore]:
         """The scores of the linked pairs among ``pairs`` (int [m, 2], positions in ``ids``),
         in their order: each pair the bounds of ``bounds.could_link`` cannot rule out is
-        scored (``score``, which alone decides; ``detail``: see there)."""
-        stories = table.stories
+        scored (as ``score``, which alone decides: from the bounds' arrays when ``table`` is
+        the index's own, ``decision.batch_scores``; ``detail``: see there)."""
         found = []
+        own = table is self._table
         for start in range(0, len(pairs), LINK_BATCH):
             batch = pairs[start:start + LINK_BATCH]
-            for a, b in batch[could_link(table, stories, batch, self.config)].tolist():
-                score = self.score(stories[a], stories[b], detail=detail)
-                if score.linked:
-                    found.append(score)
+            shared = pair_weights(table, batch, self.config)
+            kept = np.flatnonzero(could_link(table, batch, self.config, shared))
+            if own:
+                scores = batch_scores(self, table, ids, batch, shared, kept, detail)
+            else:
+                scores = [self.score(ids[a], ids[b], detail=detail)
+                          for a, b in batch[kept].tolist()]
+            found.extend(s for s in scores if s.linked)
         return found
 
     def links(self) -> list[PairScore]:
@@ -396,10 +312,6 @@ class IncidentIndex:
         """Incidents as sorted lists of story ids, sorted by first id (singletons included);
         links merge groups only when the groups' cores match (``dedupe.incident_groups``)."""
         return merge_links(self, self.links()).clusters
-
-
-def _small_number(key: str) -> bool:
-    return key.startswith("num:") and len(key) <= 6 and "." not in key  # num:10 … num:99
 
 
 def group_incidents(docs: Sequence[IncidentDoc],
