@@ -180,11 +180,11 @@ def elsewhere(tree: HtmlElement) -> list[HtmlElement]:
 def own_markup(tree: HtmlElement) -> Iterator[HtmlElement]:
     """``tree`` without ``elsewhere(tree)`` for the ``with`` block: they are taken out (with
     their tails) and put back in the reverse order, each at its index, so ``tree`` is the
-    same after (a second listing of an element finds it out already: no parent)."""
+    same after; one inside a block taken out is taken out of that block and put back too."""
     taken = []
     for element in elsewhere(tree):
         parent = element.getparent()
-        if parent is not None:  # None: the root, or inside a block already taken out
+        if parent is not None:  # None: the root, or an element listed twice (already out)
             taken.append((parent, parent.index(element), element))
             parent.remove(element)
     try:
