@@ -192,7 +192,7 @@ def test_lone_surrogate_escapes_are_rejected_whichever_parser_reads_them() -> No
     """orjson refuses a lone surrogate escape and json reads it: either way the record is a
     ``bad-unicode`` reject, and a surrogate pair (an emoji) is text."""
     from newsdedup.readers import parse_jsonl_line
-    from pipelines.records import Location, Reject, RawDocument
+    from pipelines.records import Location, RawDocument, Reject
 
     where = Location("x.jsonl", line=1)
     lone = parse_jsonl_line(b'{"url": "https://a.example/1", "text": "abc \\ud800 def"}', where)
