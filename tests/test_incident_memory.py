@@ -219,3 +219,8 @@ def test_doc_store_keeps_integer_rows_and_gives_each_story_back_as_stored():
         row = store._rows[doc.id]
         assert row.keys.itemsize == 4 and row.codes.itemsize == 2
         assert len(row.keys) == len(doc.keys | doc.probes)
+    # the rows concatenated for the index's arrays stay 6 bytes a story-key
+    ids = sorted(store)
+    start, held, codes, _ = store.arrays(ids)
+    assert held.dtype == np.int32 and codes.dtype == np.uint16
+    assert held[start[3]:start[4]].tolist() == list(store._rows[ids[3]].keys)
