@@ -6,6 +6,7 @@ time), turns each story into evidence keys and the clusters back into ``Incident
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import re
@@ -354,6 +355,19 @@ def _slim(links: list[PairScore], detail: bool) -> list[PairScore]:
     return links if detail else [replace(s, combo=(), reason="") for s in links]
 
 
+def release_freed_memory() -> None:
+    """Hand the C heap's freed pages back to the system (glibc's ``malloc_trim``; nothing
+    elsewhere). The key table's and the candidates' numpy temporaries leave memory freed but
+    resident: RSS 161 MiB for ~125 MiB live at 50,000 articles, 133 MiB after this, and a
+    forked pool's workers start from the RSS of the process that forks them."""
+    if sys.platform != "linux":
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl): its heap gives pages back itself
+        pass
+
+
 def find_links(index: IncidentIndex, processes: int = 1, detail: bool = True) -> list[PairScore]:
     """``index.links()``, the candidate pairs bounded and scored in ``processes`` forked
     processes (each inherits the index and its key table; ``IncidentIndex.links_among``).
@@ -365,6 +379,7 @@ def find_links(index: IncidentIndex, processes: int = 1, detail: bool = True) ->
     table = index.key_table(ids)
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
         return _slim(index.links_among(ids, pairs, table, detail), detail)
+    release_freed_memory()  # before the fork: the workers inherit this process's RSS
     # a link's ids come back from a worker as new strings (~65 bytes each, two a link: 30 MB
     # at 200,000 articles): each is replaced by this process's own
     same = dict(zip(ids, ids))

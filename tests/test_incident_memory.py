@@ -228,3 +228,20 @@ def test_doc_store_keeps_integer_rows_and_gives_each_story_back_as_stored():
     start, held, codes, _ = store.arrays(ids)
     assert held.dtype == np.int32 and codes.dtype == np.uint16
     assert held[start[3]:start[4]].tolist() == list(store._rows[ids[3]].keys)
+
+
+def test_freed_memory_goes_back_before_the_link_pool_forks(monkeypatch):
+    """The pool's workers start from the forking process's RSS: the key table's and the
+    candidates' freed temporaries are handed back first (then the same links)."""
+    from pipelines import incidents
+
+    index = _index()
+    expected = index.links()
+    steps = []
+    stream = incidents._forked_stream
+    monkeypatch.setattr(incidents, "release_freed_memory", lambda: steps.append("release"))
+    monkeypatch.setattr(incidents, "_forked_stream",
+                        lambda *a, **k: (steps.append("fork"), stream(*a, **k))[1])
+    monkeypatch.setattr(incidents, "LINK_CHUNK", 16)
+    assert incidents.find_links(index, processes=2) == expected
+    assert steps == ["release", "fork"]
