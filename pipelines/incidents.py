@@ -6,6 +6,7 @@ time), turns each story into evidence keys and the clusters back into ``Incident
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import re
@@ -240,21 +241,16 @@ def story_incident_doc(story: Story, articles: Sequence[Article], lexicon: Lexic
 
 # Stories per task when a pool builds incident docs (a story's evidence is ~5 ms a copy).
 DOC_CHUNK = 64
-# What the workers of ``_in_forked_pool`` inherit (set just before the fork, cleared after):
+# What the workers of ``_forked_stream`` inherit (set just before the fork, cleared after):
 # big read-only state (articles, the index) is shared by fork rather than pickled per task.
 _INHERITED: dict[str, Any] = {}
 
 
-def _in_forked_pool(work, items: Sequence, chunk: int, processes: int, **inherited) -> list:
-    """``work`` over ``items`` in chunks of ``chunk``, in ``processes`` forked processes that
-    inherit ``inherited`` (in ``_INHERITED``); results concatenated in input order."""
-    return list(_forked_stream(work, items, chunk, processes, **inherited))
-
-
 def _forked_stream(work, items: Sequence, chunk: int, processes: int,
                    **inherited) -> Iterator:
-    """``_in_forked_pool`` as a stream: each result as its chunk comes back, in input order
-    (only a few chunks' results are held at a time)."""
+    """``work`` over ``items`` in chunks of ``chunk``, in ``processes`` forked processes that
+    inherit ``inherited`` (in ``_INHERITED``): each result as its chunk comes back, in input
+    order (only a few chunks' results are held at a time)."""
     _INHERITED.update(inherited)
     try:
         chunks = (items[i:i + chunk] for i in range(0, len(items), chunk))
@@ -349,22 +345,44 @@ LINK_CHUNK = 8192
 
 
 def _linked(pairs) -> list[PairScore]:
-    return _INHERITED["index"].links_among(_INHERITED["ids"], pairs, _INHERITED["table"],
-                                           _INHERITED["detail"])
+    return _slim(_INHERITED["index"].links_among(_INHERITED["ids"], pairs, _INHERITED["table"],
+                                                 _INHERITED["detail"]), _INHERITED["detail"])
+
+
+def _slim(links: list[PairScore], detail: bool) -> list[PairScore]:
+    """``links`` as ``find_links`` gives them: without ``detail``, no combination keys and no
+    reason either (~400 bytes a link, ~230,000 links at 200,000 articles)."""
+    return links if detail else [replace(s, combo=(), reason="") for s in links]
+
+
+def release_freed_memory() -> None:
+    """Hand the C heap's freed pages back to the system (glibc's ``malloc_trim``; nothing
+    elsewhere): the key table's and the candidates' numpy temporaries leave RSS at 161 MiB for
+    ~125 MiB live at 50,000 articles (133 MiB after this), and forked workers start from it."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to hand back here
+        pass
 
 
 def find_links(index: IncidentIndex, processes: int = 1, detail: bool = True) -> list[PairScore]:
     """``index.links()``, the candidate pairs bounded and scored in ``processes`` forked
     processes (each inherits the index and its key table; ``IncidentIndex.links_among``).
-    Same links, same order (``detail=False``: each with ``shared`` empty: 100 MB of
-    ``SharedKey`` for the 12k links of 10k articles, which grouping never reads). The
+    Same links, same order. ``detail=False``: what grouping's clusters need (ids and the
+    score that orders the links): each with ``shared``, ``combo`` and ``reason`` empty (100 MB
+    of ``SharedKey`` for the 12k links of 10k articles; a reason is ~300 bytes). The
     candidates stay a compact array (``IncidentIndex.candidate_array``: 8 bytes a pair)."""
     ids, pairs = index.candidate_array()
     table = index.key_table(ids)
     if processes <= 1 or len(pairs) < 2 * LINK_CHUNK or sys.platform != "linux":
-        return index.links_among(ids, pairs, table, detail)
-    return _in_forked_pool(_linked, pairs, LINK_CHUNK, processes, index=index, ids=ids,
-                           table=table, detail=detail)
+        return _slim(index.links_among(ids, pairs, table, detail), detail)
+    release_freed_memory()  # before the fork: the workers inherit this process's RSS
+    # a link's ids come back from a worker as new strings (~65 bytes each, two a link: 30 MB
+    # at 200,000 articles): each is replaced by this process's own
+    same = dict(zip(ids, ids))
+    return [replace(s, a=same[s.a], b=same[s.b])
+            for s in _forked_stream(_linked, pairs, LINK_CHUNK, processes, index=index,
+                                    ids=ids, table=table, detail=detail)]
 
 
 def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
@@ -377,5 +395,5 @@ def assign_incidents(articles: Sequence[Article], stories: Sequence[Story],
     index = IncidentIndex(config or IncidentConfig())
     for doc in iter_incident_docs(articles, stories, lexicon, evidence, processes):
         index.add(doc)
-    links = find_links(index, processes, detail=False)  # grouping needs no shared keys
+    links = find_links(index, processes, detail=False)  # clusters need only ids and scores
     return build_incidents(articles, stories, merge_links(index, links).clusters)

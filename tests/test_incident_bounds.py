@@ -170,3 +170,74 @@ def test_chunked_passes_give_the_candidates_and_own_weights_of_one_pass(docs, co
     finally:
         (candidates_module.HOLDING_CHUNK, candidates_module.PAIR_CHUNK,
          bounds_module.OWN_CHUNK) = saved
+
+
+def reference_candidates(index: IncidentIndex) -> list[tuple[int, int]]:
+    """The candidate rule pair by pair in plain Python over the followed holdings: each two
+    holders of a key within the longest gap, counted once per rare key, + 2 once when a
+    combination may count; kept at ``min_anchors``."""
+    import dedupe.incidents.candidates as candidates_module
+
+    cfg = index.config
+    gap, window = cfg.gap_days[1], cfg.window_days
+    table = index.key_table(sorted(index.docs))
+    key, story, day, rare, combo = (c.tolist() for c in candidates_module._followed(
+        table, 0, len(table.post_story), cfg))
+    anchors: dict[tuple[int, int], int] = {}
+    combos = set()
+    for i in range(len(key)):
+        for j in range(i + 1, len(key)):
+            if key[j] != key[i]:
+                break
+            both = day[i] >= 0 and day[j] >= 0
+            if both and abs(day[i] - day[j]) > gap:
+                continue
+            pair = (story[i], story[j])
+            if rare[i] and rare[j]:
+                anchors[pair] = anchors.get(pair, 0) + 1
+            if combo[i] and combo[j] and (not both or abs(day[i] - day[j]) <= window):
+                combos.add(pair)
+    return sorted(p for p in set(anchors) | combos
+                  if anchors.get(p, 0) + 2 * (p in combos) >= cfg.min_anchors)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(stories(), configs, st.sampled_from([1, 2, 7, 1 << 18]))
+def test_candidates_batched_by_first_story_equal_the_pair_by_pair_rule(docs, config, budget):
+    """The pairs are made and counted a batch of first stories at a time (memory: one batch,
+    not every distinct pair); any batch size gives the pairs of the plain rule, sorted."""
+    import dedupe.incidents.candidates as candidates_module
+
+    index = IncidentIndex(config)
+    for doc in docs:
+        index.add(doc)
+    saved = candidates_module.PAIR_CHUNK
+    try:
+        candidates_module.PAIR_CHUNK = budget
+        ids, pairs = index.candidate_array()
+    finally:
+        candidates_module.PAIR_CHUNK = saved
+    assert pairs.dtype == np.int32 and pairs.shape[1:] == (2,)
+    assert [tuple(p) for p in pairs.tolist()] == reference_candidates(index)
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 9)), max_size=60),
+       st.integers(1, 25))
+def test_pair_batches_cut_between_stories_and_stay_near_the_budget(holdings, budget):
+    """Batches cover every holding once, in order, never split a story's holdings (its
+    counts must be whole), and make at most the budget + one story's pairs."""
+    from dedupe.incidents.candidates import _batches
+
+    holdings.sort()
+    story = np.array([s for s, _ in holdings], np.int32)
+    later = np.array([n for _, n in holdings], np.int32)
+    batches = _batches(story, later, budget)
+    assert [i for first, last in batches for i in range(first, last)] == list(range(len(story)))
+    per_story = {s: int(later[story == s].sum()) for s in set(story.tolist())}
+    for first, last in batches:
+        assert first < last
+        assert last == len(story) or story[last] != story[last - 1]
+        made = int(later[first:last].sum())
+        assert made <= budget + max(per_story[s] for s in set(story[first:last].tolist()))

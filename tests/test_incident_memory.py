@@ -146,8 +146,9 @@ def test_postings_are_arrays_of_story_positions_and_replacing_a_story_keeps_them
 
 
 def test_links_for_grouping_carry_no_shared_keys_and_group_the_same(monkeypatch):
-    """The cluster path keeps each link without its ``SharedKey`` list (grouping needs only
-    ids, score and reason): same links otherwise, same incidents, in one process or a pool."""
+    """The cluster path keeps each link without its ``SharedKey`` list, combination keys and
+    reason (grouping's clusters need only ids and scores): same links otherwise, same
+    incidents, in one process or a pool, each link's ids this process's own strings."""
     from dedupe.incidents.grouping import merge_links
     from pipelines import incidents
 
@@ -157,10 +158,13 @@ def test_links_for_grouping_carry_no_shared_keys_and_group_the_same(monkeypatch)
     monkeypatch.setattr(incidents, "LINK_CHUNK", 16)
     for processes in (1, 2):
         slim = incidents.find_links(index, processes=processes, detail=False)
-        assert all(link.shared == () for link in slim)
-        assert [(s.a, s.b, s.score, s.reason) for s in slim] == \
-            [(s.a, s.b, s.score, s.reason) for s in full]
-        assert merge_links(index, slim) == merge_links(index, full)
+        assert all(link.shared == () and link.combo == () and link.reason == ""
+                   for link in slim)
+        assert [(s.a, s.b, s.score, s.anchors, s.coverage) for s in slim] == \
+            [(s.a, s.b, s.score, s.anchors, s.coverage) for s in full]
+        assert merge_links(index, slim).clusters == merge_links(index, full).clusters
+        ids = {i: i for i in index.docs}
+        assert all(s.a is ids[s.a] and s.b is ids[s.b] for s in slim)
 
 
 def test_doc_store_gives_back_each_doc_as_added_and_one_object_while_held():
@@ -219,3 +223,25 @@ def test_doc_store_keeps_integer_rows_and_gives_each_story_back_as_stored():
         row = store._rows[doc.id]
         assert row.keys.itemsize == 4 and row.codes.itemsize == 2
         assert len(row.keys) == len(doc.keys | doc.probes)
+    # the rows concatenated for the index's arrays stay 6 bytes a story-key
+    ids = sorted(store)
+    start, held, codes, _ = store.arrays(ids)
+    assert held.dtype == np.int32 and codes.dtype == np.uint16
+    assert held[start[3]:start[4]].tolist() == list(store._rows[ids[3]].keys)
+
+
+def test_freed_memory_goes_back_before_the_link_pool_forks(monkeypatch):
+    """The pool's workers start from the forking process's RSS: the key table's and the
+    candidates' freed temporaries are handed back first (then the same links)."""
+    from pipelines import incidents
+
+    index = _index()
+    expected = index.links()
+    steps = []
+    stream = incidents._forked_stream
+    monkeypatch.setattr(incidents, "release_freed_memory", lambda: steps.append("release"))
+    monkeypatch.setattr(incidents, "_forked_stream",
+                        lambda *a, **k: (steps.append("fork"), stream(*a, **k))[1])
+    monkeypatch.setattr(incidents, "LINK_CHUNK", 16)
+    assert incidents.find_links(index, processes=2) == expected
+    assert steps == ["release", "fork"]

@@ -139,6 +139,9 @@ def key_table(docs: DocStore, ids: Sequence[str], config: IncidentConfig) -> Key
     base = int(dated.min()) - 1 if len(dated) else -1  # days from 1 on; a range end clips to [0, stride)
     stride = (int(dated.max()) if len(dated) else 0) - base + 2
     days = np.where(undated_story, -1, ordinals - base).astype(np.int64)
+    # Built step by step, each temporary freed before the next: every array here is per
+    # story-key (6.7 million at 200,000 articles), and all of them at once (~60 bytes a
+    # story-key) were the incident stage's peak (issue 15).
     held_days = np.repeat(days.astype(np.int32), sizes)
     on_day = held_days >= 0
     first = np.full(len(kinds), stride, np.int64)
@@ -147,34 +150,38 @@ def key_table(docs: DocStore, ids: Sequence[str], config: IncidentConfig) -> Key
     del held_days
     np.minimum.at(first, dated_keys, dated_days)
     np.maximum.at(last, dated_keys, dated_days)
+    day_codes = dated_keys.astype(np.int64)
+    del dated_keys
+    day_codes *= stride
+    day_codes += dated_days
+    del dated_days
+    day_codes.sort()
     table = KeyTable(len(kinds), weight_prior, anchor_need, strong_need,
                      np.array([kind == "ent" for kind in kinds], bool),
                      np.array([kind == "term" for kind in kinds], bool),
-                     np.sort(dated_keys.astype(np.int64) * stride + dated_days), first, last,
+                     day_codes, first, last,
                      np.bincount(held, minlength=len(kinds)),
                      np.bincount(held[~on_day], minlength=len(kinds)),
                      stride, days, np.sort(days[days >= 0]), numbers, np.zeros(len(stories)),
                      stories,
                      valid=bool((weight_prior >= 0).all() and (kind_prior >= 0).all()
                                 and not negative and config.combo_prior >= 0))
-    del dated_keys, dated_days, on_day
+    del on_day, day_codes
     counts = table.holders
+    story = np.repeat(np.arange(len(stories), dtype=np.int32), sizes)
     order = np.argsort(held, kind="stable")  # by key, then story (stable: stories ascend)
-    story = np.repeat(np.arange(len(stories), dtype=np.int64), sizes)
     table.base = base
     table.post_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    table.post_story = story.astype(np.int32)[order]
-    background = values[codes >> 2]
-    table.post_rare = (background >= config.anchor_rarity)[order]
+    table.post_story = story[order]
+    palette = codes >> 2  # each story-key's background, as its palette index
+    table.post_rare = (values >= config.anchor_rarity)[palette[order]]
     del order
-    table.terms = np.bincount(story, table.is_term[held], minlength=len(stories)).astype(np.int32)
-    solid = (codes & SOLID).astype(bool)
-    table.own = own_weights(table, held[solid].astype(np.int64),
-                            np.bincount(story[solid], minlength=len(stories)),
-                            background[solid], config)
-    del background, solid, story
+    table.terms = np.bincount(story[table.is_term[held]],
+                              minlength=len(stories)).astype(np.int32)
+    del palette, story
+    table.own = own_weights(table, start, held, codes, values, config)
     kind = np.uint16 if codes.max(initial=0) <= 0xFFFF else np.uint32
-    table.rows = StoryRows(start, held, codes.astype(kind), values)
+    table.rows = StoryRows(start, held, codes.astype(kind, copy=False), values)
     table._names = docs.names
     return table
 
@@ -210,24 +217,29 @@ def _ranges(table: KeyTable, first: np.ndarray, second: np.ndarray, window: int)
     return lo, hi, open_range, np.where(open_range, len(table.days), n)
 
 
-def own_weights(table: KeyTable, keys: np.ndarray, sizes: np.ndarray, background: np.ndarray,
-                config: IncidentConfig) -> np.ndarray:
+def own_weights(table: KeyTable, start: np.ndarray, held: np.ndarray, codes: np.ndarray,
+                values: np.ndarray, config: IncidentConfig) -> np.ndarray:
     """Every story's ``IncidentIndex.own_weight`` (its solid keys weighed within
     ``window_days`` of it), exactly: the same integer counts, each distinct (n, df)'s IDF by
     ``math.log`` as ``weight`` computes it, the same products and minima in float64, and
-    ``math.fsum`` (exactly rounded: the order of the terms is irrelevant). ``keys``: every
-    story's solid keys by number, ``sizes`` of each story, ``background`` per key. Stories
-    are weighed ``OWN_CHUNK`` solid keys at a time (each story's sum is its own: the same
-    results, the ~110 bytes a key of temporaries for one chunk only)."""
-    own = np.zeros(len(sizes), np.float64)
-    ends = np.cumsum(sizes)
+    ``math.fsum`` (exactly rounded: the order of the terms is irrelevant). The stories' rows
+    as ``StoryRows`` has them (``start`` int64 [stories + 1], key numbers ``held``, ``codes``:
+    4 · palette index + SOLID, background ``values[palette index]``). Stories are weighed
+    ``OWN_CHUNK`` story-keys at a time, their solid keys picked from the chunk (each story's
+    sum is its own: the same results; the ~110 bytes a key of temporaries for one chunk only,
+    no per-story-key array made for all stories at once)."""
+    count = len(start) - 1
+    own = np.zeros(count, np.float64)
     first = 0
-    while first < len(sizes):
-        start = int(ends[first] - sizes[first])
-        last = max(first + 1, int(np.searchsorted(ends, start + OWN_CHUNK, "right")))
-        stop = int(ends[last - 1])
-        own[first:last] = _own_chunk(table, keys[start:stop], sizes[first:last],
-                                     background[start:stop], first, config)
+    while first < count:
+        lo = int(start[first])
+        last = max(first + 1, int(np.searchsorted(start, lo + OWN_CHUNK, "right")) - 1)
+        hi = int(start[last])
+        solid = (codes[lo:hi] & SOLID).astype(bool)
+        before = np.r_[0, np.cumsum(solid, dtype=np.int64)]  # solid keys before each position
+        sizes = np.diff(before[start[first:last + 1] - lo])
+        own[first:last] = _own_chunk(table, held[lo:hi][solid].astype(np.int64), sizes,
+                                     values[codes[lo:hi][solid] >> 2], first, config)
         first = last
     return own
 

@@ -48,8 +48,8 @@ def subsumed(shared: set[str]) -> set[str]:
     return out & shared
 
 
-# Pairs made at once while following keys (a key's live holders pair up in numpy; keys are
-# taken in chunks so that the index pairs of a chunk stay ~16 bytes × this).
+# Pairs made at once (a batch of stories' pairs, each from its holdings to the later holders
+# of the same key): the batch's temporaries stay ~60 bytes × this, whatever the corpus size.
 PAIR_CHUNK = 1 << 18
 # Holdings (a story holding a key) checked at once before following: the per-holding
 # temporaries (~80 bytes each) stay ~20 MB whatever the corpus size.
@@ -60,50 +60,77 @@ def candidate_array(index: IncidentIndex) -> tuple[list[str], np.ndarray]:
     """``IncidentIndex.candidate_pairs`` compactly: (the story ids sorted, an int32 array [pairs, 2] of
     positions in that list), 8 bytes a pair instead of a tuple of two ids (~72 bytes). Every
     step is numpy over the index's arrays (``bounds.KeyTable``): which holders of which keys
-    are followed, then each key's followed holders paired, a chunk of keys at a time, the
-    pairs counted as int64 codes (a · stories + b) merged into one running count."""
+    are followed, then, a batch of first stories at a time, each followed holding paired with
+    the later holders of its key and the pairs counted as int64 codes (a · stories + b). A
+    batch holds every holding of its first stories, so its counts are whole and its kept
+    pairs final: memory is the kept pairs (8 bytes each) + one batch, not every distinct pair
+    with its count (~30 bytes a pair at the peak: the incident stage's peak at 200,000
+    articles, issue 15)."""
     cfg = index.config
-    gap, window = cfg.gap_days[1], cfg.window_days
     ids = sorted(index._docs)
     size = max(len(ids), 1)
     table = index.key_table(ids)
     parts = [_followed(table, at, min(at + HOLDING_CHUNK, len(table.post_story)), cfg)
              for at in range(0, len(table.post_story), HOLDING_CHUNK)]
-    columns = list(zip(*parts)) or [[np.zeros(0, np.int64)]] * 3 + [[np.zeros(0, bool)]] * 2
+    columns = list(zip(*parts)) or [[np.zeros(0, np.int32)]] * 3 + [[np.zeros(0, bool)]] * 2
     del parts
     key, story, day, rare, combo = (np.concatenate(column) for column in columns)
     del columns
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, int)
-    counts = np.diff(np.r_[starts, len(key)])
-    anchors = _Counts(cfg.min_anchors)
-    combos = _Counts(cfg.min_anchors)
-    work = counts * (counts - 1) // 2
-    chunk_ends = np.searchsorted(np.cumsum(work), np.arange(PAIR_CHUNK, work.sum() + PAIR_CHUNK,
-                                                            PAIR_CHUNK), "right")
-    first = 0
-    for last in np.unique(np.r_[chunk_ends, len(starts)]).tolist():
-        if last <= first:
-            continue
-        for a, b in _pairs(starts[first:last], counts[first:last]):
-            day_a, day_b = day[a], day[b]
-            both = (day_a >= 0) & (day_b >= 0)
-            apart = np.abs(day_a - day_b)
-            close = ~both | (apart <= gap)
-            code = story[a] * size + story[b]
-            anchors.add(code[close & rare[a] & rare[b]])
-            combos.add(code[close & combo[a] & combo[b] & (~both | (apart <= window))])
-        first = last
-    # a pair's count: its rare keys, plus 2 when a combination may count (once a pair)
-    combos.fold()
-    combos.counts = np.full(len(combos.codes), 2, np.int64)  # int64: the sum is not clipped
-    every, held = _Counts.merged(anchors, combos)
-    kept = every[held >= cfg.min_anchors]
-    return ids, np.stack([kept // size, kept % size], axis=1).astype(np.int32)
+    # each holding's later holders of its key (holdings are key-major, stories ascending)
+    later = np.zeros(len(key), np.int32)
+    if len(key):
+        ends = np.flatnonzero(np.r_[key[1:] != key[:-1], True]) + 1
+        later[:] = np.repeat(ends, np.diff(np.r_[0, ends])) - np.arange(1, len(key) + 1)
+    del key
+    by_story = np.argsort(story, kind="stable").astype(np.int32)
+    out = bytearray()  # the kept pairs as int32 (a, b), grown in place (realloc: no 2nd copy)
+    for first, last in _batches(story[by_story], later[by_story], PAIR_CHUNK):
+        kept = _batch_pairs(by_story[first:last], later, story, day, rare, combo, size, cfg)
+        out += np.stack([kept // size, kept % size], axis=1).astype(np.int32).tobytes()
+    return ids, np.frombuffer(out, np.int32).reshape(-1, 2) if out else np.zeros((0, 2), np.int32)
+
+
+def _batches(story: np.ndarray, later: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Slices of the story-major holdings (``story`` ascending, ``later``: the pairs each
+    makes) cut only between stories, each making about ``budget`` pairs (more when one
+    story makes more)."""
+    if not len(story):
+        return []
+    cuts = np.flatnonzero(np.r_[True, story[1:] != story[:-1]])  # where each story starts
+    before = np.r_[0, np.cumsum(later, dtype=np.int64)][cuts]  # pairs made before it
+    wanted = np.searchsorted(before, np.arange(budget, int(before[-1]) + budget, budget), "right")
+    ends = np.unique(np.r_[cuts[np.minimum(wanted, len(cuts) - 1)], len(story)])
+    ends = ends[ends > 0]
+    return list(zip(np.r_[0, ends[:-1]].tolist(), ends.tolist()))
+
+
+def _batch_pairs(holdings: np.ndarray, later: np.ndarray, story: np.ndarray, day: np.ndarray,
+                 rare: np.ndarray, combo: np.ndarray, size: int, cfg) -> np.ndarray:
+    """The kept pair codes (sorted int64) of ``holdings`` (positions of the followed holdings,
+    every holding of the batch's first stories) each paired with the ``later`` holders of its
+    key: a pair's count is its rare keys in time, plus 2 when a combination may count (once a
+    pair); kept at ``min_anchors``."""
+    gap, window = cfg.gap_days[1], cfg.window_days
+    many = later[holdings].astype(np.int64)
+    a = np.repeat(holdings.astype(np.int64), many)
+    # b runs a + 1 … a + many: 1 + the position within a's run
+    b = np.arange(1, len(a) + 1) - np.repeat(np.cumsum(many) - many, many) + a
+    day_a, day_b = day[a], day[b]
+    both = (day_a >= 0) & (day_b >= 0)
+    apart = np.abs(day_a - day_b)
+    close = ~both | (apart <= gap)
+    code = story[a].astype(np.int64) * size + story[b]
+    anchors, held = np.unique(code[close & rare[a] & rare[b]], return_counts=True)
+    combos = np.unique(code[close & combo[a] & combo[b] & (~both | (apart <= window))])
+    held += 2 * np.isin(anchors, combos, assume_unique=True)
+    kept = anchors[held >= cfg.min_anchors]
+    return np.union1d(kept, combos) if 2 >= cfg.min_anchors else kept
 
 
 def _followed(table, at: int, end: int, cfg) -> tuple[np.ndarray, ...]:
     """The holdings ``at`` … ``end`` − 1 (positions in ``table.post_story``, key-major) worth
-    following: (key, story, day, rare, combo) of each, as ``candidate_array`` describes.
+    following: (key, story, day, rare, combo) of each (int32, int32, int32, bool, bool), as
+    ``candidate_array`` describes.
     Every step is per holding, so a chunk at a time gives the same holdings as all at once,
     with the temporaries (~80 bytes a holding) of one chunk only."""
     gap, window = cfg.gap_days[1], cfg.window_days
@@ -127,7 +154,9 @@ def _followed(table, at: int, end: int, cfg) -> tuple[np.ndarray, ...]:
     rare[check] = exact_idf(high_n, low_df) >= cfg.anchor_rarity
     combo = followed & table.is_ent[key] & (table.terms[story] >= 3)
     live = np.flatnonzero(rare | combo)
-    return key[live], story[live], day[live], rare[live], combo[live]
+    # int32: the followed holdings are held together while pairing (~14 bytes each)
+    return (key[live].astype(np.int32), story[live].astype(np.int32),
+            day[live].astype(np.int32), rare[live], combo[live])
 
 
 def _count(table, keys: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -152,68 +181,6 @@ def exact_idf(n: np.ndarray, df: np.ndarray) -> np.ndarray:
     return np.array([idf(m, d) if d else 0.0 for m, d in
                      zip((codes // width).tolist(), (codes % width).tolist())],
                     np.float64)[where.reshape(-1)]
-
-
-def _pairs(starts: np.ndarray, counts: np.ndarray):
-    """(a, b) index arrays of every pair i < j within each run ``starts[k]`` … + counts[k],
-    one batch per distinct run length."""
-    for length in np.unique(counts).tolist():
-        if length < 2:
-            continue
-        first, second = np.triu_indices(length, 1)
-        at = starts[counts == length][:, None]
-        yield (at + first).reshape(-1), (at + second).reshape(-1)
-
-
-class _Counts:
-    """Distinct int64 codes with counts, merged as chunks come (memory: the distinct codes,
-    9 bytes each: a count is clipped at ``enough``, all the threshold needs)."""
-
-    def __init__(self, enough: int) -> None:
-        self.enough = enough
-        self.codes = np.zeros(0, np.int64)
-        self.counts = np.zeros(0, np.int64)
-        self._pending: list[np.ndarray] = []
-        self._size = 0
-
-    def add(self, codes: np.ndarray) -> None:
-        self._pending.append(codes)
-        self._size += len(codes)
-        if self._size > PAIR_CHUNK:
-            self.fold()
-
-    def fold(self) -> None:
-        if self._pending:
-            new, held = np.unique(np.concatenate(self._pending), return_counts=True)
-            self._pending, self._size = [], 0
-            self.codes, self.counts = _Counts.merged_arrays(self.codes, self.counts, new, held,
-                                                            self.enough)
-
-    @staticmethod
-    def merged_arrays(codes_a, counts_a, codes_b, counts_b, enough: int | None = None):
-        """The union of two sorted sets of distinct codes, sorted, with counts summed (int64;
-        with ``enough``, clipped there, uint8 when it fits). A merge by ``searchsorted`` and
-        ``insert``: ~2 × 9 bytes a code at the peak (a sort of both was ~50: the candidates'
-        peak)."""
-        kind = np.uint8 if enough is not None and enough < 256 else np.int64
-        at = np.searchsorted(codes_a, codes_b)
-        found = at < len(codes_a)
-        found[found] = codes_a[at[found]] == codes_b[found]
-        new = ~found
-        summed = counts_a[at[found]].astype(np.int64) + counts_b[found]
-        added = counts_b[new]
-        if enough is not None:
-            summed, added = np.minimum(summed, enough), np.minimum(added, enough)
-        counts = counts_a.astype(kind)
-        counts[at[found]] = summed
-        return (np.insert(codes_a, at[new], codes_b[new]),
-                np.insert(counts, at[new], added.astype(kind)))
-
-    @staticmethod
-    def merged(a: "_Counts", b: "_Counts") -> tuple[np.ndarray, np.ndarray]:
-        a.fold()
-        b.fold()
-        return _Counts.merged_arrays(a.codes, a.counts, b.codes, b.counts)
 
 
 def could_be_within(index: IncidentIndex, a: str, b: str) -> bool:

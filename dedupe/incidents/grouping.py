@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .linking import IncidentIndex, PairScore
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Merge:
     """One link considered while grouping: did it merge two groups, and why (not)."""
 

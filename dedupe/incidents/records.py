@@ -94,7 +94,7 @@ def kind_of(key: str) -> str:
     return key.split(":", 1)[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SharedKey:
     key: str
     weight: float
@@ -103,7 +103,7 @@ class SharedKey:
     background: float = 1.0  # rarity in general language (1.0 = rare or unknown)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PairScore:
     """Why two stories are (not) in one incident."""
 

@@ -141,16 +141,17 @@ class DocStore(Mapping[str, IncidentDoc]):
 
     def arrays(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
         """The rows of ``ids`` concatenated: (start int64 [len(ids) + 1], key numbers int32,
-        codes uint32, every ``others`` background value), for the index's arrays."""
+        codes uint16 or uint32, every ``others`` background value), for the index's arrays."""
         rows = [self._rows[i] for i in ids]
         sizes = np.fromiter((len(r.keys) for r in rows), np.int64, len(rows))
         start = np.zeros(len(rows) + 1, np.int64)
         np.cumsum(sizes, out=start[1:])
         keys = np.concatenate([np.zeros(0, np.int32)]
                               + [np.frombuffer(r.keys, np.int32) for r in rows])
-        codes = np.concatenate([np.zeros(0, np.uint32)]
+        # uint16 unless a row needed more (numpy promotes the whole to uint32 then)
+        codes = np.concatenate([np.zeros(0, np.uint16)]
                                + [np.frombuffer(r.codes, np.uint16 if r.codes.typecode == "H"
-                                                else np.uint32) for r in rows]).astype(np.uint32)
+                                                else np.uint32) for r in rows])
         return start, keys, codes, [v for r in rows for _, v in r.others]
 
     def view(self, ids: Sequence[str]) -> "DocView":
