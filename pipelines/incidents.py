@@ -185,22 +185,28 @@ def background_rarity(key: str, surface: str) -> float:
     form among the surface (in its script) and, for names, the Latin key in English. So "US"
     (6.0), "China" (5.1), 杭州 (4.6), 微信 (4.9) or "2019" (4.7) are never rare facts, whatever
     the corpus; "Linzi" (1.7) or 1200 stays rare. Dates, percentages and topic terms: 1.0."""
-    _quiet_jieba()
-    kind, value = key.split(":", 1)
-    if kind in ("num", "approx"):
-        # wordfreq counts numbers as words: "29" (5.1) is as common as "China", yet 29 dead in
-        # one city's week is a fact. Only two-digit numbers (page clutter's counts) are damped.
-        return SMALL_NUMBER if Decimal(value) < 100 else 1.0
+    kind, _, value = key.partition(":")
     if kind != "ent":
+        if kind in ("num", "approx"):
+            # wordfreq counts numbers as words: "29" (5.1) is as common as "China", yet 29 dead
+            # in one city's week is a fact. Only two-digit numbers (page clutter's counts) are
+            # damped.
+            return SMALL_NUMBER if Decimal(value) < 100 else 1.0
         return 1.0  # dates, percentages, terms: their rarity is the corpus's
-    forms = {surface.strip().lower(), surface.strip().rstrip("省市县区").lower()}
-    if kind == "ent":
-        forms.add(value)
+    _quiet_jieba()
+    # the surface lower-cased, without a trailing 省/市/县/区 too, and the key's letters
+    stripped = surface.strip()
+    forms = {stripped.lower(), value}
+    if stripped.endswith(_ADMIN_ENDS):  # most surfaces do not: then the same form
+        forms.add(stripped.rstrip("省市县区").lower())
     zipf = 0.0
-    for form in filter(None, forms):
-        lang = "zh" if _CJK.search(form) else "en"
-        zipf = max(zipf, word_zipf(form, lang))  # wordfreq's zipf_frequency
+    for form in forms:
+        if form and (found := word_zipf(form, "zh" if _CJK.search(form) else "en")) > zipf:
+            zipf = found  # wordfreq's zipf_frequency, the most frequent form's
     return min(1.0, max(BACKGROUND_FLOOR, (ZIPF_COMMON - zipf) / (ZIPF_COMMON - ZIPF_RARE)))
+
+
+_ADMIN_ENDS = tuple("省市县区")
 
 
 def strip_clutter(text: str) -> str:

@@ -8,11 +8,16 @@ single spaces, tokenises to exactly those words (all 289k such words of its Engl
 names made of them and 20k letter strings gave wordfreq's own float when this was written;
 tests/test_word_rarity.py keeps every 15th word and 3,000 names), so its frequency is the list's, combined
 and rounded as wordfreq does (``_word_frequency``): ~1 µs. Any other form goes to wordfreq.
+
+A single word's value depends only on its frequency, and wordfreq's list stores frequencies
+in centibel buckets (~800 distinct values), so it is computed once per bucket: most forms are
+one word (a name's letters, "hongkong"), and the arithmetic was most of their cost.
 """
 from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from wordfreq import get_frequency_dict, zipf_frequency, zipf_to_freq
 
@@ -20,20 +25,40 @@ from wordfreq import get_frequency_dict, zipf_frequency, zipf_to_freq
 # at the spaces and changes nothing else (no digits to smash, no quotes to uncurl).
 _PLAIN_WORDS = re.compile(r"[a-z]+(?: [a-z]+)*\Z")
 _WORDLIST = "best"
+_FLOOR = zipf_to_freq(0.0)  # zipf_frequency's minimum, as a frequency
+_MISSING = round(math.log(_FLOOR, 10) + 9, 2)  # a missing word: the minimum, unrounded
+_by_frequency: dict[float, float] = {}  # a one-word form's frequency → its value
+
+
+@lru_cache(maxsize=1)
+def _english() -> dict[str, float]:
+    return get_frequency_dict("en", _WORDLIST)
+
+
+def _from_inverse(one_over: float) -> float:
+    """The value of a form whose words' inverse frequencies sum to ``one_over``."""
+    freq = max(1.0 / one_over, _FLOOR)
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # 3 significant digits
+    return round(math.log(freq, 10) + 9, 2)
 
 
 def zipf(form: str, lang: str) -> float:
     """``wordfreq.zipf_frequency(form, lang)`` (wordlist "best", minimum 0): the same float."""
     if lang != "en" or not _PLAIN_WORDS.match(form):
         return zipf_frequency(form, lang)
-    floor = zipf_to_freq(0.0)  # zipf_frequency's minimum, as a frequency
-    freqs = get_frequency_dict("en", _WORDLIST)
+    freqs = _english()
+    if " " not in form:
+        freq = freqs.get(form)
+        if freq is None:
+            return _MISSING
+        value = _by_frequency.get(freq)
+        if value is None:
+            value = _by_frequency[freq] = _from_inverse(0.0 + 1.0 / freq)
+        return value
     one_over = 0.0
     for token in form.split(" "):
         freq = freqs.get(token)
         if freq is None:
-            return round(math.log(floor, 10) + 9, 2)  # a missing word: the minimum, unrounded
+            return _MISSING
         one_over += 1.0 / freq
-    freq = max(1.0 / one_over, floor)
-    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)  # 3 significant digits
-    return round(math.log(freq, 10) + 9, 2)
+    return _from_inverse(one_over)
