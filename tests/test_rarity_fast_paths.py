@@ -151,3 +151,20 @@ def test_clutter_pattern_with_its_lookahead_matches_as_the_plain_one(pieces, noi
     for line in ("".join(pieces), " ".join(pieces) + noise, noise, noise + "".join(pieces)):
         found, expected = incidents._CLUTTER.search(line), plain.search(line)
         assert (found and found.span()) == (expected and expected.span()), line
+
+
+# ------------------------------------------------------------------ Latin name chains
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(["Hong", "Kong", "The", "of", "the", "de", "for", "A", "I", "X",
+                                 "People's", "O’Brien", "Jean-Luc", "-Smith", "Smith-", "Is",
+                                 "Kong's", "Li", "US", "Former", "ab", "s"]), min_size=1, max_size=4),
+       st.lists(st.sampled_from([" ", "\n", "  ", "\t", " \n "]), min_size=3, max_size=3))
+def test_one_word_chains_read_as_any_chain(words, gaps):
+    """``ChainWords.of``'s one-word path gives what parsing the chain gives, for every chain
+    the chain pattern finds in such a text."""
+    from dedupe.incidents.latin_names import _CHAIN, ChainWords
+
+    text = "".join(w + g for w, g in zip(words, gaps + [""]))
+    for chain in [*_CHAIN.findall(text), *words]:
+        assert ChainWords.of(chain) == ChainWords.parse(chain), chain

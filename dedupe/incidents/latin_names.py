@@ -60,6 +60,15 @@ class ChainWords(NamedTuple):
 
     @classmethod
     def of(cls, chain: str) -> ChainWords:
+        if chain.isalpha():  # one word and nothing to drop (a chain's other characters are
+            # whitespace, ' ’ -): most chains that miss the cache (~4x faster than ``parse``)
+            return cls((chain,), (False,), chain.lower() if chain[0] < "a" else None,
+                       frozenset(), _runs((chain,), (False,)), ())
+        return cls.parse(chain)
+
+    @classmethod
+    def parse(cls, chain: str) -> ChainWords:
+        """``of`` for any chain: split into words and the gaps between them."""
         parts = _WORD.split(chain)
         words = tuple(map(_word, parts[1::2]))
         breaks = (False, *("\n" in gap for gap in parts[2:-1:2]))
