@@ -205,8 +205,9 @@ def background_rarity(key: str, surface: str) -> float:
     if stripped.endswith(_ADMIN_ENDS):  # most surfaces do not: then the same form
         forms.add(stripped.rstrip("省市县区").lower())
     zipf = 0.0
-    for form in forms:
-        if form and (found := word_zipf(form, "zh" if _CJK.search(form) else "en")) > zipf:
+    for form in forms:  # an ASCII form (every key's letters) has no CJK to look for
+        lang = "en" if form.isascii() or not _CJK.search(form) else "zh"
+        if form and (found := word_zipf(form, lang)) > zipf:
             zipf = found  # wordfreq's zipf_frequency, the most frequent form's
     return min(1.0, max(BACKGROUND_FLOOR, (ZIPF_COMMON - zipf) / (ZIPF_COMMON - ZIPF_RARE)))
 
