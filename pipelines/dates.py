@@ -102,7 +102,8 @@ def publication_date(tree: HtmlElement, title: str | None, url: str | None) -> D
     found = Dated(markup_date(tree, url), "markup")
     if found.value:  # read again without other pages' and modified dates (never adds one)
         with own_markup(tree) as own:
-            found = Dated(markup_date(own, url), "markup")
+            if own is not None:  # None: nothing taken out, the answer stands (htmldate copies
+                found = Dated(markup_date(own, url), "markup")  # the tree: it reads, never edits)
     if found.value and found.value[:10] in impossible_days(tree):
         found = Dated()  # htmldate read the day of a value whose time cannot be
     if in_url and (found.value is None or found.value[:10] == in_url
@@ -177,10 +178,12 @@ def elsewhere(tree: HtmlElement) -> list[HtmlElement]:
 
 
 @contextmanager
-def own_markup(tree: HtmlElement) -> Iterator[HtmlElement]:
+def own_markup(tree: HtmlElement) -> Iterator[HtmlElement | None]:
     """``tree`` without ``elsewhere(tree)`` for the ``with`` block: they are taken out (with
     their tails) and put back in the reverse order, each at its index, so ``tree`` is the
-    same after; one inside a block taken out is taken out of that block and put back too."""
+    same after; one inside a block taken out is taken out of that block and put back too.
+    None when there is nothing to take out (the page is its own markup already: a third of
+    the shared pages with a markup date, whose second htmldate pass is skipped)."""
     taken = []
     for element in elsewhere(tree):
         parent = element.getparent()
@@ -188,7 +191,7 @@ def own_markup(tree: HtmlElement) -> Iterator[HtmlElement]:
             taken.append((parent, parent.index(element), element))
             parent.remove(element)
     try:
-        yield tree
+        yield tree if taken else None
     finally:
         for parent, index, element in reversed(taken):
             parent.insert(index, element)

@@ -26,6 +26,7 @@ import numpy as np
 from charset_normalizer import from_bytes
 from ftfy.badness import BADNESS_RE, is_bad
 
+from pipelines.local_fix import FIX_REACH, fix_locally
 from pipelines.records import RejectError
 
 # Declared label → codec we actually decode with. GB2312/GBK pages routinely contain
@@ -155,6 +156,8 @@ def _badness_width() -> int | None:
 
 
 BADNESS_WIDTH = _badness_width()
+# ftfy's repair is local (``pipelines.local_fix``) for the ftfy whose patterns were read there (6.x)
+LOCAL_FIX = BADNESS_WIDTH is not None and BADNESS_WIDTH <= FIX_REACH and ftfy.__version__.startswith("6.")
 
 
 def non_ascii_context(text: str, context: int) -> str:
@@ -230,8 +233,8 @@ def repair_mojibake(html: str) -> str:
             continue
         if _CJK_CHAR.search(repaired) and "\ufffd" not in repaired:
             return repaired
-    with _ftfy_is_mojibake():
-        fixed = ftfy.fix_encoding(html)  # UTF-8 read as cp1252, partly lost: ftfy's own repair
+    with _ftfy_is_mojibake():  # UTF-8 read as cp1252, partly lost: ftfy's own repair
+        fixed = fix_locally(html, ftfy.fix_encoding) if LOCAL_FIX else ftfy.fix_encoding(html)
     if not is_mojibake(fixed) and fixed.count("\ufffd") <= html.count("\ufffd") and "\ufffd" not in fixed:
         return fixed
     raise RejectError("mojibake", "text was mis-decoded before it reached us and no repair reads it")

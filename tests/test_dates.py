@@ -246,3 +246,22 @@ def test_rss_dates_in_a_record_field(value, expected) -> None:
     from pipelines.process import utc_iso_date
 
     assert utc_iso_date(value, datetime(2026, 6, 1, tzinfo=timezone.utc)) == expected
+
+
+def test_a_page_with_nothing_elsewhere_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No sidebar, navigation or modified time: the whole page is its own markup, so the second
+    htmldate pass (``own_markup``) would read the same tree and is skipped."""
+    plain = trafilatura.load_html(page("Manager charged", "<time datetime='2024-03-05T08:00:00Z'>"
+                                       "March 5, 2024</time>" + BODY_EN.format(line="x")))
+    with dates.own_markup(plain) as own:
+        assert own is None
+    calls = []
+    real = dates.markup_date
+    monkeypatch.setattr(dates, "markup_date", lambda tree, url: calls.append(tree) or real(tree, url))
+    assert dates.publication_date(plain, None, None) == Dated("2024-03-05", "markup")
+    assert len(calls) == 1
+    sidebar = trafilatura.load_html(page("Manager charged", "<time datetime='2024-03-05T08:00:00Z'>"
+                                         "March 5, 2024</time>" + BODY_EN.format(line="x")
+                                         + "<aside><time datetime='2021-05-06'>x</time></aside>"))
+    assert dates.publication_date(sidebar, None, None) == Dated("2024-03-05", "markup")
+    assert len(calls) == 3

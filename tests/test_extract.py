@@ -259,3 +259,45 @@ def test_json_ld_minify_and_normalise_are_trafilaturas():
         minified = JSON_MINIFY.sub(r"\1", block)
         assert ex.minified_json(block) == minified, block[:80]
         assert ex.normalized_json(minified) == normalize_json(minified), block[:80]
+
+
+FORM_PAGE = ("<html><head><title>Council vote</title></head><body><form action='/s'><label for='q'>"
+             "Search</label><input id='q' name='q' value='deepfake'><select name='s'><option>All"
+             "</option></select><textarea name='t'>Write to us</textarea></form><article>"
+             + "".join(f"<p>{line}</p>" for line in EN_STORY) + "</article></body></html>")
+
+
+def _with_lxml_html_lookup(monkeypatch: pytest.MonkeyPatch, html: str, url: str | None = None):
+    """extract_article with lxml.html's own parser (its Python class lookup), same options."""
+    from lxml.html import HTMLParser
+
+    slow = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                      remove_comments=True, remove_pis=True, huge_tree=True)
+    with monkeypatch.context() as patch:
+        patch.setattr(trafilatura.utils, "HTML_PARSER", slow)
+        return ex.extract_article(html, url)
+
+
+def test_parser_class_lookup_in_c_gives_lxml_htmls_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = trafilatura.load_html(FORM_PAGE)
+    assert {type(e).__name__ for e in tree.iter("form", "input", "p")} == {"HtmlElement"}
+    assert ex.extract_article(FORM_PAGE) == _with_lxml_html_lookup(monkeypatch, FORM_PAGE)
+    assert "Search" not in ex.extract_article(FORM_PAGE).text
+
+
+def test_parser_class_lookup_on_shared_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.extraction import load_wce
+    from pipelines.decode import decode_html
+
+    pages = load_wce(_shared_or_skip("chinese-wce-69").parent)[::3]
+    for page in pages:
+        html = decode_html(page.body).html
+        try:
+            ours = ex.extract_article(html, page.url)
+        except RejectError as err:
+            ours = err.reason
+        try:
+            theirs = _with_lxml_html_lookup(monkeypatch, html, page.url)
+        except RejectError as err:
+            theirs = err.reason
+        assert ours == theirs, page.key

@@ -186,3 +186,16 @@ def test_orjson_fast_path_is_taken_for_plain_records_only():
     for line in (b'{"n": 123456789012345678901234567890}', b'{"n": NaN}', b'\xef\xbb\xbf{"a": "b"}',
                  b'{"a": {"b": 1}}', b'{"a": [1]}', b'{"a": 1.5}', b'[1]', b'{"a": "\\ud800"}'):
         assert _fast_record(line) is None, line
+
+
+def test_lone_surrogate_escapes_are_rejected_whichever_parser_reads_them() -> None:
+    """orjson refuses a lone surrogate escape and json reads it: either way the record is a
+    ``bad-unicode`` reject, and a surrogate pair (an emoji) is text."""
+    from newsdedup.readers import parse_jsonl_line
+    from pipelines.records import Location, RawDocument, Reject
+
+    where = Location("x.jsonl", line=1)
+    lone = parse_jsonl_line(b'{"url": "https://a.example/1", "text": "abc \\ud800 def"}', where)
+    assert isinstance(lone, Reject) and lone.reason == "bad-unicode"
+    pair = parse_jsonl_line(b'{"url": "https://a.example/1", "text": "abc \\ud83d\\ude00 def"}', where)
+    assert isinstance(pair, RawDocument) and pair.text == "abc \U0001f600 def"
