@@ -96,7 +96,7 @@ def langdetect_sample(sample: str) -> str:
 
 def warm_up() -> None:
     """Load langdetect's profiles now (~0.3 s), e.g. before forking a pool that inherits them."""
-    langdetect_steps.factory()
+    langdetect_steps.model()
 
 
 def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None]:

@@ -213,29 +213,92 @@ def test_letters_after_the_word_head_still_reach_langdetect():
     assert detect_language(numbers + "Ab cd") == ("und", None)
 
 
+def _rows(text: str):
+    from pipelines.langdetect_steps import gram_rows, model, prepared_text
+
+    return gram_rows(prepared_text(model().detector, text))
+
+
 def test_walk_stops_once_the_verdict_cannot_change():
-    """A plain English paragraph is decided before langdetect's 7th trial (each trial starts
-    with one Gaussian draw for its alpha); a text its trials disagree on runs all of them. The
-    verdicts are langdetect's own either way (the test above)."""
-    import random
-
-    from pipelines.langdetect_steps import factory, ngrams, prepared_text, walk
-
-    class Counting(random.Random):
-        trials = 0
-
-        def gauss(self, *args):
-            self.trials += 1
-            return super().gauss(*args)
-
-    def trials_of(text: str) -> int:
-        detector = factory().create()
-        detector.random = Counting()
-        detector.text = prepared_text(detector, text)
-        walk(detector, ngrams(detector.text, detector.word_lang_prob_map))
-        return detector.random.trials
+    """A plain English paragraph is decided before langdetect's 7th trial; a text its trials
+    disagree on runs all of them. The verdicts are langdetect's own either way (the test above)."""
+    from pipelines.langdetect_steps import model
+    from pipelines.langdetect_walk import exact_walk, fast_walk
 
     plain = ("The court heard that the company had moved the money through several accounts "
              "before the police were told, and the judge said the case would be heard again.")
-    assert trials_of(plain) < factory().create().n_trial
-    assert trials_of("Kofi") == factory().create().n_trial
+    trials = model().detector.n_trial
+    for walk in (exact_walk, fast_walk):
+        assert walk(model(), _rows(plain)).trials < trials
+        assert walk(model(), _rows("Kofi")).trials == trials
+
+
+def test_stream_is_the_seeded_random_generators_own():
+    """The words ``Stream`` reads are ``random.Random(seed)``'s ``getrandbits(32)``, and its
+    Gaussian pairs those of ``random.gauss`` (which keeps the second for its next call)."""
+    import random
+
+    from pipelines.langdetect_walk import Stream
+
+    stream, theirs = Stream(7), random.Random(7)
+    assert stream.upto(20_000)[:20_000].tolist() == [theirs.getrandbits(32) for _ in range(20_000)]
+    theirs.seed(7)
+    gauss = [theirs.gauss(0.0, 1.0) for _ in range(6)]
+    assert gauss == [z for start in (0, 4, 8) for z in stream.gauss_pair(start)]
+
+
+def _walk_texts() -> list[str]:
+    """Real bodies (600 characters: what ``langdetect_sample`` passes), edge cases, and short
+    or mixed texts whose trials disagree or run long."""
+    return [t[:600] for t in _gold_bodies()] + EDGE_TEXTS + [
+        "ok", "Kofi", "Roma Milano", "der die das und", "pão de queijo", "ja nee", "a b c",
+        "Deepfake porno video app", "Die Polizei said the suspect était arrêté hier",
+        "Москва and Kyiv: переговоры", "ok " * 3, "xyz"]
+
+
+def test_exact_walk_gives_langdetects_own_probabilities_bit_for_bit():
+    """Without the early stop, ``exact_walk``'s summed probabilities are langdetect's
+    ``_detect_block`` ones, float for float (same draws, same operations, same order)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from pipelines.langdetect_steps import factory, model
+    from pipelines.langdetect_walk import exact_walk
+
+    compared = 0
+    for text in _walk_texts():
+        theirs = factory().create()
+        theirs.append(text)
+        try:
+            theirs._detect_block()
+        except LangDetectException:
+            continue
+        assert exact_walk(model(), _rows(text), stop_early=False).langprob == theirs.langprob, text
+        compared += 1
+    assert compared > 20
+
+
+def test_fast_walk_decides_as_the_exact_walk_or_declines(monkeypatch):
+    """``fast_walk`` gives ``exact_walk``'s verdict and trial count, its probabilities within
+    1e-11, on nearly every text; where it declines (``None``) ``walk`` runs the exact one. With
+    a margin that makes every decision too close to call, ``walk`` still gives the verdicts."""
+    from pipelines import langdetect_walk
+    from pipelines.langdetect_steps import model
+    from pipelines.langdetect_walk import exact_walk, fast_walk, walk
+
+    outcomes = []
+    for text in _walk_texts():
+        rows = _rows(text)
+        if not len(rows):
+            continue
+        for stop_early in (True, False):
+            exact, fast = exact_walk(model(), rows, stop_early), fast_walk(model(), rows, stop_early)
+            outcomes.append((text, exact, fast))
+            if fast is not None:
+                assert (fast.verdict, fast.trials) == (exact.verdict, exact.trials), text
+                assert max(abs(a - b) for a, b in zip(fast.langprob, exact.langprob)) < 1e-11
+    assert sum(fast is None for _, _, fast in outcomes) <= len(outcomes) // 20
+    assert len({exact.verdict for _, exact, _ in outcomes}) >= 4
+    monkeypatch.setattr(langdetect_walk, "FAST_MARGIN", 1.0)
+    for text, exact, _ in outcomes[::2]:
+        assert fast_walk(model(), _rows(text)) is None
+        assert walk(model(), _rows(text)).verdict == exact.verdict
