@@ -23,6 +23,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -156,7 +157,10 @@ def prepared_text(detector, text: str) -> str:
 
     text = detector.MAIL_RE.sub(" ", detector.URL_RE.sub(" ", text))
     text = detector.text + _SPACES.sub(" ", NGram.normalize_vi(text)[:detector.max_text_length])
-    if len(_LATIN.findall(text)) * 2 < len(_NON_LATIN.findall(text)):
+    # cleaning_text's test, len(latin) * 2 < len(non_latin), counting Latin letters only up to
+    # half the non-Latin count: enough to answer, and news in Latin script stops at a handful
+    half = (len(_NON_LATIN.findall(text)) + 1) // 2
+    if half and sum(1 for _ in islice(_LATIN.finditer(text), half)) < half:
         text = _LATIN.sub("", text)
     return text
 

@@ -14,7 +14,6 @@ process (``Stream``: every detection is seeded alike, so every detection reads t
 """
 from __future__ import annotations
 
-import heapq
 import math
 import random
 from dataclasses import dataclass
@@ -208,14 +207,14 @@ def _walk(made: Model, rows: np.ndarray, stop_early: bool, fast: bool) -> Walk |
             langprob[j] += p / trials
         left = (trials - trial - 1) / trials
         if left and stop_early:
-            first, second = heapq.nlargest(2, langprob)
+            second, first = sorted(langprob)[-2:]
             lead = first - second - left - DECIDED_MARGIN
             if fast and abs(lead) <= FAST_MARGIN:
                 return None
             if lead > 0:
                 return Walk(made.langlist[langprob.index(first)], langprob, trial + 1)
     if fast:
-        first, second = heapq.nlargest(2, langprob)
+        second, first = sorted(langprob)[-2:]
         if min(first - second, abs(first - detector.PROB_THRESHOLD)) <= FAST_MARGIN:
             return None
     ranked = detector._sort_probability(langprob)

@@ -8,6 +8,8 @@ trip; everything else by langdetect, seeded and restricted to the profiles of
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,7 +27,6 @@ WINDOWS = 3
 HAN_SHARE_ZH = 0.5  # Han characters among (Han characters + Latin/Cyrillic words)
 KANA_SHARE_JA = 0.05  # kana among CJK characters: any real Japanese text has far more
 MIN_LANGDETECT_LETTERS = 12
-WORD_HEAD_CHARS = 200  # without CJK, words are counted in this head first (detect_language)
 # chinese_script's s2t head: a Simplified text has ~1 s2t change per 3 Han characters, and a
 # Simplified text's t2s changes are a handful, so 400 characters decide almost every one.
 S2T_HEAD_CHARS = 400
@@ -35,10 +36,18 @@ S2T_HEAD_CHARS = 400
 PHRASE_REACH = 32
 
 HAN_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"  # regex class body
+KANA_CLASS = "\u3040-\u30ff\u31f0-\u31ff"
+HANGUL_CLASS = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+# a word: letters (\w without digits and "_"), not CJK
+WORD_CLASS = "^\\W\\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _NOT_HAN = re.compile(f"[^{HAN_CLASS}]+")
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_WORD = re.compile(r"[^\W\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+_KANA = re.compile(f"[{KANA_CLASS}]")
+_HANGUL = re.compile(f"[{HANGUL_CLASS}]")
+_WORD = re.compile(f"[{WORD_CLASS}]+")
+# bits of _classes' table: the classes above, per Basic Multilingual Plane code point
+_HAN, _KANA_BIT, _HANGUL_BIT, _WORD_BIT = 1, 2, 4, 8
+_BMP = 0x10000
+_COMBINATIONS = {bit: [c for c in range(16) if c & bit] for bit in (1, 2, 4, 8)}  # having a bit
 
 
 def _han_only(text: str) -> str:
@@ -99,35 +108,74 @@ def warm_up() -> None:
     langdetect_steps.model()
 
 
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    """For each BMP code point, its bits (``_HAN`` …) of the four character classes, found by
+    the classes' own regexes over all of them at once (~20 ms, once per process)."""
+    points = np.arange(_BMP, dtype="<u4")
+    every = points.tobytes().decode("utf-32-le", "surrogatepass")
+    table = np.zeros(_BMP, np.uint8)
+    for bit, body in ((_HAN, HAN_CLASS), (_KANA_BIT, KANA_CLASS), (_HANGUL_BIT, HANGUL_CLASS),
+                      (_WORD_BIT, WORD_CLASS)):
+        marked = re.sub(f"[{body}]", "\0", every).encode("utf-32-le", "surrogatepass")
+        table[(np.frombuffer(marked, "<u4") == 0) & (points != 0)] |= bit
+    return table
+
+
+@dataclass
+class ScriptCounts:
+    """Characters of a sample by class: Han, kana, Hangul; its words (runs of ``_WORD``) and
+    their letters; ``han_text``: the Han characters, in order."""
+
+    han_text: str
+    kana: int
+    hangul: int
+    words: int
+    letters: int
+
+
+def script_counts(sample: str) -> ScriptCounts:
+    """``sample``'s ``ScriptCounts``: one table lookup per code point in numpy (the regexes'
+    scans were most of a Chinese text's decision), or the regexes when it has a code point
+    beyond the BMP."""
+    points = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), "<u4")
+    if not len(points) or points.max() >= _BMP:
+        word_list = _WORD.findall(sample)
+        return ScriptCounts(_han_only(sample), len(_KANA.findall(sample)),
+                            len(_HANGUL.findall(sample)), len(word_list), sum(map(len, word_list)))
+    flags = _class_table()[points]
+    counts = np.bincount(flags, minlength=16).tolist()  # code points per combination of bits
+
+    def having(bit: int) -> int:
+        return sum(map(counts.__getitem__, _COMBINATIONS[bit]))
+
+    han = ""
+    if having(_HAN):
+        han = points[(flags & _HAN).view(bool)].tobytes().decode("utf-32-le")
+    word = flags >= _WORD_BIT  # the highest bit
+    starts = int(word[0]) + int(np.count_nonzero(word[1:] > word[:-1]))  # runs of word letters
+    return ScriptCounts(han, having(_KANA_BIT), having(_HANGUL_BIT), starts, having(_WORD_BIT))
+
+
 def detect_language(text: str, hint: str | None = None) -> tuple[str, str | None]:
     """Return ``(lang, script)``: ISO 639-1 code (``"und"`` if unknown) and, for Chinese,
     ``"Hans"`` or ``"Hant"``. ``hint`` is used only when the text itself cannot decide."""
     sample = text[:SAMPLE_CHARS]
-    han_text = _han_only(sample)
-    han = len(han_text)
-    kana = len(_KANA.findall(sample))
-    hangul = len(_HANGUL.findall(sample))
+    counts = script_counts(sample)
+    han, kana, hangul, words = len(counts.han_text), counts.kana, counts.hangul, counts.words
     cjk = han + kana + hangul
-    # without CJK only "enough letters for langdetect" is asked, and a head's letters are a
-    # lower bound of the whole's: Latin words are counted in the head first
-    head = sample if cjk else sample[:WORD_HEAD_CHARS]
-    word_list = _WORD.findall(head)
-    if head is not sample and sum(map(len, word_list)) < MIN_LANGDETECT_LETTERS:
-        word_list = _WORD.findall(sample)
-    words = len(word_list)
     if cjk and cjk >= words:
         if hangul > han + kana:
             return "ko", None
         if kana >= KANA_SHARE_JA * cjk:
             return "ja", None
     if han and han / (han + words) >= HAN_SHARE_ZH and kana < KANA_SHARE_JA * cjk + 1:
-        return "zh", chinese_script(sample, han_text)
-    letters = sum(map(len, word_list))
-    if letters >= MIN_LANGDETECT_LETTERS:
+        return "zh", chinese_script(sample, counts.han_text)
+    if counts.letters >= MIN_LANGDETECT_LETTERS:
         lang = _langdetect(langdetect_sample(sample))
         if lang:
             return lang, None
     hint = (hint or "").lower()
     if hint.startswith("zh"):
-        return "zh", chinese_script(sample, han_text) if han else None
+        return "zh", chinese_script(sample, counts.han_text) if han else None
     return (hint[:2] if hint else "und"), None

@@ -203,14 +203,33 @@ def test_script_decision_by_s2t_head_is_the_whole_samples():
     assert decided[-3:] == ["Hant", "Hans", "Hans"]
 
 
-def test_letters_after_the_word_head_still_reach_langdetect():
-    """Without CJK, words are first counted in a head of ``WORD_HEAD_CHARS``; letters only
-    after it (a dateline of numbers, a table) still count."""
-    from pipelines.language import WORD_HEAD_CHARS
-
-    numbers = "2024-05-01 12:00 +08 " * (WORD_HEAD_CHARS // 10)
+def test_letters_after_a_long_head_of_numbers_still_reach_langdetect():
+    """Letters only after a long dateline of numbers (or a table) still count."""
+    numbers = "2024-05-01 12:00 +08 " * 20
     assert detect_language(numbers + "The court heard the case on Tuesday afternoon.") == ("en", None)
     assert detect_language(numbers + "Ab cd") == ("und", None)
+
+
+def test_script_counts_are_the_regexes_on_every_bmp_code_point():
+    """``script_counts``' table gives each class regex's answer for every BMP code point (alone,
+    and in runs for the word count); texts beyond the BMP take the regexes themselves."""
+    import re
+
+    from pipelines.language import (_HANGUL, _KANA, _WORD, HAN_CLASS, ScriptCounts,
+                                     script_counts)
+
+    def regexes(text: str) -> ScriptCounts:
+        words = _WORD.findall(text)
+        return ScriptCounts("".join(re.findall(f"[{HAN_CLASS}]", text)), len(_KANA.findall(text)),
+                            len(_HANGUL.findall(text)), len(words), sum(map(len, words)))
+
+    every = "".join(map(chr, range(0x10000)))
+    for start in range(0, 0x10000, 512):  # runs of neighbours: word counts across classes
+        assert script_counts(every[start:start + 512]) == regexes(every[start:start + 512])
+    texts = [chr(code) for code in range(0x10000)] + [
+        "", "a", "ab cd", "中文 text 한국어 ひらがな ﾊﾝｶｸ ＡＢＣ 123 a_b", "𠀀 中 a", "Ǆ ǅ ǆ Ⅻ ٣ x\u0301"]
+    mismatches = [t for t in texts if script_counts(t) != regexes(t)]
+    assert not mismatches, mismatches[:5]
 
 
 def _rows(text: str):
