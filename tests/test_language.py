@@ -58,6 +58,28 @@ def test_non_word_folding_is_the_regexs_on_every_bmp_code_point():
         texts += [char, f"a{char}b", char + char]
     mismatches = [t for t in texts if _fold_non_word(t) != regex(t)]
     assert not mismatches, mismatches[:5]
+    mismatches = [t for t in texts if _fold_non_word(t, casefold=True) != regex(t.casefold())]
+    assert not mismatches, mismatches[:5]
+
+
+def test_compatibility_mapping_keeps_nfkc_on_every_bmp_code_point():
+    """``_compatibility_mapped`` changes no text's NFKC: each BMP code point alone, after a
+    letter and before a combining mark (where NFKC composes), and runs of them."""
+    import unicodedata
+
+    from pipelines.normalise import _compatibility_mapped
+
+    def nfkc(text: str) -> str:
+        return unicodedata.normalize("NFKC", text)
+
+    texts = ["", "ＡＩ換臉，罰款６萬元！", "……省略 ㈱ ① ½ ㎏ ﬁ", "Ａ\u0301 e\u0301", "😀 ＡＢＣ"]
+    for code in range(0x10000):
+        char = chr(code)
+        texts += [char, f"a{char}\u0301", char * 2]
+    every = "".join(map(chr, range(0x10000)))
+    texts += [every[start:start + 256] for start in range(0, 0x10000, 256)]
+    mismatches = [t for t in texts if nfkc(_compatibility_mapped(t)) != nfkc(t)]
+    assert not mismatches, mismatches[:5]
 
 
 def test_canonical_url_and_id():
