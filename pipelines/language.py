@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from pipelines import langdetect_steps
+from pipelines.opencc_keys import changeable
 from pipelines.normalise import to_simplified, to_traditional
 
 SAMPLE_CHARS = 4000  # script counts: enough for a stable verdict; keeps long pages cheap
@@ -47,6 +48,7 @@ _WORD = re.compile(f"[{WORD_CLASS}]+")
 # bits of _classes' table: the classes above, per Basic Multilingual Plane code point
 _HAN, _KANA_BIT, _HANGUL_BIT, _WORD_BIT = 1, 2, 4, 8
 _BMP = 0x10000
+_HAN_END = 0x2EBF0  # past HAN_CLASS's last code point
 _COMBINATIONS = {bit: [c for c in range(16) if c & bit] for bit in (1, 2, 4, 8)}  # having a bit
 
 
@@ -64,26 +66,54 @@ def _changed(before: str, after: str) -> int:
     return int(np.count_nonzero(points[0] != points[1]))
 
 
+@lru_cache(maxsize=1)
+def _t2s_changeable() -> np.ndarray | None:
+    """Per code point up to the last Han one, whether t2s can change it
+    (``opencc_keys.changeable``); ``None`` when its dictionaries cannot say."""
+    chars = changeable("t2s")
+    if chars is None:
+        return None
+    table = np.zeros(_HAN_END, bool)
+    table[[ord(c) for c in chars if ord(c) < _HAN_END]] = True
+    return table
+
+
+def _changeable(han: str) -> int | None:
+    """How many characters of ``han`` (Han characters only) t2s can change: at least as many
+    as it does change (``None``: not known)."""
+    table = _t2s_changeable()
+    if table is None:
+        return None
+    return int(np.count_nonzero(table[np.frombuffer(han.encode("utf-32-le"), "<u4")]))
+
+
 def chinese_script(text: str, han: str | None = None) -> str:
     """``"Hant"`` if more characters change under t2s than under s2t, else ``"Hans"``, over the
     Han characters of ``text[:SAMPLE_CHARS]`` (``han``: those characters, when the caller has
     them). opencc's phrase rules keep the length (藉着 → 借着), so positions align.
 
-    s2t is ~10× the cost of t2s (its phrase table), and a Simplified text is decided as soon as
-    s2t has changed as many characters as t2s did: so s2t runs on a head of ``S2T_HEAD_CHARS``
-    first, counting only up to ``PHRASE_REACH`` characters before the head's end (opencc
-    converts by longest match left to right, so those positions convert as in the whole
-    sample); the whole sample is converted only when the head does not decide."""
+    Both conversions cost (s2t ~10× t2s per character, its phrase table), and a Simplified
+    text is decided as soon as s2t has changed as many characters as t2s does, so: the
+    characters t2s *can* change (its dictionaries, ``_changeable``) bound its count without
+    converting; s2t runs on a head of ``S2T_HEAD_CHARS``, counting only up to
+    ``PHRASE_REACH`` characters before the head's end (opencc converts by longest match left
+    to right, so those positions convert as in the whole sample); t2s runs when the bound
+    does not decide, and the whole sample's s2t only when the head does not."""
     sample = _han_only(text[:SAMPLE_CHARS]) if han is None else han
-    traditional_only = _changed(sample, to_simplified(sample))
-    if not traditional_only:
+    bound = _changeable(sample)
+    if bound == 0:
         return "Hans"  # nothing is Traditional-only: "Hant" needs more than the other count
+    head_changes = None
     if len(sample) > S2T_HEAD_CHARS:
         head = sample[:S2T_HEAD_CHARS]
         converted = to_traditional(head)
-        if len(converted) == len(head) and _changed(
-                head[:-PHRASE_REACH], converted[:-PHRASE_REACH]) >= traditional_only:
-            return "Hans"
+        if len(converted) == len(head):
+            head_changes = _changed(head[:-PHRASE_REACH], converted[:-PHRASE_REACH])
+            if bound is not None and head_changes >= bound:
+                return "Hans"
+    traditional_only = _changed(sample, to_simplified(sample))
+    if not traditional_only or (head_changes is not None and head_changes >= traditional_only):
+        return "Hans"
     simplified_only = _changed(sample, to_traditional(sample))
     return "Hant" if traditional_only > simplified_only else "Hans"
 

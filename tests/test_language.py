@@ -198,13 +198,16 @@ def _reference_script(text: str) -> str:
     return "Hant" if traditional_only > simplified_only else "Hans"
 
 
-def test_script_decision_by_s2t_head_is_the_whole_samples():
+def test_script_decision_by_s2t_head_is_the_whole_samples(monkeypatch):
     """The script decided from an s2t head (``S2T_HEAD_CHARS``) is the one both whole
     conversions give, on the shared Chinese bodies (Simplified), their Traditional versions,
     and mixes where the head and the rest disagree."""
     from conftest import shared_or_skip
 
-    from pipelines.language import S2T_HEAD_CHARS, chinese_script
+    from pathlib import Path
+
+    from pipelines import opencc_keys
+    from pipelines.language import S2T_HEAD_CHARS, _t2s_changeable, chinese_script
     from pipelines.normalise import to_traditional
 
     bodies = [p.read_text("utf-8") for p in
@@ -219,10 +222,47 @@ def test_script_decision_by_s2t_head_is_the_whole_samples():
     filler = "人大天山水中上下" * 60
     for simplified in ("们这", "们这为", "们这为时"):
         texts.append(simplified + filler[:S2T_HEAD_CHARS] + "這個說" + filler)
-    decided = [chinese_script(t) for t in texts]
-    assert decided == [_reference_script(t) for t in texts]
-    assert {"Hans", "Hant"} <= set(decided)
-    assert decided[-3:] == ["Hant", "Hans", "Hans"]
+    # characters t2s can change (to_traditional's output) but does not here, and 么 (changed
+    # only inside some t2s phrase): the bound is loose, the head or t2s must decide
+    texts += ["什么" * 150 + "這" * 3 + filler, "骨头" * 300 + to_traditional("们这为") * 50]
+    reference = [_reference_script(t) for t in texts]
+    assert [chinese_script(t) for t in texts] == reference
+    assert {"Hans", "Hant"} <= set(reference)
+    assert reference[-5:-2] == ["Hant", "Hans", "Hans"]
+    # opencc's dictionaries unreadable: no bound, the same verdicts
+    monkeypatch.setattr(opencc_keys, "_share", lambda: Path("/nonexistent"))
+    for cached in (_t2s_changeable, opencc_keys.changeable):
+        cached.cache_clear()
+    try:
+        assert _t2s_changeable() is None
+        assert [chinese_script(t) for t in texts] == reference
+    finally:
+        monkeypatch.undo()
+        for cached in (_t2s_changeable, opencc_keys.changeable):
+            cached.cache_clear()
+
+
+def test_t2s_changes_only_characters_its_dictionaries_change():
+    """``opencc_keys.changeable("t2s")`` holds every character t2s changes on its own (each
+    code point through U+2FFFF) and bounds the changes in real Chinese bodies and their
+    Traditional versions; its values keep their keys' lengths."""
+    from conftest import shared_or_skip
+
+    from pipelines.language import _changeable, _changed, _han_only
+    from pipelines.opencc_keys import changeable
+    from pipelines.normalise import to_simplified, to_traditional
+
+    chars = changeable("t2s")
+    assert chars is not None and len(chars) > 3000
+    codes = [c for c in range(0x80, 0x30000) if not 0xD800 <= c < 0xE000]
+    alone = "\n".join(map(chr, codes))  # one conversion: a newline is in no key
+    converted = to_simplified(alone)
+    assert len(converted) == len(alone)
+    assert {a for a, b in zip(alone, converted) if a != b} <= chars
+    bodies = [_han_only(p.read_text("utf-8")) for p in
+              sorted(shared_or_skip("chinese-wce-69", "cleaned").glob("*.txt"))]
+    for han in bodies + [to_traditional(b) for b in bodies]:
+        assert _changed(han, to_simplified(han)) <= _changeable(han)
 
 
 def test_letters_after_a_long_head_of_numbers_still_reach_langdetect():
