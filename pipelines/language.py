@@ -14,8 +14,8 @@ from functools import lru_cache
 import numpy as np
 
 from pipelines import langdetect_steps
-from pipelines.opencc_keys import changeable
 from pipelines.normalise import to_simplified, to_traditional
+from pipelines.opencc_keys import changeable
 
 SAMPLE_CHARS = 4000  # script counts: enough for a stable verdict; keeps long pages cheap
 # langdetect reads WINDOWS windows of WINDOW_CHARS spread over the script sample (start, middle,

@@ -202,9 +202,9 @@ def test_script_decision_by_s2t_head_is_the_whole_samples(monkeypatch):
     """The script decided from an s2t head (``S2T_HEAD_CHARS``) is the one both whole
     conversions give, on the shared Chinese bodies (Simplified), their Traditional versions,
     and mixes where the head and the rest disagree."""
-    from conftest import shared_or_skip
-
     from pathlib import Path
+
+    from conftest import shared_or_skip
 
     from pipelines import opencc_keys
     from pipelines.language import S2T_HEAD_CHARS, _t2s_changeable, chinese_script
@@ -249,8 +249,8 @@ def test_t2s_changes_only_characters_its_dictionaries_change():
     from conftest import shared_or_skip
 
     from pipelines.language import _changeable, _changed, _han_only
-    from pipelines.opencc_keys import changeable
     from pipelines.normalise import to_simplified, to_traditional
+    from pipelines.opencc_keys import changeable
 
     chars = changeable("t2s")
     assert chars is not None and len(chars) > 3000
@@ -277,8 +277,7 @@ def test_script_counts_are_the_regexes_on_every_bmp_code_point():
     and in runs for the word count); texts beyond the BMP take the regexes themselves."""
     import re
 
-    from pipelines.language import (_HANGUL, _KANA, _WORD, HAN_CLASS, ScriptCounts,
-                                     script_counts)
+    from pipelines.language import _HANGUL, _KANA, _WORD, HAN_CLASS, ScriptCounts, script_counts
 
     def regexes(text: str) -> ScriptCounts:
         words = _WORD.findall(text)
