@@ -34,7 +34,10 @@ UPDATES_PER_CHECK = 5  # langdetect normalises and tests convergence after every
 FIRST_CHECKS = 12  # fast_walk's first span of a trial: 61 draws (90 % of trials need ≤ 62)
 STREAM_WORDS = 8192  # Mersenne Twister words made at a time (a plain text reads ~250)
 SCAN_WORDS = 512  # words tested at a time for a detection's draws
-_PAD = UPDATES_PER_CHECK - 1
+# where each check's updates start among a trial's draws (np.multiply.reduceat): the first
+# check follows the first update alone, later ones 5 updates each
+_CHECK_STARTS = np.arange(0, 1_005, UPDATES_PER_CHECK)
+_FIRST_CHECK_STARTS = np.concatenate([[0], _CHECK_STARTS[:-1] + 1])
 _TWOPI = 2.0 * math.pi  # random.gauss's constant
 _DOUBLE_UNIT = 1.0 / 9007199254740992.0  # random.random: 53 bits from two words, times 2**-53
 
@@ -91,23 +94,25 @@ class _Draws:
     """One detection's ``random.choice(ngrams)`` candidates along the stream: a draw is
     ``getrandbits(k)`` (a word's top k bits, k = ``len(ngrams).bit_length()``) retried until
     it is below ``len(ngrams)``; so every accepted word is the draw of whichever trial reaches
-    it. ``positions``: accepted words' stream positions; ``probs``: their n-grams' rows, after
-    ``_PAD`` rows of zeros (``_fast_trial``'s first product reads 4 rows before a trial's)."""
+    it. ``positions``: accepted words' stream positions; ``probs``: their n-grams' rows."""
 
     def __init__(self, made: Model, rows: np.ndarray) -> None:
         self.made, self.rows = made, rows
         self.shift = 32 - len(rows).bit_length()
         self.positions = np.empty(0, np.int64)
-        self.probs = np.zeros((_PAD, len(made.langlist)))
+        self.probs = np.empty((0, len(made.langlist)))
         self.scanned = 0
 
     def _scan(self) -> None:
         start, end = self.scanned, self.scanned + max(SCAN_WORDS, self.scanned)
         drawn = self.made.stream.upto(end)[start:end] >> self.shift
         accepted = np.flatnonzero(drawn < len(self.rows))
-        self.positions = np.concatenate([self.positions, accepted + start])
-        self.probs = np.concatenate([self.probs, self.made.probs[self.rows[drawn[accepted]]]])
-        self.scanned = end
+        probs = self.made.probs[self.rows[drawn[accepted]]]
+        if start:
+            accepted += start
+            accepted, probs = (np.concatenate(pair) for pair in
+                               ((self.positions, accepted), (self.probs, probs)))
+        self.positions, self.probs, self.scanned = accepted, probs, end
 
     def first_at(self, start: int) -> int:
         """The index of the first draw at stream position ``start`` or later."""
@@ -133,8 +138,7 @@ def _exact_trial(made: Model, draws: _Draws, weight: float, start: int) -> tuple
     i = 0
     while True:
         draws.ensure(first + i + 1)
-        at = first + i + _PAD
-        factors = (weight + draws.probs[at:at + UPDATES_PER_CHECK]).tolist()
+        factors = (weight + draws.probs[first + i:first + i + UPDATES_PER_CHECK]).tolist()
         for factor in factors:
             prob = list(map(mul, prob, factor))
             if i % UPDATES_PER_CHECK == 0:
@@ -149,11 +153,10 @@ def _fast_trial(made: Model, draws: _Draws, weight: float,
                 start: int) -> tuple[list[float], int] | None:
     """``_exact_trial`` to ~1e-12 in numpy: the log of each check's probabilities is a running
     sum of logs of 5-update products (≥ weight ** 5, no underflow; the first check's product
-    is of 4 ones and the first factor), normalised at each check; the trial ends at the first
+    is the first factor alone), normalised at each check; the trial ends at the first
     check over ``CONV_THRESHOLD`` (or at ``ITERATION_LIMIT``). ``None`` when a check it
     passes or stops at is within ``FAST_MARGIN`` of the threshold."""
     detector = made.detector
-    langs = len(made.langlist)
     first = draws.first_at(start)
     last_check = detector.ITERATION_LIMIT // UPDATES_PER_CHECK
     over = 1.0 / detector.CONV_THRESHOLD  # a check converged when its sum / largest is below
@@ -161,13 +164,11 @@ def _fast_trial(made: Model, draws: _Draws, weight: float,
     done, checks, carry = 0, FIRST_CHECKS, None
     while True:
         checks = min(checks, last_check + 1 - done)
-        begin = first + done * UPDATES_PER_CHECK - (UPDATES_PER_CHECK - 1)
-        end = begin + checks * UPDATES_PER_CHECK
+        end = first + 1 + (done + checks - 1) * UPDATES_PER_CHECK
+        begin = end - checks * UPDATES_PER_CHECK if done else first
         draws.ensure(end)
-        factors = weight + draws.probs[begin + _PAD:end + _PAD]
-        if not done:
-            factors[:UPDATES_PER_CHECK - 1] = 1.0
-        logs = np.log(np.multiply.reduce(factors.reshape(checks, UPDATES_PER_CHECK, langs), axis=1))
+        starts = (_CHECK_STARTS if done else _FIRST_CHECK_STARTS)[:checks]
+        logs = np.log(np.multiply.reduceat(weight + draws.probs[begin:end], starts))
         if carry is not None:
             logs[0] += carry
         logs = np.cumsum(logs, axis=0, out=logs)
@@ -178,7 +179,7 @@ def _fast_trial(made: Model, draws: _Draws, weight: float,
                 return None
             if total < over or done + stop == last_check:
                 position = int(draws.positions[first + (done + stop) * UPDATES_PER_CHECK]) + 1
-                return (shares[stop] / total).tolist(), position
+                return [share / total for share in shares[stop].tolist()], position
         carry = logs[-1]
         done += checks
         checks *= 2
