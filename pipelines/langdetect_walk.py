@@ -107,7 +107,7 @@ class _Draws:
         start, end = self.scanned, self.scanned + max(SCAN_WORDS, self.scanned)
         drawn = self.made.stream.upto(end)[start:end] >> self.shift
         accepted = np.flatnonzero(drawn < len(self.rows))
-        probs = self.made.probs[self.rows[drawn[accepted]]]
+        probs = self.made.probs.take(self.rows.take(drawn.take(accepted)), axis=0)
         if start:
             accepted += start
             accepted, probs = (np.concatenate(pair) for pair in

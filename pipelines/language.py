@@ -173,7 +173,7 @@ def script_counts(sample: str) -> ScriptCounts:
         word_list = _WORD.findall(sample)
         return ScriptCounts(_han_only(sample), len(_KANA.findall(sample)),
                             len(_HANGUL.findall(sample)), len(word_list), sum(map(len, word_list)))
-    flags = _class_table()[points]
+    flags = _class_table().take(points)
     counts = np.bincount(flags, minlength=16).tolist()  # code points per combination of bits
 
     def having(bit: int) -> int:

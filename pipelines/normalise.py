@@ -55,12 +55,12 @@ def _fold_non_word(text: str, casefold: bool = False) -> str:
     if not len(points) or points.max() >= _BMP:
         return _NON_WORD.sub(" ", text.casefold() if casefold else text).strip()
     if casefold:
-        points = _casefold_table()[points]
+        points = _casefold_table().take(points)
         if points.max() == _LONGER:
             return _fold_non_word(text.casefold())
         word = points != 0
     else:
-        word = _word_table()[points]
+        word = _word_table().take(points)
     kept = word.copy()
     kept[1:] |= word[:-1]  # a non-word code point right after a word one starts a run
     folded = np.where(word, points, _SPACE)[kept]
@@ -102,8 +102,8 @@ def _compatibility_mapped(text: str) -> str:
     if not len(points) or points.max() >= _BMP:
         return text
     table, marked, longer = _compatibility_table()
-    mapped = table[points].tobytes().decode("utf-32-le", "surrogatepass")
-    lengthened = marked[points]
+    mapped = table.take(points).tobytes().decode("utf-32-le", "surrogatepass")
+    lengthened = marked.take(points)
     if lengthened.any():
         for code in np.unique(points[lengthened]).tolist():
             mapped = mapped.replace(chr(code), longer[code])
