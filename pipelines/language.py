@@ -28,8 +28,11 @@ WINDOWS = 3
 HAN_SHARE_ZH = 0.5  # Han characters among (Han characters + Latin/Cyrillic words)
 KANA_SHARE_JA = 0.05  # kana among CJK characters: any real Japanese text has far more
 MIN_LANGDETECT_LETTERS = 12
-# chinese_script's s2t head: a Simplified text has ~1 s2t change per 3 Han characters, and a
-# Simplified text's t2s changes are a handful, so 400 characters decide almost every one.
+# chinese_script's s2t heads: a Simplified text has ~1 s2t change per 3 Han characters, and
+# a Simplified text's t2s changes are a handful, so 400 characters decide almost every one;
+# the characters t2s can change (its bound) were ≤ 18 in 99 % of the 20k set's Chinese
+# samples and a 128-character head's changes ≥ 21 in 99 %: the short head decides first.
+S2T_FIRST_HEAD_CHARS = 128
 S2T_HEAD_CHARS = 400
 # The longest key of opencc's s2t dictionaries (STPhrases*.ocd2, opencc 1.1) is 15 characters
 # (read with marisa-trie); a position further than that from the head's end converts as in the
@@ -95,22 +98,25 @@ def chinese_script(text: str, han: str | None = None) -> str:
     Both conversions cost (s2t ~10× t2s per character, its phrase table), and a Simplified
     text is decided as soon as s2t has changed as many characters as t2s does, so: the
     characters t2s *can* change (its dictionaries, ``_changeable``) bound its count without
-    converting; s2t runs on a head of ``S2T_HEAD_CHARS``, counting only up to
-    ``PHRASE_REACH`` characters before the head's end (opencc converts by longest match left
-    to right, so those positions convert as in the whole sample); t2s runs when the bound
-    does not decide, and the whole sample's s2t only when the head does not."""
+    converting; s2t runs on a head of ``S2T_FIRST_HEAD_CHARS``, then ``S2T_HEAD_CHARS``,
+    counting only up to ``PHRASE_REACH`` characters before the head's end (opencc converts
+    by longest match left to right, so those positions convert as in the whole sample); t2s
+    runs when the bound does not decide, and the whole sample's s2t only when no head does."""
     sample = _han_only(text[:SAMPLE_CHARS]) if han is None else han
     bound = _changeable(sample)
     if bound == 0:
         return "Hans"  # nothing is Traditional-only: "Hant" needs more than the other count
-    head_changes = None
-    if len(sample) > S2T_HEAD_CHARS:
-        head = sample[:S2T_HEAD_CHARS]
+    head_changes = None  # s2t changes in the longest head converted: a lower bound
+    for size in (S2T_FIRST_HEAD_CHARS, S2T_HEAD_CHARS) if bound is not None else (S2T_HEAD_CHARS,):
+        if len(sample) <= size:
+            break
+        head = sample[:size]
         converted = to_traditional(head)
-        if len(converted) == len(head):
-            head_changes = _changed(head[:-PHRASE_REACH], converted[:-PHRASE_REACH])
-            if bound is not None and head_changes >= bound:
-                return "Hans"
+        if len(converted) != len(head):
+            break
+        head_changes = _changed(head[:-PHRASE_REACH], converted[:-PHRASE_REACH])
+        if bound is not None and head_changes >= bound:
+            return "Hans"
     traditional_only = _changed(sample, to_simplified(sample))
     if not traditional_only or (head_changes is not None and head_changes >= traditional_only):
         return "Hans"

@@ -207,7 +207,7 @@ def test_script_decision_by_s2t_head_is_the_whole_samples(monkeypatch):
     from conftest import shared_or_skip
 
     from pipelines import opencc_keys
-    from pipelines.language import S2T_HEAD_CHARS, _t2s_changeable, chinese_script
+    from pipelines.language import S2T_FIRST_HEAD_CHARS, S2T_HEAD_CHARS, _t2s_changeable, chinese_script
     from pipelines.normalise import to_traditional
 
     bodies = [p.read_text("utf-8") for p in
@@ -222,13 +222,15 @@ def test_script_decision_by_s2t_head_is_the_whole_samples(monkeypatch):
     filler = "人大天山水中上下" * 60
     for simplified in ("们这", "们这为", "们这为时"):
         texts.append(simplified + filler[:S2T_HEAD_CHARS] + "這個說" + filler)
+    # the first head sees only filler, the longer one decides
+    texts.append(filler[:S2T_FIRST_HEAD_CHARS] + "们这为时" * 20 + "這個" + filler)
     # characters t2s can change (to_traditional's output) but does not here, and 么 (changed
     # only inside some t2s phrase): the bound is loose, the head or t2s must decide
     texts += ["什么" * 150 + "這" * 3 + filler, "骨头" * 300 + to_traditional("们这为") * 50]
     reference = [_reference_script(t) for t in texts]
     assert [chinese_script(t) for t in texts] == reference
     assert {"Hans", "Hant"} <= set(reference)
-    assert reference[-5:-2] == ["Hant", "Hans", "Hans"]
+    assert reference[-6:-2] == ["Hant", "Hans", "Hans", "Hans"]
     # opencc's dictionaries unreadable: no bound, the same verdicts
     monkeypatch.setattr(opencc_keys, "_share", lambda: Path("/nonexistent"))
     for cached in (_t2s_changeable, opencc_keys.changeable):
