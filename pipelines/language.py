@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from pipelines import langdetect_steps
+from pipelines import langdetect_steps, normalise
 from pipelines.normalise import to_simplified, to_traditional
 from pipelines.opencc_keys import changeable
 
@@ -140,8 +140,12 @@ def langdetect_sample(sample: str) -> str:
 
 
 def warm_up() -> None:
-    """Load langdetect's profiles now (~0.3 s), e.g. before forking a pool that inherits them."""
+    """Load langdetect's profiles and build the lookup tables of language and normalisation
+    now (~0.4 s), e.g. before forking a pool that inherits them."""
     langdetect_steps.model()
+    _class_table()
+    _t2s_changeable()
+    normalise.warm_up()
 
 
 @lru_cache(maxsize=1)

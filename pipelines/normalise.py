@@ -132,3 +132,11 @@ def normalise_for_matching(text: str) -> str:
         if not unicodedata.is_normalized("NFKC", text):
             text = nfkc(text)
     return _fold_non_word(to_simplified(text), casefold=True)
+
+
+def warm_up() -> None:
+    """Build normalisation's tables now (~0.1 s), e.g. before forking a pool."""
+    _word_table()
+    _casefold_table()
+    _compatibility_table()
+    _converter("t2s")
