@@ -73,12 +73,12 @@ def changeable(config: str) -> frozenset[str] | None:
     some key of its dictionaries (normalisation and conversion) differs from its value. A
     conversion changes a text only at characters of this set, in place. ``None`` when that
     cannot be said: a key whose value has another length (positions would shift), or
-    dictionaries not of the layout read here (~10 ms for t2s)."""
+    dictionaries not of the layout read here, or no marisa-trie (~10 ms for t2s)."""
     share = _share()
     try:
         names = sorted(set(_files(json.loads((share / f"{config}.json").read_text("utf-8")))))
         entries = [read_ocd2(share / name) for name in names]
-    except (OSError, ValueError, struct.error, UnicodeDecodeError):
+    except (ImportError, OSError, ValueError, struct.error, UnicodeDecodeError):
         return None
     chars: set[str] = set()
     for entry in entries:
