@@ -58,6 +58,28 @@ def test_non_word_folding_is_the_regexs_on_every_bmp_code_point():
         texts += [char, f"a{char}b", char + char]
     mismatches = [t for t in texts if _fold_non_word(t) != regex(t)]
     assert not mismatches, mismatches[:5]
+    mismatches = [t for t in texts if _fold_non_word(t, casefold=True) != regex(t.casefold())]
+    assert not mismatches, mismatches[:5]
+
+
+def test_compatibility_mapping_keeps_nfkc_on_every_bmp_code_point():
+    """``_compatibility_mapped`` changes no text's NFKC: each BMP code point alone, after a
+    letter and before a combining mark (where NFKC composes), and runs of them."""
+    import unicodedata
+
+    from pipelines.normalise import _compatibility_mapped
+
+    def nfkc(text: str) -> str:
+        return unicodedata.normalize("NFKC", text)
+
+    texts = ["", "ＡＩ換臉，罰款６萬元！", "……省略 ㈱ ① ½ ㎏ ﬁ", "Ａ\u0301 e\u0301", "😀 ＡＢＣ"]
+    for code in range(0x10000):
+        char = chr(code)
+        texts += [char, f"a{char}\u0301", char * 2]
+    every = "".join(map(chr, range(0x10000)))
+    texts += [every[start:start + 256] for start in range(0, 0x10000, 256)]
+    mismatches = [t for t in texts if nfkc(_compatibility_mapped(t)) != nfkc(t)]
+    assert not mismatches, mismatches[:5]
 
 
 def test_canonical_url_and_id():
@@ -176,13 +198,16 @@ def _reference_script(text: str) -> str:
     return "Hant" if traditional_only > simplified_only else "Hans"
 
 
-def test_script_decision_by_s2t_head_is_the_whole_samples():
+def test_script_decision_by_s2t_head_is_the_whole_samples(monkeypatch):
     """The script decided from an s2t head (``S2T_HEAD_CHARS``) is the one both whole
     conversions give, on the shared Chinese bodies (Simplified), their Traditional versions,
     and mixes where the head and the rest disagree."""
+    from pathlib import Path
+
     from conftest import shared_or_skip
 
-    from pipelines.language import S2T_HEAD_CHARS, chinese_script
+    from pipelines import opencc_keys
+    from pipelines.language import S2T_FIRST_HEAD_CHARS, S2T_HEAD_CHARS, _t2s_changeable, chinese_script
     from pipelines.normalise import to_traditional
 
     bodies = [p.read_text("utf-8") for p in
@@ -197,45 +222,165 @@ def test_script_decision_by_s2t_head_is_the_whole_samples():
     filler = "人大天山水中上下" * 60
     for simplified in ("们这", "们这为", "们这为时"):
         texts.append(simplified + filler[:S2T_HEAD_CHARS] + "這個說" + filler)
-    decided = [chinese_script(t) for t in texts]
-    assert decided == [_reference_script(t) for t in texts]
-    assert {"Hans", "Hant"} <= set(decided)
-    assert decided[-3:] == ["Hant", "Hans", "Hans"]
+    # the first head sees only filler, the longer one decides
+    texts.append(filler[:S2T_FIRST_HEAD_CHARS] + "们这为时" * 20 + "這個" + filler)
+    # characters t2s can change (to_traditional's output) but does not here, and 么 (changed
+    # only inside some t2s phrase): the bound is loose, the head or t2s must decide
+    texts += ["什么" * 150 + "這" * 3 + filler, "骨头" * 300 + to_traditional("们这为") * 50]
+    reference = [_reference_script(t) for t in texts]
+    assert [chinese_script(t) for t in texts] == reference
+    assert {"Hans", "Hant"} <= set(reference)
+    assert reference[-6:-2] == ["Hant", "Hans", "Hans", "Hans"]
+    # opencc's dictionaries unreadable: no bound, the same verdicts
+    monkeypatch.setattr(opencc_keys, "_share", lambda: Path("/nonexistent"))
+    for cached in (_t2s_changeable, opencc_keys.changeable):
+        cached.cache_clear()
+    try:
+        assert _t2s_changeable() is None
+        assert [chinese_script(t) for t in texts] == reference
+    finally:
+        monkeypatch.undo()
+        for cached in (_t2s_changeable, opencc_keys.changeable):
+            cached.cache_clear()
 
 
-def test_letters_after_the_word_head_still_reach_langdetect():
-    """Without CJK, words are first counted in a head of ``WORD_HEAD_CHARS``; letters only
-    after it (a dateline of numbers, a table) still count."""
-    from pipelines.language import WORD_HEAD_CHARS
+def test_t2s_changes_only_characters_its_dictionaries_change():
+    """``opencc_keys.changeable("t2s")`` holds every character t2s changes on its own (each
+    code point through U+2FFFF) and bounds the changes in real Chinese bodies and their
+    Traditional versions; its values keep their keys' lengths."""
+    from conftest import shared_or_skip
 
-    numbers = "2024-05-01 12:00 +08 " * (WORD_HEAD_CHARS // 10)
+    from pipelines.language import _changeable, _changed, _han_only
+    from pipelines.normalise import to_simplified, to_traditional
+    from pipelines.opencc_keys import changeable
+
+    chars = changeable("t2s")
+    assert chars is not None and len(chars) > 3000
+    codes = [c for c in range(0x80, 0x30000) if not 0xD800 <= c < 0xE000]
+    alone = "\n".join(map(chr, codes))  # one conversion: a newline is in no key
+    converted = to_simplified(alone)
+    assert len(converted) == len(alone)
+    assert {a for a, b in zip(alone, converted) if a != b} <= chars
+    bodies = [_han_only(p.read_text("utf-8")) for p in
+              sorted(shared_or_skip("chinese-wce-69", "cleaned").glob("*.txt"))]
+    for han in bodies + [to_traditional(b) for b in bodies]:
+        assert _changed(han, to_simplified(han)) <= _changeable(han)
+
+
+def test_letters_after_a_long_head_of_numbers_still_reach_langdetect():
+    """Letters only after a long dateline of numbers (or a table) still count."""
+    numbers = "2024-05-01 12:00 +08 " * 20
     assert detect_language(numbers + "The court heard the case on Tuesday afternoon.") == ("en", None)
     assert detect_language(numbers + "Ab cd") == ("und", None)
 
 
+def test_script_counts_are_the_regexes_on_every_bmp_code_point():
+    """``script_counts``' table gives each class regex's answer for every BMP code point (alone,
+    and in runs for the word count); texts beyond the BMP take the regexes themselves."""
+    import re
+
+    from pipelines.language import _HANGUL, _KANA, _WORD, HAN_CLASS, ScriptCounts, script_counts
+
+    def regexes(text: str) -> ScriptCounts:
+        words = _WORD.findall(text)
+        return ScriptCounts("".join(re.findall(f"[{HAN_CLASS}]", text)), len(_KANA.findall(text)),
+                            len(_HANGUL.findall(text)), len(words), sum(map(len, words)))
+
+    every = "".join(map(chr, range(0x10000)))
+    for start in range(0, 0x10000, 512):  # runs of neighbours: word counts across classes
+        assert script_counts(every[start:start + 512]) == regexes(every[start:start + 512])
+    texts = [chr(code) for code in range(0x10000)] + [
+        "", "a", "ab cd", "中文 text 한국어 ひらがな ﾊﾝｶｸ ＡＢＣ 123 a_b", "𠀀 中 a", "Ǆ ǅ ǆ Ⅻ ٣ x\u0301"]
+    mismatches = [t for t in texts if script_counts(t) != regexes(t)]
+    assert not mismatches, mismatches[:5]
+
+
+def _rows(text: str):
+    from pipelines.langdetect_steps import gram_rows, model, prepared_text
+
+    return gram_rows(prepared_text(model().detector, text))
+
+
 def test_walk_stops_once_the_verdict_cannot_change():
-    """A plain English paragraph is decided before langdetect's 7th trial (each trial starts
-    with one Gaussian draw for its alpha); a text its trials disagree on runs all of them. The
-    verdicts are langdetect's own either way (the test above)."""
-    import random
-
-    from pipelines.langdetect_steps import factory, ngrams, prepared_text, walk
-
-    class Counting(random.Random):
-        trials = 0
-
-        def gauss(self, *args):
-            self.trials += 1
-            return super().gauss(*args)
-
-    def trials_of(text: str) -> int:
-        detector = factory().create()
-        detector.random = Counting()
-        detector.text = prepared_text(detector, text)
-        walk(detector, ngrams(detector.text, detector.word_lang_prob_map))
-        return detector.random.trials
+    """A plain English paragraph is decided before langdetect's 7th trial; a text its trials
+    disagree on runs all of them. The verdicts are langdetect's own either way (the test above)."""
+    from pipelines.langdetect_steps import model
+    from pipelines.langdetect_walk import exact_walk, fast_walk
 
     plain = ("The court heard that the company had moved the money through several accounts "
              "before the police were told, and the judge said the case would be heard again.")
-    assert trials_of(plain) < factory().create().n_trial
-    assert trials_of("Kofi") == factory().create().n_trial
+    trials = model().detector.n_trial
+    for walk in (exact_walk, fast_walk):
+        assert walk(model(), _rows(plain)).trials < trials
+        assert walk(model(), _rows("Kofi")).trials == trials
+
+
+def test_stream_is_the_seeded_random_generators_own():
+    """The words ``Stream`` reads are ``random.Random(seed)``'s ``getrandbits(32)``, and its
+    Gaussian pairs those of ``random.gauss`` (which keeps the second for its next call)."""
+    import random
+
+    from pipelines.langdetect_walk import Stream
+
+    stream, theirs = Stream(7), random.Random(7)
+    assert stream.upto(20_000)[:20_000].tolist() == [theirs.getrandbits(32) for _ in range(20_000)]
+    theirs.seed(7)
+    gauss = [theirs.gauss(0.0, 1.0) for _ in range(6)]
+    assert gauss == [z for start in (0, 4, 8) for z in stream.gauss_pair(start)]
+
+
+def _walk_texts() -> list[str]:
+    """Real bodies (600 characters: what ``langdetect_sample`` passes), edge cases, and short
+    or mixed texts whose trials disagree or run long."""
+    return [t[:600] for t in _gold_bodies()] + EDGE_TEXTS + [
+        "ok", "Kofi", "Roma Milano", "der die das und", "pão de queijo", "ja nee", "a b c",
+        "Deepfake porno video app", "Die Polizei said the suspect était arrêté hier",
+        "Москва and Kyiv: переговоры", "ok " * 3, "xyz"]
+
+
+def test_exact_walk_gives_langdetects_own_probabilities_bit_for_bit():
+    """Without the early stop, ``exact_walk``'s summed probabilities are langdetect's
+    ``_detect_block`` ones, float for float (same draws, same operations, same order)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from pipelines.langdetect_steps import factory, model
+    from pipelines.langdetect_walk import exact_walk
+
+    compared = 0
+    for text in _walk_texts():
+        theirs = factory().create()
+        theirs.append(text)
+        try:
+            theirs._detect_block()
+        except LangDetectException:
+            continue
+        assert exact_walk(model(), _rows(text), stop_early=False).langprob == theirs.langprob, text
+        compared += 1
+    assert compared > 20
+
+
+def test_fast_walk_decides_as_the_exact_walk_or_declines(monkeypatch):
+    """``fast_walk`` gives ``exact_walk``'s verdict and trial count, its probabilities within
+    1e-11, on nearly every text; where it declines (``None``) ``walk`` runs the exact one. With
+    a margin that makes every decision too close to call, ``walk`` still gives the verdicts."""
+    from pipelines import langdetect_walk
+    from pipelines.langdetect_steps import model
+    from pipelines.langdetect_walk import exact_walk, fast_walk, walk
+
+    outcomes = []
+    for text in _walk_texts():
+        rows = _rows(text)
+        if not len(rows):
+            continue
+        for stop_early in (True, False):
+            exact, fast = exact_walk(model(), rows, stop_early), fast_walk(model(), rows, stop_early)
+            outcomes.append((text, exact, fast))
+            if fast is not None:
+                assert (fast.verdict, fast.trials) == (exact.verdict, exact.trials), text
+                assert max(abs(a - b) for a, b in zip(fast.langprob, exact.langprob)) < 1e-11
+    assert sum(fast is None for _, _, fast in outcomes) <= len(outcomes) // 20
+    assert len({exact.verdict for _, exact, _ in outcomes}) >= 4
+    monkeypatch.setattr(langdetect_walk, "FAST_MARGIN", 1.0)
+    for text, exact, _ in outcomes[::2]:
+        assert fast_walk(model(), _rows(text)) is None
+        assert walk(model(), _rows(text)).verdict == exact.verdict
