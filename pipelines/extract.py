@@ -141,19 +141,17 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     container = article_container(profile, tree) if profile is not None else None  # a copy
     title, site = page_title_and_site(tree, url)
     dated = dates.publication_date(tree, title, url)  # htmldate reads scripts too: before they go
-    drop_scripts(tree)
-    if container is not None:
-        drop_scripts(container)
-    doc = trafilatura.bare_extraction(tree, url=url, config=DEFAULT_CONFIG, **TRAFILATURA_OPTIONS)
-    if doc is None:
-        raise RejectError("empty-extraction", "trafilatura found no content")
-    lines = (doc.text or "").splitlines()
+    # One trafilatura pass: over the site profile's article container when it yields text,
+    # else over the page
+    lines = _container_lines(container, url) if container is not None else None
+    if lines is None:
+        drop_scripts(tree)
+        doc = trafilatura.bare_extraction(tree, url=url, config=DEFAULT_CONFIG, **TRAFILATURA_OPTIONS)
+        if doc is None:
+            raise RejectError("empty-extraction", "trafilatura found no content")
+        lines = (doc.text or "").splitlines()
     if is_listing(lines):
         raise RejectError("not-article", "listing page: dated headlines, no running text")
-    if container is not None:
-        body = trafilatura.bare_extraction(container, url=url, config=DEFAULT_CONFIG, **TRAFILATURA_OPTIONS)
-        if body is not None and body.text:
-            lines = body.text.splitlines()
     for rule in PARAGRAPH_RULES:
         lines = rule(lines)
     text = "\n".join(lines).strip()
@@ -161,6 +159,14 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
         raise RejectError("empty-extraction", f"{len(text)} chars")
     return Extracted(text=text, title=title, published=dated.value, site=site,
                      published_source=dated.source)
+
+
+def _container_lines(container: HtmlElement, url: str | None) -> list[str] | None:
+    """trafilatura's lines from a site profile's article container (``article_container``),
+    or None when it finds no text there (the page is read as a whole instead)."""
+    drop_scripts(container)
+    body = trafilatura.bare_extraction(container, url=url, config=DEFAULT_CONFIG, **TRAFILATURA_OPTIONS)
+    return body.text.splitlines() if body is not None and body.text else None
 
 
 # <script> types that are program code. Any other (JSON-LD, templates) stays: trafilatura's

@@ -63,6 +63,27 @@ def test_missing_container_falls_back_to_generic_extraction() -> None:
     assert BODY[1] in article.text
 
 
+def test_a_profiled_page_is_read_by_trafilatura_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The container is the article: trafilatura reads it alone, not the whole page as well;
+    a container without text falls back to the one pass over the page."""
+    import pipelines.extract as ex
+
+    calls = []
+    real = trafilatura.bare_extraction
+
+    def counting(tree, **kwargs):
+        calls.append(tree.findtext(".//title"))
+        return real(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", counting)
+    article = extract_article(wechat_page(), "https://mp.weixin.qq.com/s/abc")
+    assert BODY[1] in article.text and calls == [None]  # the container's document has no <title>
+    calls.clear()
+    monkeypatch.setattr(ex, "_container_lines", lambda container, url: None)
+    article = extract_article(wechat_page(hidden=False), "https://mp.weixin.qq.com/s/abc")
+    assert BODY[1] in article.text and calls == ["公交线网优化调整方案公布"]
+
+
 def test_every_profile_is_versioned_and_measured() -> None:
     names = [p.name for p in PROFILES]
     assert len(names) == len(set(names))
