@@ -37,6 +37,17 @@ def test_spooled_article_pickles_and_copies_as_a_plain_article():
         assert changed.text == spooled.text and changed.title == "新标题"
 
 
+def test_spooled_articles_share_their_repeated_field_values():
+    """Values that arrive as separate strings (unpickled from the worker pool) are kept once."""
+    with TextSpool() as spool:
+        first, second = (SpooledArticle.of(pickle.loads(pickle.dumps(_article("x", n))), spool)
+                         for n in range(2))
+        for name in ("site", "published", "lang", "script"):
+            assert getattr(first, name) == getattr(second, name)
+            assert getattr(first, name) is getattr(second, name), name
+        assert first.url is not second.url and first.url != second.url
+
+
 def test_spooled_evidence_round_trips_every_surface():
     """Evidence waits in the spool as encoded lines: keys and surfaces come back exactly, with
     tabs, newlines, quotes and non-BMP characters in them."""
