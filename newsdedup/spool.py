@@ -67,7 +67,9 @@ class SpooledArticle(Article):
     @property  # type: ignore[override]
     def text(self) -> str:
         stored = self.__dict__["_text"]
-        return stored if isinstance(stored, str) else stored[0].get(stored[1], stored[2])
+        if isinstance(stored, str):
+            return stored
+        return self.__dict__["_spool"].get(stored >> 32, stored & 0xFFFFFFFF)
 
     @text.setter
     def text(self, value: str) -> None:
@@ -83,7 +85,12 @@ class SpooledArticle(Article):
             value = spooled.__dict__[name]
             if type(value) is str:
                 spooled.__dict__[name] = sys.intern(value)
-        spooled.__dict__["_text"] = (spool, *spool.put(article.text))
+        offset, length = spool.put(article.text)
+        if length > 0xFFFFFFFF:  # inputs stop at 10 MB a document: never, but not silently
+            raise ValueError(f"a text of {length:,} bytes: over the spool's 4 GB a text")
+        # one int, not a tuple of three objects: ~80 bytes less an article
+        spooled.__dict__["_spool"] = spool
+        spooled.__dict__["_text"] = offset << 32 | length
         return spooled
 
     def _fields(self) -> tuple:

@@ -97,7 +97,7 @@ def pypinyin_reading(char: str) -> str:
     return latin_key("".join(lazy_pinyin(char, style=Style.NORMAL, v_to_u=False)))
 
 
-@dataclass
+@dataclass(slots=True)  # no instance dict: tens of thousands of them in a big run
 class Incident:
     """The stories of one event. Field names are the incidents.jsonl contract."""
 

@@ -48,6 +48,15 @@ def test_spooled_articles_share_their_repeated_field_values():
         assert first.url is not second.url and first.url != second.url
 
 
+def test_texts_beyond_four_gigabytes_of_spool_read_back():
+    """An article keeps its text's place as one int (offset and length packed): offsets past
+    2**32 (a spool of ~1M articles) must still read back (a sparse file: nothing is written)."""
+    with TextSpool() as spool:
+        spool._end = 5 * 2**30 + 7
+        first, second = (SpooledArticle.of(_article(t, n), spool) for n, t in enumerate(["正文一", "second"]))
+        assert (first.text, second.text) == ("正文一", "second")
+
+
 def test_spooled_evidence_round_trips_every_surface():
     """Evidence waits in the spool as encoded lines: keys and surfaces come back exactly, with
     tabs, newlines, quotes and non-BMP characters in them."""
