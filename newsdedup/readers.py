@@ -7,6 +7,7 @@ The format is told from the content (magic bytes), not from the file name.
 from __future__ import annotations
 
 import gzip
+import html
 import io
 import json
 import os
@@ -235,12 +236,14 @@ def read_file(path: Path, display_name: str,
 
 
 def page_url(body: bytes, fallback: str) -> str:
-    """The page's own URL (canonical link or og:url) or ``fallback``."""
+    """The page's own URL (canonical link or og:url) or ``fallback``. The attribute's character
+    references are resolved as a browser does (``&amp;`` is ``&``: WeChat's og:url writes every
+    query separator so), or the URL would differ from the same page's in JSONL or WARC."""
     head = body[:SNIFF_BYTES]
     for pattern in CANONICAL_PATTERNS:
         match = pattern.search(head)
         if match and match.group(1).startswith((b"http://", b"https://")):
-            url = match.group(1).decode("ascii", "replace")
+            url = html.unescape(match.group(1).decode("ascii", "replace"))
             if url_problem(url) is None:
                 return url
     return fallback

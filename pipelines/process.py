@@ -198,7 +198,7 @@ def process_document(raw: RawDocument) -> Article | Reject:
         return Reject(raw.location, err.reason, err.detail, raw.url)
     url = canonical_url(raw.url)
     return Article(
-        id=article_id(url), url=url, title=(title or "").strip() or None, text=text,
+        id=article_id(url), url=url, title=_CONTROL.sub("", title or "").strip() or None, text=text,
         lang=lang, script=script, published=published.value,
         published_source=published.source,
         site=site or site_of(url), fetched_at=utc_iso_date(raw.fetched_at),

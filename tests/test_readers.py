@@ -176,3 +176,17 @@ def test_a_warc_record_without_type_or_length_is_broken_and_the_next_is_read(tmp
     assert [d.url for d in docs] == ["https://w.example/0", "https://w.example/1"]
     assert [(r.reason, r.detail, r.location.offset) for r in rejects] == [
         ("broken-warc-record", "a record with no WARC-Type", second)]
+
+
+@pytest.mark.parametrize("tag", [
+    "<link rel='canonical' href='{u}'>", '<meta property="og:url" content="{u}">'])
+def test_a_saved_pages_own_url_has_its_character_references_resolved(tmp_path, tag):
+    """WeChat's og:url (and many CMSs' canonical links) write ``&amp;`` between query fields:
+    the page's URL is what a browser reads there, ``&`` — the same URL, and so the same article
+    id, as the page's copy in a JSONL or WARC dump."""
+    written = "https://mp.weixin.qq.com/s?__biz=MzA5&amp;mid=2651&amp;idx=1&amp;sn=9f3c"
+    (tmp_path / "page.html").write_text(
+        "<html><head>" + tag.format(u=written) + "</head><body><p>x</p></body></html>")
+    docs, rejects = docs_and_rejects(read_inputs([str(tmp_path)]))
+    assert not rejects
+    assert [d.url for d in docs] == ["https://mp.weixin.qq.com/s?__biz=MzA5&mid=2651&idx=1&sn=9f3c"]
