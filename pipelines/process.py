@@ -22,6 +22,13 @@ from pipelines.urls import article_id, canonical_url, site_of, url_problem
 
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls but tab and line breaks
+
+
+def _title(title: str | None) -> str | None:
+    """``title`` without NUL (a C string ends there: SQLite's ``length``, CSV readers) and
+    edge whitespace, None when nothing is left. Other control characters stay data: a terminal
+    shows them escaped (``newsdedup.terminal``), the report HTML-escaped."""
+    return (title or "").replace("\x00", "").strip() or None
 # Format characters (zero-width space/joiners, BOM, direction marks: Unicode category Cf) show
 # nothing, and a page can hold them by the thousand.
 _FORMAT = regex.compile(r"\p{Cf}")
@@ -198,7 +205,7 @@ def process_document(raw: RawDocument) -> Article | Reject:
         return Reject(raw.location, err.reason, err.detail, raw.url)
     url = canonical_url(raw.url)
     return Article(
-        id=article_id(url), url=url, title=_CONTROL.sub("", title or "").strip() or None, text=text,
+        id=article_id(url), url=url, title=_title(title), text=text,
         lang=lang, script=script, published=published.value,
         published_source=published.source,
         site=site or site_of(url), fetched_at=utc_iso_date(raw.fetched_at),

@@ -129,7 +129,7 @@ def test_invisible_text_is_too_short_and_a_blank_text_field_falls_back_to_the_ht
         {"url": "https://a.example/blank-text", "text": "  \n", "html": page},
         {"url": "https://a.example/ok", "text": REPORT},
         {"url": "https://a.example/nul", "text": "\x00" + REPORT + "\x00\x07 end"},
-        {"url": "https://a.example/nul-title", "title": "Face\x00 swap\x07 case", "text": REPORT},
+        {"url": "https://a.example/nul-title", "title": "Face\x00 swap case", "text": REPORT},
     ]
     out = tmp_path / "out"
     assert main(["cluster", str(_jsonl(tmp_path / "in.jsonl", records)), "--out", str(out),
@@ -141,7 +141,7 @@ def test_invisible_text_is_too_short_and_a_blank_text_field_falls_back_to_the_ht
     assert "face-swap software" in articles["https://a.example/blank-text"]["text"]
     assert "https://a.example/ok" in articles
     assert articles["https://a.example/nul"]["text"] == REPORT + " end"  # no NUL, no BEL
-    # nor in a title: it would reach the CSV, SQLite (a C string there ends at a NUL) and the report
+    # nor a NUL in a title: it would reach the CSV and SQLite (a C string there ends at a NUL)
     assert articles["https://a.example/nul-title"]["title"] == "Face swap case"
 
 
