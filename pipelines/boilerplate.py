@@ -44,6 +44,13 @@ BOILERPLATE_LINES = (
     r"(?:发送给朋友|推荐给朋友|打印本文|打印此文|关闭窗口|发表评论|我要评论|查看评论|收藏本文)",
     r"第\s*\d+\s*页\s*/\s*共\s*\d+\s*页.{0,30}",
     r"(?:<<\s*)?上一页.{0,6}下一页(?:\s*>>)?",
+    # WeChat subscription prompts at an article's head or foot: "▲点击上方蓝字关注我们",
+    # "长按识别二维码关注", "欢迎关注我们", "点个在看"; a sentence (ending 。！？) is kept.
+    # No shared page changes (bench.extraction --per-page the same on all 770); the two shared
+    # WeChat pages carry none, a newcomer's saved article did
+    r"[↑↓▲△▼▽☝👆👇\s]*(?:点击|點擊|长按|長按|扫描|掃描|扫码|掃碼)[^。！？!?]{0,12}(?:关注|關注|订阅|訂閱)[^。！？!?]{0,16}",
+    r"(?:欢迎|歡迎)?(?:关注|關注)(?:我们|我們|本号|本號|公众号|公眾號)[^。！？!?]{0,16}",
+    r"[^。！？!?]{0,12}(?:点个|點個|点亮|點亮|点一下|點一下)\s*[「“\"]?在看[」”\"]?[^。！？!?]{0,12}",
     # photo captions and credits: "…（受访者供图）", "新华社记者 李明 摄", "（视觉中国）"
     r".{0,80}(?:受访者供图|供图|图片来源[：:].{0,20}|[（(](?:资料图|视觉中国|图源网络|网络图片|视频截图)[)）]|\s摄)[)）]?[。.]?",
 )

@@ -153,6 +153,16 @@ def test_drop_boilerplate_lines() -> None:
     assert para.drop_boilerplate_lines(lines) == lines[-3:]
 
 
+def test_wechat_subscription_prompts_are_dropped_and_sentences_kept() -> None:
+    prompts = ["点击上方蓝字关注我们", "▲点击上方“科技日报”关注我们", "长按识别二维码关注", "扫码关注我们",
+               "欢迎关注我们", "关注我们，获取更多资讯", "喜欢就点个在看吧", "长按二维码，关注公众号",
+               "點擊上方藍字關注我們"]
+    story = ["点击率高的视频关注度也高。", "关注我们的孩子。", "他正在看电视",
+             "警方提醒，扫码关注不明账号可能泄露个人信息。",
+             "欢迎关注我们明天的直播报道，届时记者将从法庭现场带来庭审的最新进展和各方的回应。"]
+    assert para.drop_boilerplate_lines(prompts + story) == story
+
+
 def test_drop_heading_lists() -> None:
     lines = ["正文第一段，内容足够长，讲述了事情的来龙去脉，也包括了记者在现场看到的情况和采访到的说法。",
              "相关阅读：", "- 黄河流域生态保护规划发布", "- 三峡库区水质连续五年保持稳定",
