@@ -30,7 +30,7 @@ LEAD_MAX_CHARS = 400
 MAX_EXPLAINED_STORIES = 30  # per incident: evidence for the first 30 stories' links
 # Dates whose source says the page itself stated them; any other published_source (a URL's
 # date, a date in the text, a capture time) is shown beside the date as less sure.
-SURE_DATE_SOURCES = frozenset({"meta", "json-ld", "jsonld", "feed", "sitemap", "input", "record"})
+SURE_DATE_SOURCES = frozenset({"meta", "json-ld", "script", "jsonld", "feed", "sitemap", "input", "record"})
 
 _ATTRIBUTION = (
     re.compile(r"(?:本文|文章|新闻)?(?:来源|來源|稿源)\s*[：:]\s*([^\s，,。；;）)|]{2,24})"),

@@ -5,6 +5,8 @@ Sources, strongest first:
 
   meta       the page's article:published_time / itemprop=datePublished
   json-ld    a JSON-LD ``datePublished``
+  script     the publication time a site profile's script variable holds, for layouts that print
+             their date only by script (WeChat's ``var ct``: ``script_timestamp``)
   markup     htmldate over the page's *markup only* (``extensive_search=False``): <time>, date
              classes, meta tags it knows; never free text, never a copyright footer
   url        a full date in the URL path (/2024/03/05/, /20240305/)
@@ -31,7 +33,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement, tostring
@@ -52,7 +54,7 @@ LABEL_CHARS = 14
 # kept an old date, a guessed date) and does not set its story's first publication.
 OUTLIER_DAYS = 30
 
-SOURCES = ("meta", "json-ld", "markup", "url", "page-text", "record", "feed", "warc")
+SOURCES = ("meta", "json-ld", "script", "markup", "url", "page-text", "record", "feed", "warc")
 
 # The itemprop branch goes through the attribute axis (//@itemprop[…]/..): the same nodes as
 # //*[@itemprop="datePublished"], at about half the cost on a large page (a test per element).
@@ -73,6 +75,7 @@ _MODIFIED = XPath("//meta[@property='article:modified_time' or @property='og:upd
                   " or @itemprop='dateModified' or @http-equiv]"
                   " | //*[@itemprop='dateModified']")
 _JSON_LD_XPATH = XPath('//script[@type="application/ld+json"]/text()')  # compiled once
+_INLINE_SCRIPTS = XPath("//script[not(@src)]/text()", smart_strings=False)
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]*", re.I)
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-/_]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
 _TEXT_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)")
@@ -133,6 +136,26 @@ def stated_timestamp(tree: HtmlElement) -> Dated:
                 parsed = _plausible(item["datePublished"])
                 if parsed:
                     return Dated(parsed, "json-ld")
+    return Dated()
+
+
+def script_timestamp(tree: HtmlElement, pattern: str, offset_minutes: int = 0) -> Dated:
+    """The time the first inline script match of ``pattern`` (group 1: Unix seconds) holds,
+    as ISO 8601 at UTC offset ``offset_minutes`` (``2020-02-12T22:17:54+08:00``), source
+    ``script``; ``Dated()`` when no script matches or the time is not a plausible publication
+    time (before MIN_PUBLISHED, after today: a placeholder 0, a mistyped value)."""
+    found = re.compile(pattern)
+    zone = timezone(timedelta(minutes=offset_minutes))
+    for code in _INLINE_SCRIPTS(tree):
+        match = found.search(code)
+        if match:
+            try:
+                stamp = datetime.fromtimestamp(int(match.group(1)), tz=zone)
+            except (ValueError, OverflowError, OSError):
+                return Dated()
+            if MIN_PUBLISHED <= stamp.date() <= date.today():
+                return Dated(stamp.isoformat(), "script")
+            return Dated()
     return Dated()
 
 

@@ -141,6 +141,10 @@ def extract_article(html: str, url: str | None = None) -> Extracted:
     container = article_container(profile, tree) if profile is not None else None  # a copy
     title, site = page_title_and_site(tree, url)
     dated = dates.publication_date(tree, title, url)  # htmldate reads scripts too: before they go
+    if profile is not None and profile.published_epoch and dated.source not in ("meta", "json-ld"):
+        # the layout prints its date by script: the script's own value beats a guess from markup
+        stamped = dates.script_timestamp(tree, profile.published_epoch, profile.epoch_offset)
+        dated = stamped if stamped.value else dated
     # One trafilatura pass: over the site profile's article container when it yields text,
     # else over the page
     lines = _container_lines(container, url) if container is not None else None

@@ -67,7 +67,7 @@ class Article:
     incident_id: str | None = None
     encoding: str | None = None  # how the bytes were decoded (not in articles.jsonl)
     location: Location | None = None
-    # How far to trust ``published`` (pipelines.dates.SOURCES): meta, json-ld, markup, url,
+    # How far to trust ``published`` (pipelines.dates.SOURCES): meta, json-ld, script, markup, url,
     # page-text, record, feed; None when ``published`` is None or the source is not known.
     published_source: str | None = None
 

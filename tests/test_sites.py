@@ -21,11 +21,11 @@ BODY = [
 ]
 
 
-def wechat_page(hidden: bool = True) -> str:
+def wechat_page(hidden: bool = True, script: str = "", head: str = "") -> str:
     style = "visibility: hidden;" if hidden else "visibility: visible;"
     paragraphs = "".join(f"<section><span>{p}</span></section>" for p in BODY)
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
-<meta property="og:site_name" content="微信公众平台"><title>公交线网优化调整方案公布</title></head>
+<meta property="og:site_name" content="微信公众平台">{head}<title>公交线网优化调整方案公布</title></head>
 <body id="activity-detail"><div id="js_article" class="rich_media">
 <h1 class="rich_media_title">公交线网优化调整方案公布</h1>
 <div id="js_profile_qrcode" class="profile_container"><div class="profile_inner">
@@ -33,7 +33,7 @@ def wechat_page(hidden: bool = True) -> str:
 <p class="profile_meta">功能介绍 发布本市交通出行资讯，提供便民服务信息，欢迎关注。</p></div></div>
 <div class="rich_media_content" id="js_content" style="{style}">{paragraphs}</div>
 <div class="qr_code_pc"><p>微信扫一扫<br>关注该公众号</p></div>
-</div><script>var biz = "MzI2MzEwNTY3OQ==";</script></body></html>"""
+</div><script>var biz = "MzI2MzEwNTY3OQ==";{script}</script></body></html>"""
 
 
 def test_wechat_hidden_body_is_extracted_on_a_rehosted_page() -> None:
@@ -43,6 +43,30 @@ def test_wechat_hidden_body_is_extracted_on_a_rehosted_page() -> None:
     for paragraph in BODY:
         assert paragraph in article.text
     assert "微信号" not in article.text and "关注该公众号" not in article.text
+
+
+# WeChat prints its date (<em id="publish_time">) by script, from ``var ct`` (Unix seconds)
+@pytest.mark.parametrize(("script", "head", "published", "source"), [
+    ('var ct = "1581517074";', "", "2020-02-12T22:17:54+08:00", "script"),  # Beijing time
+    ("var ct=1581418070;", "", "2020-02-11T18:47:50+08:00", "script"),
+    # a placeholder, a time after today, none at all: no date is invented
+    ('var ct = "0";', "", None, None),
+    ('var ct = "9999999999";', "", None, None),
+    ('var ct = "";', "", None, None),
+    ('var act = "1581517074";', "", None, None),  # another variable
+    # the page's own stated date stays first
+    ('var ct = "1581517074";', '<meta property="article:published_time" content="2020-02-10T08:00:00+08:00">',
+     "2020-02-10T08:00:00+08:00", "meta"),
+])
+def test_wechat_publication_time_is_read_from_its_script(script, head, published, source) -> None:
+    article = extract_article(wechat_page(script=script, head=head), "https://mp.weixin.qq.com/s/abc")
+    assert (article.published, article.published_source) == (published, source)
+
+
+def test_a_script_timestamp_is_read_only_where_a_profile_says_so() -> None:
+    page = ("<html><head><title>t</title></head><body><article>" + "".join(f"<p>{p}</p>" for p in BODY)
+            + '</article><script>var ct = "1581517074";</script></body></html>')
+    assert extract_article(page, "https://news.example.org/a").published is None
 
 
 def test_wechat_profile_matches_by_domain_and_by_markers() -> None:

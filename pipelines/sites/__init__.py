@@ -32,7 +32,12 @@ class SiteProfile:
     which, when it finds something, identifies the layout without the host; container: XPath
     expressions tried in order, the first element with text is the article body; clutter: XPath
     expressions (relative to the container) of elements to drop before extraction; gain: the
-    measured F1 change on the shared pages that justified shipping the profile."""
+    measured F1 change on the shared pages that justified shipping the profile;
+    published_epoch: a regular expression over the page's inline scripts whose group 1 is the
+    publication time in Unix seconds, for a layout that prints its date only by script
+    (WeChat's ``var ct = "1581517074"``; ``pipelines.dates.script_timestamp``), read where the
+    page states no ``meta``/``json-ld`` date; epoch_offset: the site's UTC offset, minutes, for
+    showing that time as the site's readers see it."""
     name: str
     version: int
     domains: tuple[str, ...]
@@ -40,6 +45,8 @@ class SiteProfile:
     container: tuple[str, ...]
     clutter: tuple[str, ...] = ()
     gain: str = ""
+    published_epoch: str = ""
+    epoch_offset: int = 0
 
 
 def host_of(url: str | None) -> str:

@@ -18,6 +18,9 @@ PROFILES: tuple[SiteProfile, ...] = (
         clutter=('.//*[contains(@class, "qr_code")]', './/mpvoice', './/mpprofile',
                  './/*[contains(@class, "js_uneditable")]'),
         gain="gne-modern wechat (2) 0.917 -> 0.967 with the generic rules on (before them: wechat_1 0.024 -> 1.000)",
+        # the visible date (<em id="publish_time">) is filled in by script from ``ct``; both
+        # shared WeChat pages had no date before (gne-modern wechat_1, wechat_2)
+        published_epoch=r'\bvar\s+ct\s*=\s*["\']?(\d{9,11})["\']?', epoch_offset=8 * 60,
     ),
     SiteProfile(
         name="163", version=1, domains=("163.com",),
