@@ -145,6 +145,26 @@ def test_invisible_text_is_too_short_and_a_blank_text_field_falls_back_to_the_ht
     assert articles["https://a.example/nul-title"]["title"] == "Face swap case"
 
 
+def test_a_huge_title_is_cut_and_the_csv_stays_readable(tmp_path):
+    """A "title" of 250,000 characters (a body in the wrong field) is cut to TITLE_MAX_CHARS,
+    ending "…": Python's csv reader refuses a cell over 131,072 characters."""
+    import csv
+
+    from pipelines.process import TITLE_MAX_CHARS
+    records = [{"url": "https://a.example/long-title", "title": "Deepfake " * 27_778, "text": REPORT},
+               {"url": "https://a.example/short-title", "title": "Deepfake ring jailed", "text": REPORT}]
+    out = tmp_path / "out"
+    assert main(["cluster", str(_jsonl(tmp_path / "in.jsonl", records)), "--out", str(out),
+                 "--format", "csv", "--quiet"]) == 0
+    articles = {a["url"]: a for a in _read(out / "articles.jsonl")}
+    long_title = articles["https://a.example/long-title"]["title"]
+    assert TITLE_MAX_CHARS - 2 <= len(long_title) <= TITLE_MAX_CHARS and long_title.endswith("Deepfake…")
+    assert articles["https://a.example/short-title"]["title"] == "Deepfake ring jailed"
+    with (out / "articles.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))  # the default field size limit
+    assert {r["title"] for r in rows} == {long_title, "Deepfake ring jailed"}
+
+
 def test_empty_input_leaves_no_out_folder(tmp_path):
     """Exit 3 writes nothing, and creates no --out folder (or parents) either; an existing one
     stays."""
