@@ -35,6 +35,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+import htmldate.extractors
+from dateutil.parser import parse as dateutil_parse
+from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement, tostring
 
@@ -220,6 +223,28 @@ def own_markup(tree: HtmlElement) -> Iterator[HtmlElement | None]:
             parent.insert(index, element)
 
 
+# What dateutil fills in when a string lacks a part: January 1st of year 1, never today.
+FILL_DEFAULT = datetime(1, 1, 1)
+
+
+def _parse_with_fixed_default(timestr, *args, **kwargs):
+    """``dateutil.parser.parse`` with FILL_DEFAULT as its default, as htmldate's fall-back.
+
+    htmldate hands strings that are not ISO dates ("2024-02", "March 2024", "Feb 3") to
+    dateutil without a default, and dateutil fills the missing parts from *today*: "2024-02"
+    became 2024-02-<today's day>, a year alone 2024-<this month>-<today>, a day without a
+    year this year's. The answer changed with the day it ran (the year-month pages of
+    tests/test_dates.py were refused on the 1st of a month and dated on the 2nd). With
+    FILL_DEFAULT a missing day is the 1st, which ``markup_date`` refuses unless the page
+    states it, and a missing year is year 1, below htmldate's ``min_date``. Set when this
+    module is imported, before any date is read (htmldate caches its answers per string)."""
+    kwargs.setdefault("default", FILL_DEFAULT)
+    return dateutil_parse(timestr, *args, **kwargs)
+
+
+htmldate.extractors.dateutil_parse = _parse_with_fixed_default
+
+
 def markup_date(tree: HtmlElement, url: str | None) -> str | None:
     """htmldate on the markup only: no free-text or copyright search, original date; and a
     first of the month only when the page states that very day (``states_day``).
@@ -228,8 +253,6 @@ def markup_date(tree: HtmlElement, url: str | None) -> str | None:
     ("2024-02", "March 2024"), an impossible day ("2024-02-30" → its "2024-02"), a partial URL
     date and a ``copyrightYear`` meta all came back as the 1st. Its other answers carry the
     day they read."""
-    from htmldate import find_date
-
     try:
         found = find_date(tree, url=url, extensive_search=False, original_date=True,
                           outputformat="%Y-%m-%d", min_date=MIN_PUBLISHED.isoformat(),

@@ -87,6 +87,23 @@ def test_no_invented_date(html: str) -> None:
     assert article.published_source is None
 
 
+@pytest.mark.parametrize(("value", "filled"), [
+    ("2024-02", {"2024-02-01"}), ("2024/03", {"2024-03-01"}),
+    ("2024", {None, "2024-01-01"}),  # a year alone: never this month's today
+])
+def test_what_htmldate_fills_in_does_not_depend_on_the_day_it_runs(value, filled) -> None:
+    """dateutil filled a missing day or month from today (2024-02 → 2024-02-02 on December
+    2nd): the same page was dated one day and not the next. The fill-in is now fixed, the 1st,
+    which ``markup_date`` refuses unless the page states it. (Without the fix this fails on
+    every day of the month but the 1st.)"""
+    tree = trafilatura.load_html(f'<html><head><meta name="date" content="{value}"></head>'
+                                 '<body><p>x</p></body></html>')
+    found = dates.find_date(tree, extensive_search=False, original_date=True,
+                            outputformat="%Y-%m-%d", min_date="1995-01-01", max_date="2026-01-01")
+    assert found in filled
+    assert dates.markup_date(tree, None) is None
+
+
 @pytest.mark.parametrize("markup", [
     '<meta name="date" content="2024-03-01">', '<time datetime="2024-03-01T08:00:00+08:00">x</time>',
     '<span class="date">1 March 2024</span>', '<span class="date">March 1st, 2024</span>',
