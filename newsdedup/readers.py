@@ -323,7 +323,9 @@ def parse_jsonl_line(line: bytes, where: Location) -> RawDocument | Reject:
     checked = record is not None
     try:
         if record is None:
-            record = json.loads(line.decode("utf-8-sig"))
+            # without its line break: an unterminated string then says so, instead of
+            # "Invalid control character" for the newline it ran into
+            record = json.loads(line.decode("utf-8-sig").rstrip("\r\n"))
     except UnicodeDecodeError as err:
         return Reject(where, "malformed-json", f"not UTF-8 at byte {err.start}")
     except json.JSONDecodeError as err:
@@ -352,8 +354,9 @@ def parse_jsonl_line(line: bytes, where: Location) -> RawDocument | Reject:
         if value is not None and not checked and not _encodable(value):
             return Reject(where, "bad-unicode", f"lone surrogate in '{key}'", url)
         fields[key] = value
-    if not fields["html"] and not fields["text"]:
-        return Reject(where, "missing-content", "neither 'html' nor 'text'", url)
+    if not fields["html"] and not (fields["text"] or "").strip():
+        return Reject(where, "missing-content", "neither 'html' nor 'text'" if not fields["text"]
+                      else "'text' is blank and there is no 'html'", url)
     return RawDocument(url=url.strip(), location=where, **fields)
 
 

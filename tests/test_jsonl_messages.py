@@ -48,3 +48,23 @@ def test_control_character_message_and_blank_lines(tmp_path):
     assert reject["detail"].startswith("Invalid control character at column ")
     assert " at at " not in reject["detail"]
     assert "inputs read:      2" in done.stderr.decode()  # the blank lines are no inputs
+
+
+def test_an_unterminated_string_and_a_blank_text_say_what_they_are(tmp_path):
+    """A string left open at the end of its line was "Invalid control character" (json read
+    the line break as part of it); a ``text`` of whitespace alone, with no ``html``, was
+    "too-short … after extraction" though nothing was extracted."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"url": "https://a.example/1", "text": TEXT}) + "\n"
+                   + '{"url": "https://a.example/2", "text": "cut off here\n'
+                   + '{"url": "https://a.example/3", "text": "cut off here\r\n'
+                   + json.dumps({"url": "https://a.example/4", "text": " \n\t "}) + "\n"
+                   + json.dumps({"url": "https://a.example/5", "title": "t"}) + "\n")
+    out = tmp_path / "out"
+    done = _cluster(out, b"", str(src))
+    assert done.returncode == 0, done.stderr
+    found = {r["line"]: (r["reason"], r["detail"]) for r in _rejects(out)}
+    assert found[2][0] == found[3][0] == "malformed-json"
+    assert found[2][1].startswith("Unterminated string") and found[3][1] == found[2][1]
+    assert found[4] == ("missing-content", "'text' is blank and there is no 'html'")
+    assert found[5] == ("missing-content", "neither 'html' nor 'text'")
