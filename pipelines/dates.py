@@ -35,13 +35,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-import htmldate.extractors
-from dateutil.parser import parse as dateutil_parse
-from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement, tostring
 
 from dedupe.incidents.evidence import parse_published as day_of  # the calendar day, or None
+from pipelines.htmldate_markup import LABEL_CHARS, find_page_date, heads_the_text, states_day
 
 # Dates before 1995 are not web publication dates (htmldate's own floor).
 MIN_PUBLISHED = date(1995, 1, 1)
@@ -52,7 +50,6 @@ URL_DATE_OVERRIDE_DAYS = 31
 # 500/1500 gave more false hits), and needs a label or a clock time within LABEL_CHARS.
 DATELINE_WINDOW = 200
 DATELINE_TITLE_CHARS = 12
-LABEL_CHARS = 14
 # A copy whose day is more than this far before every other copy's is an outlier (a re-post that
 # kept an old date, a guessed date) and does not set its story's first publication.
 OUTLIER_DAYS = 30
@@ -82,8 +79,14 @@ _INLINE_SCRIPTS = XPath("//script[not(@src)]/text()", smart_strings=False)
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://[^/]*", re.I)
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})([-/_]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
 _TEXT_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)")
-_LABEL = re.compile(r"(发布|發布|发表|發表|时间|時間|日期|更新|来源|來源|published|updated|posted|date)"
+_LABEL = re.compile(r"(发布|發布|发表|發表|时间|時間|日期|来源|來源|published|posted|date)"
                     r"\s*[:：]?\s*$", re.I)
+# A time the page labels as something else than its publication: an update, the event's, the
+# hearing's or a deadline ("更新时间：", "案发时间：2021年3月5日 14:30", "判决日期：", "Updated").
+_OTHER_TIME = re.compile(r"(更新|修改|修订|修訂|案发|案發|判决|判決|宣判|开庭|開庭|庭审|庭審|事发|事發|"
+                         r"发生|發生|截止|截至|报名|報名|活动|活動|会议|會議|举办|舉辦|召开|召開|出生|成立|"
+                         r"有效|考试|考試|updated?|modified|edited|event|incident|hearing|deadline)"
+                         r"\s*(?:时间|時間|日期|于|於|on|at)?\s*[:：]?\s*$", re.I)
 _CLOCK = re.compile(r"^\s*日?\s*\d{1,2}[:：]\d{2}")
 _TITLE_SUFFIX = re.compile(r"\s*(?:[-_|｜—–]|——)\s*")
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -105,11 +108,11 @@ def publication_date(tree: HtmlElement, title: str | None, url: str | None) -> D
     if stated.value:
         return stated
     in_url = url_date(url)
-    found = Dated(markup_date(tree, url), "markup")
+    found = markup_date(tree, url)
     if found.value:  # read again without other pages' and modified dates (never adds one)
         with own_markup(tree) as own:
             if own is not None:  # None: nothing taken out, the answer stands (htmldate copies
-                found = Dated(markup_date(own, url), "markup")  # the tree: it reads, never edits)
+                found = markup_date(own, url)  # the tree: it reads, never edits)
     if found.value and found.value[:10] in impossible_days(tree):
         found = Dated()  # htmldate read the day of a value whose time cannot be
     if in_url and (found.value is None or found.value[:10] == in_url
@@ -223,30 +226,11 @@ def own_markup(tree: HtmlElement) -> Iterator[HtmlElement | None]:
             parent.insert(index, element)
 
 
-# What dateutil fills in when a string lacks a part: January 1st of year 1, never today.
-FILL_DEFAULT = datetime(1, 1, 1)
-
-
-def _parse_with_fixed_default(timestr, *args, **kwargs):
-    """``dateutil.parser.parse`` with FILL_DEFAULT as its default, as htmldate's fall-back.
-
-    htmldate hands strings that are not ISO dates ("2024-02", "March 2024", "Feb 3") to
-    dateutil without a default, and dateutil fills the missing parts from *today*: "2024-02"
-    became 2024-02-<today's day>, a year alone 2024-<this month>-<today>, a day without a
-    year this year's. The answer changed with the day it ran (the year-month pages of
-    tests/test_dates.py were refused on the 1st of a month and dated on the 2nd). With
-    FILL_DEFAULT a missing day is the 1st, which ``markup_date`` refuses unless the page
-    states it, and a missing year is year 1, below htmldate's ``min_date``. Set when this
-    module is imported, before any date is read (htmldate caches its answers per string)."""
-    kwargs.setdefault("default", FILL_DEFAULT)
-    return dateutil_parse(timestr, *args, **kwargs)
-
-
-htmldate.extractors.dateutil_parse = _parse_with_fixed_default
-
-
-def markup_date(tree: HtmlElement, url: str | None) -> str | None:
-    """htmldate on the markup only: no free-text or copyright search, original date; and a
+def markup_date(tree: HtmlElement, url: str | None) -> Dated:
+    """htmldate's answer (``pipelines.htmldate_markup.find_page_date``), original date: from
+    the markup (meta tags, JSON-LD, date elements, ``<time>``: source ``markup``), or from
+    the text only where it heads the text (``heads_the_text``: a dateline above the first
+    paragraph of running text, source ``page-text``; a date in the body is an event's); and a
     first of the month only when the page states that very day (``states_day``).
 
     htmldate fills a missing day with 1 (and a missing month with January): a year-month
@@ -254,31 +238,15 @@ def markup_date(tree: HtmlElement, url: str | None) -> str | None:
     date and a ``copyrightYear`` meta all came back as the 1st. Its other answers carry the
     day they read."""
     try:
-        found = find_date(tree, url=url, extensive_search=False, original_date=True,
-                          outputformat="%Y-%m-%d", min_date=MIN_PUBLISHED.isoformat(),
-                          max_date=date.today().isoformat())
+        found, kind = find_page_date(tree, url, MIN_PUBLISHED, date.today())
     except (ValueError, TypeError):  # htmldate rejects some odd trees
-        return None
-    if found and found.endswith("-01") and not states_day(tostring(tree, encoding="unicode"), found):
-        return None
-    return found
-
-
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
-def states_day(markup: str, day: str) -> bool:
-    """Whether ``markup`` writes the date ``day`` (``YYYY-MM-DD``) with its day: Y-M-D or
-    D-M-Y or M/D/Y with - / . separators, YYYYMMDD, 2024年3月1日, 1 March 2024, March 1st, 2024."""
-    year, month, dom = day.split("-")
-    m, d = f"0?{int(month)}", f"0?{int(dom)}"
-    name = _MONTHS[int(month) - 1] + r"[a-z]*\.?"
-    pattern = (rf"(?<!\d){year}\s*[-/.]\s*{m}\s*[-/.]\s*{d}(?!\d)|(?<!\d){year}{month}{dom}(?!\d)"
-               rf"|(?<!\d){d}\s*[-/.]\s*{m}\s*[-/.]\s*{year}(?!\d)|(?<!\d){m}/{d}/{year}(?!\d)"
-               rf"|{year}\s*年\s*{m}\s*月\s*{d}\s*日"
-               rf"|(?<!\d){d}(?:st|nd|rd|th)?\.?\s+{name}\s*,?\s*{year}(?!\d)"
-               rf"|\b{name}\s+{d}(?:st|nd|rd|th)?\s*,?\s*{year}(?!\d)")
-    return re.search(pattern, markup, re.I) is not None
+        return Dated()
+    if found is None or kind == "headline" or kind == "text" and not heads_the_text(
+            tree, found, _OTHER_TIME):
+        return Dated()  # a headline's date is the event's, as is one in the body
+    if found.endswith("-01") and not states_day(tostring(tree, encoding="unicode"), found):
+        return Dated()
+    return Dated(found, "markup" if kind == "markup" else "page-text")
 
 
 def url_date(url: str | None) -> str | None:
@@ -293,7 +261,8 @@ def url_date(url: str | None) -> str | None:
 
 def dateline(tree: HtmlElement, title: str) -> str | None:
     """The first date within DATELINE_WINDOW chars after the headline that the page labels as
-    its publication date (a label just before it, or a clock time just after it)."""
+    its publication date (a label just before it, or a clock time just after it), and not as
+    another time (``_OTHER_TIME``: updated, the incident's, the verdict's…)."""
     body = tree.find("body")
     if body is None:
         return None
@@ -305,7 +274,7 @@ def dateline(tree: HtmlElement, title: str) -> str | None:
     for match in _TEXT_DATE.finditer(text, start, start + DATELINE_WINDOW):
         before = text[max(start, match.start() - LABEL_CHARS):match.start()]
         after = text[match.end():match.end() + LABEL_CHARS]
-        if not (_LABEL.search(before) or _CLOCK.match(after)):
+        if not (_LABEL.search(before) or _CLOCK.match(after)) or _OTHER_TIME.search(before):
             continue
         day = _valid_day(match[1], match[2], match[3])
         if day:

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 import trafilatura
+from htmldate import find_date
 
 from pipelines import dates
 from pipelines.assign import assign_stories
@@ -76,15 +77,33 @@ def run(html: str, url: str = "https://news.example.com/a/manager-charged.html",
     page("Manager charged", BODY_EN.format(line="x"),
          head="<meta http-equiv='Last-Modified' content='2019-01-01'>"),
     page("Manager charged", "<span itemprop='dateModified'>2024-01-02</span>" + BODY_EN.format(line="x")),
+    # ISO dates and timestamps in the text name events (htmldate's text searches are not run)
+    page("Manager charged", BODY_EN.format(line="Under the law of 2021-01-01 the fine applies.")),
+    page("Manager charged", BODY_EN.format(line="Event time: 2023-05-12 10:00:00.")),
+    page("Manager charged", BODY_EN.format(line="Updated 2024-06-01")),
+    page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="该案于2023-05-12开庭审理。")),
+    page("Manager charged", "<h1>2021-03-05: the day the ring was caught</h1>" + BODY_EN.format(line="x")),
+    # a labelled time under a Chinese headline that is not the publication's
+    page("原经理涉嫌受贿被提起公诉", "<div>更新时间：2024-03-10 10:00</div>" + BODY_ZH.format(line="")),
+    page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="判决日期：2021年3月5日。")),
+    page("原经理涉嫌受贿被提起公诉", BODY_ZH.format(line="案发时间：2021年3月5日 14:30，")),
 ], ids=["copyright-year", "body-date-en", "year-month-zh", "body-date-zh", "copyright-year-meta",
         "year-month-meta", "year-month-time", "year-month-span", "impossible-day-meta",
         "impossible-day-published-time", "impossible-day-dmy", "impossible-time-meta",
         "impossible-time-itemprop", "sidebar-aside", "related-list", "reader-comment",
-        "modified-time-meta", "last-modified-http-equiv", "date-modified-itemprop"])
+        "modified-time-meta", "last-modified-http-equiv", "date-modified-itemprop",
+        "iso-date-in-text", "timestamp-in-text", "updated-in-text", "iso-date-in-text-zh",
+        "date-in-headline", "update-time-label", "verdict-date-label", "incident-time-label"])
 def test_no_invented_date(html: str) -> None:
     article = run(html)
     assert article.published is None
     assert article.published_source is None
+
+
+def test_a_date_in_the_text_does_not_override_the_records_own() -> None:
+    html = page("Manager charged", BODY_EN.format(line="Under the law of 2021-01-01 the fine applies."))
+    article = run(html, published="2024-02-15")
+    assert (article.published, article.published_source) == ("2024-02-15", "record")
 
 
 @pytest.mark.parametrize(("value", "filled"), [
@@ -98,10 +117,10 @@ def test_what_htmldate_fills_in_does_not_depend_on_the_day_it_runs(value, filled
     every day of the month but the 1st.)"""
     tree = trafilatura.load_html(f'<html><head><meta name="date" content="{value}"></head>'
                                  '<body><p>x</p></body></html>')
-    found = dates.find_date(tree, extensive_search=False, original_date=True,
-                            outputformat="%Y-%m-%d", min_date="1995-01-01", max_date="2026-01-01")
+    found = find_date(tree, extensive_search=False, original_date=True,  # htmldate's own
+                      outputformat="%Y-%m-%d", min_date="1995-01-01", max_date="2026-01-01")
     assert found in filled
-    assert dates.markup_date(tree, None) is None
+    assert dates.markup_date(tree, None) == Dated()
 
 
 @pytest.mark.parametrize("markup", [
@@ -237,11 +256,11 @@ def test_the_pages_own_markup_date_stands_beside_dropped_blocks() -> None:
 
 def test_url_and_dateline_correct_the_markup_date() -> None:
     html = ("<html><body><h1>{title}</h1><div>2005年05月13日14:15 来源：搜狐汽车</div>"
-            "<p>正文</p><div>侧栏 2005-01-28</div></body></html>")
+            "<p>正文</p><div class='post-date'>2005-01-28</div></body></html>")
     zh = trafilatura.load_html(html.format(title="从上海车展看在华布局"))
     ja = trafilatura.load_html(html.format(title="上海モーターショーで見た戦略"))
     sohu = "http://auto.sohu.com/20050513/n225551143.shtml"
-    # htmldate's markup guess (the sidebar) stands when nothing better is known
+    # htmldate's markup guess (a date element) stands when nothing better is known
     assert dates.publication_date(zh, None, None) == Dated("2005-01-28", "markup")
     # a URL date over a month away from it wins
     assert dates.publication_date(ja, "上海モーターショーで見た戦略", sohu) == Dated("2005-05-13", "url")
