@@ -28,6 +28,15 @@ BOILERPLATE_LINES = (
     r"特别声明\s*[：:].{0,120}(?:信息存储服务|观点和立场|不代表).{0,40}",  # platform notices
     r"(?:免责声明|声明)\s*[：:].{0,80}(?:观点和立场|信息存储服务|不代表).{0,40}",
     r"Notice\s*:\s*the content above.{0,300}",
+    # reprint disclaimers portals append to every article ("特别声明：本文转载仅仅是出于传播
+    # 信息的需要，并不意味着代表本网站观点或证实其内容的真实性…"): the words of a disclaimer,
+    # not of a statement in the news ("声明：公司表示…" stays). Matched on (pipelines.assign
+    # .matching_text), a shared disclaimer made unrelated briefs copies; extraction: sh -0.0001
+    # (one page's gold keeps a Moneycontrol "Disclaimer:" line), the other sets unchanged
+    r"(?:特别声明|特別聲明|免责声明|免責聲明|版权声明|版權聲明|声明|聲明)\s*[：:].{0,200}"
+    r"(?:转载|轉載|仅供参考|僅供參考|不代表本|不意味着代表|不意味著代表|真实性|真實性|侵权|侵權|"
+    r"信息存储服务|版权归|版權歸).{0,300}",
+    r"Disclaimer\s*:.{0,400}",
     # footers: a site's copyright runs from its founding year ("Copyright © 1996-2019 SINA");
     # a single-year wire notice ("© 2019 Associated Press…") is kept, as the gold sets keep it
     # (sh c467d507, f344ca5f: 1.0 → 0.94 / 0.98 when dropped)

@@ -43,3 +43,29 @@ def test_long_texts_are_never_split():
     long_a = WARNING.format(county="临安区", day=14, hour=16, hours=3, rain=80) * 3
     long_b = WARNING.format(county="桐庐县", day=14, hour=17, hours=6, rain=100) * 3
     assert split_templated([["a", "b"]], {"a": long_a, "b": long_b}) == [["a", "b"]]
+
+
+DISCLAIMER = ("特别声明：本文转载仅仅是出于传播信息的需要，并不意味着代表本网站观点或证实其内容的真实性；"
+              "如其他媒体、网站或个人从本网站转载使用，须保留本网站注明的“来源”，并自负版权等法律责任；"
+              "作者如果不希望被转载或者联系转载稿费等事宜，请与我们接洽。")
+BRIEFS = ["合约销售金额1056.2亿元，同比增长8.8%；营业额385.7亿元，同比增长42.2%。",
+          "比如C罗在比赛第七十分钟打进关键一球，帮助球队逆转取胜，赛后他接受了记者采访。",
+          "一名女童眼睛被烟花炸伤，医生提醒家长春节期间看护好孩子，远离燃放现场。",
+          "集成电路产业投资基金二期完成募资，将重点投向设备、材料等产业链上游环节。"]
+
+
+def test_a_shared_disclaimer_does_not_make_short_texts_copies():
+    """Briefs of four unrelated reports, each under the portal's 119-character reprint
+    disclaimer (a dump's own ``text``, no extraction ran): the disclaimer was most of each
+    text (Jaccard 0.55) and made them one story. They are matched without their boilerplate
+    lines; the text itself keeps it; real copies (the same brief) still group."""
+    docs = [article(f"b{i}", f"{brief}\n{DISCLAIMER}") for i, brief in enumerate(BRIEFS)]
+    docs.append(article("copy", f"{BRIEFS[0]}\n{DISCLAIMER}"))
+    english = ("Disclaimer: the views expressed in this article are those of the author and do not "
+               "necessarily reflect the official policy or position of this website or its owners.")
+    docs += [article("en0", f"A court jailed a man for 11 years over face-swap video calls.\n{english}"),
+             article("en1", f"A cold wave will bring snow to the northern plains this weekend.\n{english}")]
+    stories = assign_stories(docs)
+    assert sorted(s.article_ids for s in stories) == [
+        ["b0", "copy"], ["b1"], ["b2"], ["b3"], ["en0"], ["en1"]]
+    assert DISCLAIMER in docs[0].text
