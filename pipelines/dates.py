@@ -65,7 +65,10 @@ _STRUCTURED_DATE_XPATH = XPath('//meta[@property="article:published_time" or @it
 # token (lowercased); the page's own <footer> only (an article's holds its date); and
 # modified-time tags. Class and id values are read as strings by one XPath and tested in
 # Python: XPath's translate() for case over every element was ~35 ms on a large page.
-_LISTING_TOKENS = ("related", "sidebar", "recommend", "more-stories", "most-read", "xgxw", "相关")
+_LISTING_TOKENS = ("related", "sidebar", "recommend", "more-stories", "most-read", "xgxw", "相关",
+                   # readers' comments date themselves (WordPress "commentlist": a comment's
+                   # day became a post's, wce 35687fb1)
+                   "commentlist", "comment-list", "comments", "commentmeta", "comment-meta", "评论")
 _ARTICLE_FOOTER_TOKENS = ("entry", "post", "article")
 _LISTING_BLOCKS = XPath("//aside | //nav | //footer[not(ancestor::article or ancestor::main)]")
 _NAMED_BLOCKS = XPath("//div/@class | //div/@id | //section/@class | //section/@id"

@@ -77,6 +77,10 @@ def run(html: str, url: str = "https://news.example.com/a/manager-charged.html",
     page("Manager charged", BODY_EN.format(line="x"),
          head="<meta http-equiv='Last-Modified' content='2019-01-01'>"),
     page("Manager charged", "<span itemprop='dateModified'>2024-01-02</span>" + BODY_EN.format(line="x")),
+    # a WordPress comment list: a reader's comment dates itself, not the post
+    page("Manager charged", BODY_EN.format(line="x") + "<ol class='commentlist'><li><cite>Reader</cite>"
+         " says:<br><small class='commentmetadata'><a href='#c1'>September 19th, 2005 at 7:32 pm"
+         "</a></small><p>Nice post</p></li></ol>"),
     # ISO dates and timestamps in the text name events (htmldate's text searches are not run)
     page("Manager charged", BODY_EN.format(line="Under the law of 2021-01-01 the fine applies.")),
     page("Manager charged", BODY_EN.format(line="Event time: 2023-05-12 10:00:00.")),
@@ -92,7 +96,7 @@ def run(html: str, url: str = "https://news.example.com/a/manager-charged.html",
         "impossible-day-published-time", "impossible-day-dmy", "impossible-time-meta",
         "impossible-time-itemprop", "sidebar-aside", "related-list", "reader-comment",
         "modified-time-meta", "last-modified-http-equiv", "date-modified-itemprop",
-        "iso-date-in-text", "timestamp-in-text", "updated-in-text", "iso-date-in-text-zh",
+        "comment-list", "iso-date-in-text", "timestamp-in-text", "updated-in-text", "iso-date-in-text-zh",
         "date-in-headline", "update-time-label", "verdict-date-label", "incident-time-label"])
 def test_no_invented_date(html: str) -> None:
     article = run(html)
