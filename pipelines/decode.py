@@ -194,6 +194,8 @@ def looks_mis_decoded(html: str) -> bool:
     """No CJK character and ``is_mojibake``: text a client decoded as Latin-1/cp1252."""
     if html.isascii():
         return False  # mojibake is made of non-ASCII characters
+    if _CJK_CHAR.search(html, 0, 4096):
+        return False  # the answer for any CJK character, found early on a Chinese text
     if BADNESS_WIDTH is None:
         return not _CJK_CHAR.search(html) and is_bad(html)
     pieces = non_ascii_context(html, BADNESS_WIDTH)  # CJK characters are non-ASCII too

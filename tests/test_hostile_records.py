@@ -276,3 +276,21 @@ def test_odd_out_folders_and_no_inputs_get_a_clear_message(tmp_path, capsys):
     with pytest.raises(InputError, match="no input given"):
         cluster_dump([], tmp_path / "o")
     assert not (tmp_path / "o").exists()
+
+
+def test_a_text_decoded_as_latin1_before_it_reached_us_is_re_read(tmp_path):
+    """A JSONL ``text`` that a client decoded as Latin-1 ("æ·±å\\x9c³…", UTF-8 or GBK bytes)
+    was kept as it was and tagged Swedish; it is re-read as a page's ``html`` is. Real
+    accented text stays as it is."""
+    zh = "深圳法院判决一男子利用AI换脸诈骗获刑十一年，被害人损失超过百万元。警方提醒市民谨慎对待视频借钱。"
+    pt = "A Polícia de São Paulo prendeu um homem que usava vídeos falsos para enganar idosos. " * 2
+    records = [{"url": "https://a.example/utf8-as-latin1", "text": zh.encode("utf-8").decode("latin-1")},
+               {"url": "https://a.example/gbk-as-latin1", "text": zh.encode("gbk").decode("latin-1")},
+               {"url": "https://a.example/pt", "text": pt}]
+    out = tmp_path / "out"
+    assert main(["cluster", str(_jsonl(tmp_path / "in.jsonl", records)), "--out", str(out),
+                 "--quiet"]) == 0
+    articles = {a["url"]: a for a in _read(out / "articles.jsonl")}
+    for url in ("https://a.example/utf8-as-latin1", "https://a.example/gbk-as-latin1"):
+        assert (articles[url]["text"], articles[url]["lang"]) == (zh, "zh")
+    assert articles["https://a.example/pt"]["text"] == pt.strip()
