@@ -124,3 +124,22 @@ def test_corrupt_gzip_has_its_own_reason(tmp_path):
     assert rejects[0].reason == "corrupt-gzip" and rejects[0].location.path.endswith("a.jsonl.gz")
     assert [r.reason for r in rejects[1:]] == ["truncated", "truncated"]
     assert 0 < len(docs) < 200 and rejects[1].location.line == len(docs) + 1
+
+
+@pytest.mark.parametrize("flip_at", [0.3, 0.6, 0.9])
+def test_a_damaged_jsonl_gz_is_one_reject_not_garbage(tmp_path, flip_at):
+    """Bytes flipped inside the deflate data: zlib or the CRC check notices only later, and
+    before that the damaged data decompressed to garbled records (kept as articles, or false
+    duplicate-url / malformed-json rejects). The whole file is one corrupt-gzip reject; a
+    good file beside it is read."""
+    lines = "".join(good(i) + "\n" for i in range(2000)).encode()
+    data = bytearray(gzip.compress(lines, mtime=0))
+    at = int(len(data) * flip_at)
+    data[at:at + 50] = bytes(b ^ 0x5A for b in data[at:at + 50])
+    (tmp_path / "damaged.jsonl.gz").write_bytes(bytes(data))
+    (tmp_path / "good.jsonl.gz").write_bytes(gzip.compress(lines[:len(good(0)) + 1], mtime=0))
+    docs, rejects = read(tmp_path)
+    assert [(r.reason, r.location.path.endswith("damaged.jsonl.gz")) for r in rejects] == [
+        ("corrupt-gzip", True)]
+    assert "none of its records" in rejects[0].detail
+    assert [d.url for d in docs] == ["https://n.example/0"]
