@@ -133,8 +133,8 @@ def read_inputs(paths: list[str], stdin: BinaryIO | None = None,
     """Yield documents and rejects from every path in order (folders walked in sorted order;
     ``skip``: a folder left out of every walk, the run's output folder).
 
-    A path named on the command line is what the user asked for: an empty file there holds no
-    document (like empty stdin, so ``cluster`` can refuse to publish nothing), and a pipe
+    A path named on the command line is what the user asked for: an empty file there (or one
+    of blank lines) holds no document (like empty stdin, so ``cluster`` can refuse to publish nothing), and a pipe
     (``<(zcat dump.jsonl.gz)``) is read as JSONL, like ``-``. Inside folders an empty file is a
     reject and a pipe is never opened (it could block the walk forever)."""
     names = FileNames()  # one per run: page names never collide across inputs
@@ -158,11 +158,16 @@ def _is_pipe(path: str) -> bool:
 
 
 def _is_empty_file(path: str) -> bool:
+    """A regular file with nothing in it but white space (blank JSONL lines, a BOM): no
+    document, as for empty stdin (exit 3), not an ``unsupported-format`` reject (exit 5)."""
     try:
         info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > SNIFF_BYTES:
+            return False
+        with open(path, "rb") as fh:
+            return not fh.read(SNIFF_BYTES).lstrip(b"\xef\xbb\xbf").strip()
     except OSError:
         return False
-    return stat.S_ISREG(info.st_mode) and info.st_size == 0
 
 
 def read_folder(root: Path, skip: Path | None = None,
@@ -364,6 +369,8 @@ def parse_jsonl_line(line: bytes, where: Location) -> RawDocument | Reject:
     if not isinstance(record, dict):
         return Reject(where, "malformed-json", f"a JSON {type(record).__name__}, not an object")
     url = record.get("url")
+    if url is not None and not isinstance(url, str):
+        return Reject(where, "bad-field", f"'url' is a {type(url).__name__}")
     if not isinstance(url, str) or not url.strip():
         return Reject(where, "missing-url", "no 'url' string")
     if not checked and not _encodable(url):

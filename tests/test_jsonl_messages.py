@@ -68,3 +68,19 @@ def test_an_unterminated_string_and_a_blank_text_say_what_they_are(tmp_path):
     assert found[2][1].startswith("Unterminated string") and found[3][1] == found[2][1]
     assert found[4] == ("missing-content", "'text' is blank and there is no 'html'")
     assert found[5] == ("missing-content", "neither 'html' nor 'text'")
+
+
+def test_a_file_of_blank_lines_holds_no_document_and_a_list_url_is_a_bad_field(tmp_path):
+    """A named file of blank lines was an unsupported-format reject (exit 5) where an empty
+    file or empty stdin is no input (exit 3); a ``url`` that is a list was "missing-url"."""
+    blank = tmp_path / "blank.jsonl"
+    blank.write_bytes(b"\n\n  \r\n")
+    done = _cluster(tmp_path / "out", b"", str(blank))
+    assert done.returncode == 3, done.stderr
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"url": "https://a.example/1", "text": TEXT}) + "\n"
+                   + json.dumps({"url": ["https://a.example/2"], "text": TEXT}) + "\n")
+    done = _cluster(tmp_path / "out2", b"", str(src))
+    assert done.returncode == 0, done.stderr
+    [reject] = _rejects(tmp_path / "out2")
+    assert (reject["reason"], reject["detail"]) == ("bad-field", "'url' is a list")
