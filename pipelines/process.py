@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 import regex
 
 from pipelines.dates import Dated
-from pipelines.decode import decode_html, repair_mojibake
+from pipelines.decode import check_not_lost, decode_html, repair_mojibake
 from pipelines.extract import extract_article
 from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
@@ -153,9 +153,14 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
     A text record's date is its own field only: nothing is read from the body."""
     if raw.text is not None and (raw.text.strip() or raw.html is None and raw.body is None):
         # a text decoded as Latin-1 before it reached us ("æ·±å³…") is re-read as its
-        # page's would be (``repair_mojibake``), or a "mojibake" reject: never kept as Swedish
+        # page's would be (``repair_mojibake``), not kept as Swedish; one no repair reads is
+        # kept as given (a stray U+FFFD or two is a real copy) unless its bytes are lost
+        check_not_lost(raw.text)
         with timed("decode"):
-            text = repair_mojibake(raw.text)
+            try:
+                text = repair_mojibake(raw.text)
+            except RejectError:
+                text = raw.text
         # control characters (NUL…) are no text, and break tools downstream (C strings, CSV)
         return _CONTROL.sub("", text).strip(), raw.title, _record_date(raw), None, None
     encoding = None
