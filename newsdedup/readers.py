@@ -134,8 +134,8 @@ def read_inputs(paths: list[str], stdin: BinaryIO | None = None,
     ``skip``: a folder left out of every walk, the run's output folder).
 
     A path named on the command line is what the user asked for: an empty file there (or one
-    of blank lines) holds no document (like empty stdin, so ``cluster`` can refuse to publish nothing), and a pipe
-    (``<(zcat dump.jsonl.gz)``) is read as JSONL, like ``-``. Inside folders an empty file is a
+    of blank lines) holds no document (like empty stdin, so ``cluster`` can refuse to publish
+    nothing), and a pipe (``<(zcat dump.jsonl.gz)``) is read as JSONL, like ``-``. Inside folders an empty file is a
     reject and a pipe is never opened (it could block the walk forever)."""
     names = FileNames()  # one per run: page names never collide across inputs
     for path in paths:

@@ -7,11 +7,13 @@ Sources, strongest first:
   json-ld    a JSON-LD ``datePublished``
   script     the publication time a site profile's script variable holds, for layouts that print
              their date only by script (WeChat's ``var ct``: ``script_timestamp``)
-  markup     htmldate over the page's *markup only* (``extensive_search=False``): <time>, date
-             classes, meta tags it knows; never free text, never a copyright footer
+  markup     htmldate's markup steps (``pipelines.htmldate_markup``): meta tags it knows,
+             <time>, date classes; never free text, never a copyright footer
   url        a full date in the URL path (/2024/03/05/, /20240305/)
   page-text  a date right under the headline that the page labels as its publication date
-             (发布时间 / 来源 / Published / Updated …, or followed by a clock time)
+             (发布时间 / 来源 / Published …, or followed by a clock time; not an update, incident
+             or verdict time), or one htmldate read in the text above its first paragraph of
+             running text (``heads_the_text``); never a date in the headline or the body
   record     the input record's own ``published`` field (JSONL, feed item: see the readers)
 
 What is never a publication date (each a test page in tests/test_dates.py): a year alone or a

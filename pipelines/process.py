@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 import regex
 
 from pipelines.dates import Dated
-from pipelines.decode import check_not_lost, decode_html, repair_mojibake
+from pipelines.decode import check_not_lost, decode_html, looks_mis_decoded, repair_mojibake
 from pipelines.extract import extract_article
 from pipelines.language import detect_language
 from pipelines.records import Article, RawDocument, Reject, RejectError
@@ -22,6 +22,11 @@ from pipelines.urls import article_id, canonical_url, site_of, url_problem
 
 MIN_ARTICLE_CHARS = 40  # shorter "articles" are captions, error pages or paywall stubs
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # C0 controls but tab and line breaks
+
+# Format characters (zero-width space/joiners, BOM, direction marks: Unicode category Cf) show
+# nothing, and a page can hold them by the thousand.
+_FORMAT = regex.compile(r"\p{Cf}")
+_INVISIBLE_RUN = regex.compile(r"[\s\p{Cf}]+")
 
 
 # A title is a headline: the longest <title>/og:title among the shared pages' 1,384 is 191
@@ -39,10 +44,6 @@ def _title(title: str | None) -> str | None:
     if len(title) > TITLE_MAX_CHARS:
         title = title[:TITLE_MAX_CHARS - 1].rstrip() + "…"
     return title or None
-# Format characters (zero-width space/joiners, BOM, direction marks: Unicode category Cf) show
-# nothing, and a page can hold them by the thousand.
-_FORMAT = regex.compile(r"\p{Cf}")
-_INVISIBLE_RUN = regex.compile(r"[\s\p{Cf}]+")
 
 
 def visible_chars(text: str) -> int:
@@ -156,11 +157,13 @@ def _extract(raw: RawDocument) -> tuple[str, str | None, Dated, str | None, str 
         # page's would be (``repair_mojibake``), not kept as Swedish; one no repair reads is
         # kept as given (a stray U+FFFD or two is a real copy) unless its bytes are lost
         check_not_lost(raw.text)
+        text = raw.text
         with timed("decode"):
-            try:
-                text = repair_mojibake(raw.text)
-            except RejectError:
-                text = raw.text
+            if looks_mis_decoded(text):
+                try:
+                    text = repair_mojibake(text)
+                except RejectError:
+                    pass
         # control characters (NUL…) are no text, and break tools downstream (C strings, CSV)
         return _CONTROL.sub("", text).strip(), raw.title, _record_date(raw), None, None
     encoding = None

@@ -36,8 +36,9 @@ class SiteProfile:
     published_epoch: a regular expression over the page's inline scripts whose group 1 is the
     publication time in Unix seconds, for a layout that prints its date only by script
     (WeChat's ``var ct = "1581517074"``; ``pipelines.dates.script_timestamp``), read where the
-    page states no ``meta``/``json-ld`` date; epoch_offset: the site's UTC offset, minutes, for
-    showing that time as the site's readers see it."""
+    page states no ``meta``/``json-ld`` date; epoch_offset: the site's UTC offset, minutes (the
+    extracted value keeps the site's local time; articles.jsonl shows it in UTC, as every
+    date-time)."""
     name: str
     version: int
     domains: tuple[str, ...]
